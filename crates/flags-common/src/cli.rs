@@ -1,0 +1,225 @@
+//! The command line every download section shares, and the timed
+//! `main(download_many)` harness of the chapter's `flags.py`.
+//!
+//! ```text
+//! sequential [CC ...] [-a | -e] [-l N] [-s URL] [--dest DIR] [--delay S] [--timeout S]
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use flags_server::{COUNTRIES, Config, Delay, FlagServer};
+
+use crate::{DEST_DIR, FlagError, POP20_CC, Site, program_name, usage_error};
+
+/// The seed of the in-process server, so every run sees the same delays.
+pub const DEFAULT_SEED: u64 = 2017;
+
+/// `download_many` as every section defines it: download the flags of
+/// `cc_list` from `site` and return how many were saved.
+pub type DownloadMany = fn(&Site, &[String]) -> Result<usize, FlagError>;
+
+#[derive(Debug, Clone, Parser)]
+#[command(about = "Download flags of countries, like the chapter's flags*.py")]
+pub struct FlagArgs {
+    /// Country codes (CN IN US), or one letter for every code it starts (A = AA..AZ).
+    /// No codes: the chapter's 20 most populous countries.
+    #[arg(value_name = "CC", value_parser = parse_cc)]
+    pub cc: Vec<String>,
+    /// All 194 countries the flag server knows
+    #[arg(short, long, conflicts_with_all = ["cc", "every"])]
+    pub all: bool,
+    /// Every code from AA to ZZ (676 requests, most of them 404)
+    #[arg(short, long, conflicts_with = "cc")]
+    pub every: bool,
+    /// Download at most N flags
+    #[arg(short, long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Base URL of a flag server; without it a server starts in-process
+    #[arg(short, long, value_name = "URL")]
+    pub server: Option<String>,
+    /// Directory to save flags into
+    #[arg(long, value_name = "DIR", default_value = DEST_DIR)]
+    pub dest: PathBuf,
+    /// Latency of the in-process server: seconds (0.2) or a range (0.1..0.5)
+    #[arg(long, value_name = "S", conflicts_with = "server")]
+    pub delay: Option<Delay>,
+    /// Seconds before a request is given up
+    #[arg(long, value_name = "S", default_value_t = 10.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+}
+
+impl FlagArgs {
+    /// The codes to download, as `flags2_common.expand_cc_args` computes them.
+    pub fn cc_list(&self) -> Vec<String> {
+        let mut codes: Vec<String> = if self.every {
+            letters()
+                .flat_map(|a| letters().map(move |b| format!("{a}{b}")))
+                .collect()
+        } else if self.all {
+            COUNTRIES.iter().map(|c| c.iso_cc.to_string()).collect()
+        } else if self.cc.is_empty() {
+            POP20_CC.iter().map(|cc| cc.to_string()).collect()
+        } else {
+            let mut codes: Vec<String> = self
+                .cc
+                .iter()
+                .flat_map(|cc| match cc.len() {
+                    1 => letters().map(|b| format!("{cc}{b}")).collect(),
+                    _ => vec![cc.clone()],
+                })
+                .collect();
+            codes.sort();
+            codes.dedup();
+            codes
+        };
+        if let Some(limit) = self.limit {
+            codes.truncate(limit);
+        }
+        codes
+    }
+}
+
+fn letters() -> impl Iterator<Item = char> + Clone {
+    'A'..='Z'
+}
+
+/// `cn` -> `CN`; `C` stays a one-letter prefix; `C1` or `CHN` are errors.
+fn parse_cc(text: &str) -> Result<String, String> {
+    let valid = (1..=2).contains(&text.len())
+        && text.chars().all(|c| c.is_ascii_alphabetic());
+    if valid {
+        Ok(text.to_ascii_uppercase())
+    } else {
+        Err(format!(
+            "invalid country code '{text}': use A to Z or AA to ZZ"
+        ))
+    }
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs.is_finite() => Ok(secs),
+        _ => Err(format!("'{text}' is not a positive number of seconds")),
+    }
+}
+
+/// The chapter's `main(download_many)`: parse the command line, find or start
+/// a flag server, time `download_many`, print `20 flags downloaded in 1.23s`.
+pub fn main(download_many: DownloadMany) -> ExitCode {
+    let args: FlagArgs = crate::parse_args();
+    run(&args, download_many)
+}
+
+/// [`main`] for already-parsed arguments.
+pub fn run(args: &FlagArgs, download_many: DownloadMany) -> ExitCode {
+    let name = program_name();
+    let fail = |message: String| {
+        eprintln!("{name}: error: {message}");
+        ExitCode::FAILURE
+    };
+
+    // No --server: serve the flags from this process, so the chapter runs offline.
+    let mut _server = None;
+    let base_url = match &args.server {
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+            url.clone()
+        }
+        Some(url) => usage_error(clap::Error::raw(
+            clap::error::ErrorKind::ValueValidation,
+            format!("--server must be an http:// or https:// URL, not '{url}'"),
+        )),
+        None => {
+            let delay = args.delay.unwrap_or(flags_server::DEFAULT_DELAY);
+            let config = Config {
+                delay,
+                seed: DEFAULT_SEED,
+                ..Config::default()
+            };
+            let server = match FlagServer::start(config) {
+                Ok(server) => server,
+                Err(err) => {
+                    return fail(format!("cannot start the flag server: {err}"));
+                }
+            };
+            let url = server.base_url();
+            eprintln!(
+                "{name}: no --server given: serving flags in-process at {url} (delay {delay})"
+            );
+            _server = Some(server);
+            url
+        }
+    };
+
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let site = match Site::new(&base_url, &args.dest, timeout) {
+        Ok(site) => site,
+        Err(err) => return fail(format!("cannot create the HTTP client: {err}")),
+    };
+    if let Err(err) = std::fs::create_dir_all(&args.dest) {
+        return fail(format!("cannot create {}: {err}", args.dest.display()));
+    }
+
+    let cc_list = args.cc_list();
+    let t0 = Instant::now();
+    let count = download_many(&site, &cc_list);
+    let elapsed = t0.elapsed().as_secs_f64();
+    match count {
+        Ok(count) => {
+            println!("\n{count} flags downloaded in {elapsed:.2}s");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            println!();
+            fail(err.to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<FlagArgs, clap::Error> {
+        FlagArgs::try_parse_from(
+            std::iter::once("flags").chain(args.iter().copied()),
+        )
+    }
+
+    fn codes(args: &[&str]) -> Vec<String> {
+        parse(args).unwrap().cc_list()
+    }
+
+    #[test]
+    fn no_codes_means_the_chapter_s_pop20() {
+        assert_eq!(codes(&[]), POP20_CC);
+    }
+
+    #[test]
+    fn codes_are_upper_cased_expanded_sorted_and_limited() {
+        assert_eq!(codes(&["us", "CN", "cn"]), ["CN", "US"]);
+        let a = codes(&["A"]);
+        assert_eq!(a.len(), 26);
+        assert_eq!((a[0].as_str(), a[25].as_str()), ("AA", "AZ"));
+        assert_eq!(codes(&["-e"]).len(), 676);
+        assert_eq!(codes(&["--all"]).len(), 194);
+        assert_eq!(codes(&["-a", "-l", "10"]).len(), 10);
+    }
+
+    #[test]
+    fn malformed_codes_and_conflicting_options_are_usage_errors() {
+        for bad in [
+            &["C1"][..],
+            &["CHN"],
+            &["-a", "CN"],
+            &["-s", "http://x", "--delay", "1"],
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert_ne!(err.kind(), clap::error::ErrorKind::DisplayHelp, "{bad:?}");
+        }
+        let err = parse(&["C1"]).unwrap_err().to_string();
+        assert!(err.contains("invalid country code 'C1'"), "{err}");
+    }
+}

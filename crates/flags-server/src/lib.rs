@@ -1,0 +1,267 @@
+//! The flag server: an offline stand-in for the book's flag sites.
+//!
+//! It serves the 194 flags of `data/countries.tsv` with the book's URL layout,
+//! `GET /flags/{cc}/{cc}.gif` and `GET /flags/{cc}/metadata.json` (lower-case
+//! `cc`), and can add the latency and the faults of the book's slow server:
+//! a delay per request and a share of `418 I'm a teapot` answers. Delays and
+//! faults are drawn from a seed, so a run can be repeated exactly.
+//!
+//! Every download section starts it in-process with [`FlagServer::start`] when
+//! no `--server` is given, so the whole chapter runs on a machine without network.
+
+mod art;
+mod catalogue;
+mod faults;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::oneshot;
+
+pub use catalogue::{COUNTRIES, Country, flag_gif, metadata_json};
+pub use faults::{Delay, ParseDelayError};
+
+/// How the server behaves: latency, faults, and where it listens.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Latency added to every request (fixed, or uniform in a range).
+    pub delay: Delay,
+    /// Share of requests (0.0..=1.0) answered with `418 I'm a teapot`.
+    pub error_rate: f64,
+    /// Seed for delays and faults: the same seed gives the same run.
+    pub seed: u64,
+    pub bind: IpAddr,
+    /// 0 asks the operating system for a free port.
+    pub port: u16,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            delay: Delay::ZERO,
+            error_rate: 0.0,
+            seed: 0,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+        }
+    }
+}
+
+/// Counters the tests and reports read while, or after, a run.
+#[derive(Debug, Default)]
+pub struct Stats {
+    requests: AtomicU64,
+    flags_served: AtomicU64,
+    not_found: AtomicU64,
+    teapots: AtomicU64,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+}
+
+/// A copy of the counters at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StatsSnapshot {
+    /// Every request received, whatever its answer.
+    pub requests: u64,
+    /// GIF answers with status 200.
+    pub flags_served: u64,
+    /// 404 answers.
+    pub not_found: u64,
+    /// 418 answers (injected faults).
+    pub teapots: u64,
+    /// The most requests that were being handled at the same time.
+    pub max_in_flight: usize,
+}
+
+impl Stats {
+    pub fn snapshot(&self) -> StatsSnapshot {
+        StatsSnapshot {
+            requests: self.requests.load(Ordering::Relaxed),
+            flags_served: self.flags_served.load(Ordering::Relaxed),
+            not_found: self.not_found.load(Ordering::Relaxed),
+            teapots: self.teapots.load(Ordering::Relaxed),
+            max_in_flight: self.max_in_flight.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// A server running on a background thread with its own tokio runtime.
+/// Dropping the handle stops the server and waits for its thread.
+#[derive(Debug)]
+pub struct FlagServer {
+    addr: SocketAddr,
+    stats: Arc<Stats>,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl FlagServer {
+    /// Binds the socket (so a busy port is an error here, not later), then
+    /// serves on a background thread until the handle is dropped.
+    pub fn start(config: Config) -> std::io::Result<FlagServer> {
+        let listener = std::net::TcpListener::bind((config.bind, config.port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let stats = Arc::new(Stats::default());
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let server_stats = Arc::clone(&stats);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("flags-server")
+            .enable_all()
+            .build()?;
+        let thread =
+            thread::Builder::new()
+                .name("flags-server".into())
+                .spawn(move || {
+                    runtime.block_on(async move {
+                        let listener = tokio::net::TcpListener::from_std(listener)
+                            .expect("a std listener converts inside a runtime");
+                        let stop = async {
+                            // An error means the handle was dropped: stop as well.
+                            let _ = stop.await;
+                        };
+                        serve(listener, config, server_stats, stop)
+                            .await
+                            .expect("the flag server failed");
+                    });
+                })?;
+        Ok(FlagServer {
+            addr,
+            stats,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// Where the flags are, e.g. `http://127.0.0.1:41234/flags`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/flags", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn stats(&self) -> StatsSnapshot {
+        self.stats.snapshot()
+    }
+}
+
+impl Drop for FlagServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            // A panic in the server thread was already reported; don't panic twice.
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Shared by every request handler.
+#[derive(Debug)]
+struct AppState {
+    stats: Arc<Stats>,
+    faults: faults::Faults,
+}
+
+/// Serves until `stop` completes, then finishes the requests under way.
+/// The `flags-server` binary and [`FlagServer`] both run this.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: Config,
+    stats: Arc<Stats>,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Paint the flags before the first request, not during it.
+    catalogue::warm_up();
+    let state = Arc::new(AppState {
+        faults: faults::Faults::new(config.seed, config.delay, config.error_rate),
+        stats,
+    });
+    let app = Router::new()
+        .route("/flags/{cc}/{file}", get(flag_file))
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            latency_and_faults,
+        ))
+        .with_state(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(stop)
+        .await
+}
+
+/// Runs around every request: counts it, waits its delay, maybe answers 418.
+async fn latency_and_faults(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let stats = &state.stats;
+    stats.requests.fetch_add(1, Ordering::Relaxed);
+    let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    // Decrements even if the client hangs up and this future is dropped.
+    let _in_flight = InFlight(stats);
+
+    let fate = state.faults.draw(request.uri().path());
+    if !fate.delay.is_zero() {
+        tokio::time::sleep(fate.delay).await;
+    }
+    let response = if fate.teapot {
+        (StatusCode::IM_A_TEAPOT, "I'm a teapot\n").into_response()
+    } else {
+        next.run(request).await
+    };
+    match response.status() {
+        StatusCode::IM_A_TEAPOT => stats.teapots.fetch_add(1, Ordering::Relaxed),
+        StatusCode::NOT_FOUND => stats.not_found.fetch_add(1, Ordering::Relaxed),
+        _ => 0,
+    };
+    response
+}
+
+struct InFlight<'a>(&'a Stats);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// `GET /flags/{cc}/{file}`: only lower-case known codes and the two file
+/// names exist; anything else (upper case, `..`, encoded slashes) is 404.
+async fn flag_file(
+    State(state): State<Arc<AppState>>,
+    Path((cc, file)): Path<(String, String)>,
+) -> Response {
+    let Some(flag) = catalogue::lookup(&cc) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if file == format!("{cc}.gif") {
+        state.stats.flags_served.fetch_add(1, Ordering::Relaxed);
+        ([(header::CONTENT_TYPE, "image/gif")], flag.gif.clone()).into_response()
+    } else if file == "metadata.json" {
+        let json = flag.metadata.clone();
+        ([(header::CONTENT_TYPE, "application/json")], json).into_response()
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
+}
+
+/// How long the in-process server of the download sections waits per request
+/// when the user gives no `--delay`: enough to make sequential visibly slow.
+pub const DEFAULT_DELAY: Delay =
+    Delay::uniform(Duration::from_millis(100), Duration::from_millis(500));
