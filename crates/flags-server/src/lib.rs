@@ -108,33 +108,26 @@ impl FlagServer {
     /// Binds the socket (so a busy port is an error here, not later), then
     /// serves on a background thread until the handle is dropped.
     pub fn start(config: Config) -> std::io::Result<FlagServer> {
-        let listener = std::net::TcpListener::bind((config.bind, config.port))?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
-        let stats = Arc::new(Stats::default());
-        let (shutdown, stop) = oneshot::channel::<()>();
-        let server_stats = Arc::clone(&stats);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("flags-server")
             .enable_all()
             .build()?;
-        let thread =
-            thread::Builder::new()
-                .name("flags-server".into())
-                .spawn(move || {
-                    runtime.block_on(async move {
-                        let listener = tokio::net::TcpListener::from_std(listener)
-                            .expect("a std listener converts inside a runtime");
-                        let stop = async {
-                            // An error means the handle was dropped: stop as well.
-                            let _ = stop.await;
-                        };
-                        serve(listener, config, server_stats, stop)
-                            .await
-                            .expect("the flag server failed");
-                    });
-                })?;
+        let listener = runtime.block_on(async { bind(config.bind, config.port) })?;
+        let addr = listener.local_addr()?;
+        let stats = Arc::new(Stats::default());
+        let server_stats = Arc::clone(&stats);
+        let (shutdown, stop) = oneshot::channel::<()>();
+        // An error from `stop` means the handle was dropped: stop as well.
+        let stop = async { stop.await.unwrap_or(()) };
+        let serve_until_stopped = async move {
+            serve(listener, config, server_stats, stop)
+                .await
+                .expect("the flag server failed");
+        };
+        let thread = thread::Builder::new()
+            .name("flags-server".into())
+            .spawn(move || runtime.block_on(serve_until_stopped))?;
         Ok(FlagServer {
             addr,
             stats,
@@ -167,6 +160,20 @@ impl Drop for FlagServer {
             let _ = thread.join();
         }
     }
+}
+
+/// Listens on `ip:port` with a deep accept queue: the usual 128 pending
+/// connections would reset some of the 1000 clients of `-m 1000` at once.
+/// Must be called inside a tokio runtime.
+pub fn bind(ip: IpAddr, port: u16) -> std::io::Result<tokio::net::TcpListener> {
+    let addr = SocketAddr::new(ip, port);
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
 }
 
 /// Shared by every request handler.

@@ -52,8 +52,7 @@ async fn main() -> ExitCode {
         bind: args.bind,
         port: args.port,
     };
-    let listener = match tokio::net::TcpListener::bind((args.bind, args.port)).await
-    {
+    let listener = match flags_server::bind(args.bind, args.port) {
         Ok(listener) => listener,
         Err(err) => {
             eprintln!(
