@@ -1,1 +1,129 @@
-//! Helpers shared by the end-to-end tests in `tests/`.
+//! Helpers shared by every test of the workspace: a flag server on a free port,
+//! a throw-away directory, running a section's binary, checking saved flags.
+//!
+//! This is the root package's library (`support`); section crates take it as a
+//! dev-dependency, so no crate copies these helpers.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+pub use flags_common::Site;
+pub use flags_server::{Config, Delay, FlagServer, flag_gif};
+
+/// A flag server on 127.0.0.1, on a free port, with a fixed delay per request.
+pub fn server_with_delay(delay: Duration) -> FlagServer {
+    FlagServer::start(Config {
+        delay: Delay::fixed(delay),
+        ..Config::default()
+    })
+    .expect("start the flag server")
+}
+
+/// A client for `server` that saves into `dest`.
+pub fn site(server: &FlagServer, dest: &TempDir) -> Site {
+    Site::new(&server.base_url(), dest.path(), Duration::from_secs(10))
+        .expect("client")
+}
+
+/// The codes as owned strings, as `download_many` takes them.
+pub fn codes(list: &[&str]) -> Vec<String> {
+    list.iter().map(|cc| cc.to_string()).collect()
+}
+
+/// A directory under the system's temp dir, deleted when dropped.
+#[derive(Debug)]
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> TempDir {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!(
+            "futures-chapter-{label}-{}-{n}",
+            std::process::id()
+        ));
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).expect("create a temp dir");
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Names of the files inside, sorted.
+    pub fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(&self.0)
+            .expect("read the temp dir")
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Every file in `dir` is `cc.gif`, byte for byte what the server serves for
+/// `cc`, and a GIF that decodes to a plausible flag size. Returns the codes.
+pub fn assert_flags_match_server(dir: &TempDir) -> Vec<String> {
+    let mut codes = Vec::new();
+    for name in dir.files() {
+        let cc = name
+            .strip_suffix(".gif")
+            .unwrap_or_else(|| panic!("stray file {name}"));
+        let bytes = fs::read(dir.path().join(&name)).unwrap();
+        let served = flag_gif(cc).unwrap_or_else(|| panic!("{cc} has no flag"));
+        assert!(
+            bytes == served,
+            "{name} differs from the server's {cc} flag"
+        );
+        let decoder = gif::DecodeOptions::new()
+            .read_info(&bytes[..])
+            .expect("a GIF");
+        let (w, h) = (decoder.width(), decoder.height());
+        assert!(
+            (100..=1000).contains(&w) && (60..=1000).contains(&h),
+            "{name}: {w}x{h}"
+        );
+        codes.push(cc.to_uppercase());
+    }
+    codes
+}
+
+/// Runs a section binary with `args`, failing the test (not hanging it) if it
+/// takes longer than `limit`.
+pub fn run_bin(bin: &str, args: &[&str], limit: Duration) -> Output {
+    let mut child = Command::new(bin)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {bin}: {err}"));
+    let t0 = Instant::now();
+    while child.try_wait().expect("wait for the child").is_none() {
+        if t0.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{bin} {args:?} still running after {limit:?}");
+        }
+        thread::sleep(Duration::from_millis(20)); // polling a child process, not a race
+    }
+    child.wait_with_output().expect("collect the output")
+}
+
+/// Standard output and error as text.
+pub fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

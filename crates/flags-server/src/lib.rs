@@ -114,6 +114,8 @@ impl FlagServer {
             .enable_all()
             .build()?;
         let listener = runtime.block_on(async { bind(config.bind, config.port) })?;
+        // Paint now, so the first request (and a caller's timer) doesn't wait for it.
+        catalogue::warm_up();
         let addr = listener.local_addr()?;
         let stats = Arc::new(Stats::default());
         let server_stats = Arc::clone(&stats);
