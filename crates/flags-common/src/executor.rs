@@ -410,7 +410,7 @@ impl<T> ExactSizeIterator for ResultIter<T> {}
 impl<T> fmt::Debug for ResultIter<T> {
     /// Shaped like Python's `<generator object Executor.map.<locals>.result_iterator at 0x...>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<ResultIter from ThreadPoolExecutor::map at {:p}>", self)
+        write!(f, "<ResultIter from ThreadPoolExecutor::map at {self:p}>")
     }
 }
 

@@ -15,7 +15,9 @@ use crate::executor::TaskError;
 pub const MAX_FLAG_BYTES: u64 = 1 << 20;
 
 /// Why a flag was not downloaded.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Clone`, so a handle's `result()` can hand out copies, as Python's can.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum FlagError {
     /// 404: the server has no flag for this code. Not a failure of the run.
@@ -36,7 +38,7 @@ pub enum FlagError {
     #[error("cannot save {}: {source}", path.display())]
     Save {
         path: PathBuf,
-        source: std::io::Error,
+        source: Arc<std::io::Error>,
     },
     /// A worker panicked while downloading.
     #[error(transparent)]
@@ -143,7 +145,7 @@ impl Site {
         crate::save_flag(img, &self.dest_dir, filename).map_err(|source| {
             FlagError::Save {
                 path: self.dest_dir.join(filename),
-                source,
+                source: Arc::new(source),
             }
         })
     }

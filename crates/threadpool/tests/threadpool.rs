@@ -1,0 +1,59 @@
+//! Executor.map downloads the flags at the same time, on MAX_WORKERS threads.
+
+use std::time::{Duration, Instant};
+
+use flags_common::POP20_CC;
+use support::{TempDir, assert_flags_match_server, codes, server_with_delay, site};
+
+/// 20 flags on 20 workers take about one delay, not twenty: elapsed < 3·L.
+#[test]
+fn twenty_workers_download_twenty_flags_in_about_one_delay() {
+    let delay = Duration::from_millis(200);
+    let server = server_with_delay(delay);
+    let dest = TempDir::new("pool-timing");
+    let t0 = Instant::now();
+    let count =
+        threadpool::download_many(&site(&server, &dest), &codes(&POP20_CC)).unwrap();
+    let elapsed = t0.elapsed();
+    assert_eq!(count, 20);
+    assert!(
+        elapsed < delay * 3,
+        "{elapsed:?} for 20 flags at {delay:?} each"
+    );
+    assert_eq!(server.stats().max_in_flight, 20, "all 20 requests overlap");
+    assert_eq!(assert_flags_match_server(&dest).len(), 20);
+}
+
+/// download_one is the loop body: it saves one flag and returns its code.
+#[test]
+fn download_one_saves_one_flag_and_returns_its_code() {
+    let server = server_with_delay(Duration::ZERO);
+    let dest = TempDir::new("pool-one");
+    assert_eq!(
+        threadpool::download_one(&site(&server, &dest), "BR").unwrap(),
+        "BR"
+    );
+    assert_eq!(dest.files(), ["br.gif"]);
+    let err = threadpool::download_one(&site(&server, &dest), "ZZ").unwrap_err();
+    assert!(err.is_not_found());
+    assert_eq!(dest.files(), ["br.gif"]);
+}
+
+/// The pool never runs more than MAX_WORKERS downloads at a time.
+#[test]
+fn never_more_than_max_workers_requests_at_once() {
+    let server = server_with_delay(Duration::from_millis(20));
+    let dest = TempDir::new("pool-cap");
+    let all: Vec<String> = flags_server::COUNTRIES
+        .iter()
+        .map(|c| c.iso_cc.into())
+        .collect();
+    let count = threadpool::download_many(&site(&server, &dest), &all).unwrap();
+    assert_eq!(count, 194);
+    let most = server.stats().max_in_flight;
+    assert!(most <= threadpool::MAX_WORKERS, "{most} requests at once");
+    assert!(
+        most > threadpool::MAX_WORKERS / 2,
+        "only {most} requests at once"
+    );
+}

@@ -1,0 +1,49 @@
+# futures-chapter: the chapter on Python's concurrent.futures, told in Rust.
+# `just` with no arguments lists the recipes, in chapter order.
+
+set positional-arguments
+
+_default:
+    @just --list --unsorted
+
+# ── Run a section ─────────────────────────────────────────────────────────
+
+# Run a section (release build): `just run loiter`, `just run seq --help`
+run name *args:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    shift
+    # Short names: the one place they are mapped to crates.
+    case "{{name}}" in
+        seq) crate=sequential ;;
+        pool) crate=threadpool ;;
+        futures) crate=submit_as_completed ;;
+        loiter) crate=loiter_map ;;
+        procs) crate=processes ;;
+        async) crate=async_flags ;;
+        *) crate="{{name}}" ;;
+    esac
+    sections=$(cd crates && for d in */; do d=${d%/}; case $d in flags-common|flags-server) ;; *) printf '%s ' "$d" ;; esac; done)
+    if [[ ! -f "crates/$crate/src/main.rs" || " $sections " != *" $crate "* ]]; then
+        echo "just run: no section '{{name}}'. Sections: ${sections}(short: seq pool futures loiter procs async)" >&2
+        exit 2
+    fi
+    exec cargo run --quiet --release -p "$crate" -- "$@"
+
+# Start the flag server: `just serve --port 8001 --delay 0.1..0.5 --error-rate 0.25`
+serve *args:
+    cargo run --quiet --release -p flags-server -- "$@"
+
+# ── Check ─────────────────────────────────────────────────────────────────
+
+# Run every test of the workspace (offline: each test starts its own server)
+test:
+    cargo test --workspace
+
+# Measure the executor's cost per task (criterion)
+bench:
+    cargo bench -p flags-common --bench executor
+
+# Format, lint and test, as CI does
+ci:
+    bash .ci/run
