@@ -7,10 +7,11 @@ use support::{TempDir, assert_flags_match_server, codes, server_with_delay, site
 
 type DownloadMany = fn(&Site, &[String]) -> Result<usize, FlagError>;
 
-const SECTIONS: [(&str, DownloadMany); 3] = [
+const SECTIONS: [(&str, DownloadMany); 4] = [
     ("sequential", sequential::download_many),
     ("threadpool", threadpool::download_many),
     ("submit_as_completed", submit_as_completed::download_many),
+    ("async_flags", async_flags::download_many),
 ];
 
 /// All 194 flags, from every section, are identical to what the server serves.

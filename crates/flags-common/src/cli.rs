@@ -43,6 +43,9 @@ pub struct FlagArgs {
     /// Directory to save flags into
     #[arg(long, value_name = "DIR", default_value = DEST_DIR)]
     pub dest: PathBuf,
+    /// At most N requests at a time (sections that take a limit)
+    #[arg(short, long, value_name = "N", value_parser = parse_max_req)]
+    pub max_req: Option<usize>,
     /// Latency of the in-process server: seconds (0.2) or a range (0.1..0.5)
     #[arg(long, value_name = "S", conflicts_with = "server")]
     pub delay: Option<Delay>,
@@ -96,6 +99,13 @@ fn parse_cc(text: &str) -> Result<String, String> {
         Err(format!(
             "invalid country code '{text}': use A to Z or AA to ZZ"
         ))
+    }
+}
+
+fn parse_max_req(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("-m must be >= 1".to_string()),
     }
 }
 
@@ -154,10 +164,17 @@ pub fn run(args: &FlagArgs, download_many: DownloadMany) -> ExitCode {
     };
 
     let timeout = Duration::from_secs_f64(args.timeout);
-    let site = match Site::new(&base_url, &args.dest, timeout) {
+    let mut site = match Site::new(&base_url, &args.dest, timeout) {
         Ok(site) => site,
         Err(err) => return fail(format!("cannot create the HTTP client: {err}")),
     };
+    if let Some(max_req) = args.max_req {
+        site = site.with_max_req(max_req);
+        // Each request is a socket; the usual soft limit of 1024 is too few for -m 1000.
+        if let Err(err) = raise_open_files_limit(max_req) {
+            eprintln!("{name}: warning: cannot raise the open-files limit: {err}");
+        }
+    }
     if let Err(err) = std::fs::create_dir_all(&args.dest) {
         return fail(format!("cannot create {}: {err}", args.dest.display()));
     }
@@ -176,6 +193,13 @@ pub fn run(args: &FlagArgs, download_many: DownloadMany) -> ExitCode {
             fail(err.to_string())
         }
     }
+}
+
+/// Raises the soft limit on open files so `connections` sockets fit, with
+/// room for the files being saved. Never lowers it.
+pub fn raise_open_files_limit(connections: usize) -> std::io::Result<u64> {
+    let wanted = 2 * connections as u64 + 256;
+    rlimit::increase_nofile_limit(wanted)
 }
 
 #[cfg(test)]
@@ -215,11 +239,14 @@ mod tests {
             &["CHN"],
             &["-a", "CN"],
             &["-s", "http://x", "--delay", "1"],
+            &["-m", "0"],
         ] {
             let err = parse(bad).unwrap_err();
             assert_ne!(err.kind(), clap::error::ErrorKind::DisplayHelp, "{bad:?}");
         }
         let err = parse(&["C1"]).unwrap_err().to_string();
         assert!(err.contains("invalid country code 'C1'"), "{err}");
+        let err = parse(&["-m", "0"]).unwrap_err().to_string();
+        assert!(err.contains("-m must be >= 1"), "{err}");
     }
 }

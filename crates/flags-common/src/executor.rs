@@ -308,7 +308,7 @@ impl<T> Shared<T> {
     fn run(self: Arc<Self>, task: impl FnOnce() -> T) {
         self.mark_running();
         let outcome = panic::catch_unwind(AssertUnwindSafe(task))
-            .map_err(|payload| TaskError::Panicked(panic_message(payload.as_ref())));
+            .map_err(TaskError::from_panic);
         let callbacks = {
             let mut state = self.lock();
             state.phase = Phase::Finished;
@@ -322,6 +322,13 @@ impl<T> Shared<T> {
             // here has been printed by the panic hook, and the worker carries on.
             let _ = panic::catch_unwind(AssertUnwindSafe(|| callback(&handle)));
         }
+    }
+}
+
+impl TaskError {
+    /// The error for a caught panic (from `catch_unwind`, or a tokio `JoinError`).
+    pub fn from_panic(payload: Box<dyn Any + Send>) -> TaskError {
+        TaskError::Panicked(panic_message(payload.as_ref()))
     }
 }
 

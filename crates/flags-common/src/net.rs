@@ -49,6 +49,38 @@ impl FlagError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, FlagError::NotFound { .. })
     }
+
+    /// 200 is a flag, 404 is "not found", anything else is an error: the
+    /// rule every client here (blocking or async) applies to an answer.
+    pub fn check_status(cc: &str, status: StatusCode) -> Result<(), FlagError> {
+        match status {
+            StatusCode::OK => Ok(()),
+            StatusCode::NOT_FOUND => Err(FlagError::NotFound { cc: cc.into() }),
+            status => Err(FlagError::Http {
+                cc: cc.into(),
+                status,
+            }),
+        }
+    }
+
+    /// A request that got no answer. reqwest's own message is "error sending
+    /// request for url (...)"; the useful part is at the end of its chain.
+    pub fn network(cc: &str, url: &str, err: &reqwest::Error) -> FlagError {
+        let reason = if err.is_timeout() {
+            "timed out".to_string()
+        } else {
+            let mut cause: &dyn std::error::Error = err;
+            while let Some(source) = cause.source() {
+                cause = source;
+            }
+            cause.to_string()
+        };
+        FlagError::Network {
+            cc: cc.into(),
+            url: url.into(),
+            reason,
+        }
+    }
 }
 
 /// The flag site and where its flags go: Python's `BASE_URL` and `DEST_DIR`,
@@ -61,6 +93,8 @@ pub struct Site {
     client: Client,
     base_url: Arc<str>,
     dest_dir: Arc<Path>,
+    timeout: Duration,
+    max_req: Option<usize>,
 }
 
 impl Site {
@@ -80,7 +114,26 @@ impl Site {
             client,
             base_url: base_url.trim_end_matches('/').into(),
             dest_dir: dest_dir.as_ref().into(),
+            timeout,
+            max_req: None,
         })
+    }
+
+    /// At most `max_req` requests to this site at a time (`-m`), for the
+    /// sections that take a limit.
+    pub fn with_max_req(mut self, max_req: usize) -> Site {
+        self.max_req = Some(max_req);
+        self
+    }
+
+    /// The user's `-m`, if given.
+    pub fn max_req(&self) -> Option<usize> {
+        self.max_req
+    }
+
+    /// How long one request may take, connecting included.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     pub fn base_url(&self) -> &str {
@@ -100,42 +153,29 @@ impl Site {
 
     /// Downloads any file of the site (the GIF, or `metadata.json`).
     pub fn get(&self, cc: &str, url: &str) -> Result<Vec<u8>, FlagError> {
-        let network = |err: reqwest::Error| FlagError::Network {
-            cc: cc.to_string(),
-            url: url.to_string(),
-            reason: root_cause(&err),
-        };
-        let resp = self.client.get(url).send().map_err(network)?;
-        match resp.status() {
-            StatusCode::OK => {}
-            StatusCode::NOT_FOUND => {
-                return Err(FlagError::NotFound { cc: cc.into() });
-            }
-            status => {
-                return Err(FlagError::Http {
-                    cc: cc.into(),
-                    status,
-                });
-            }
-        }
-        let too_large = || FlagError::TooLarge { cc: cc.to_string() };
+        let resp = self
+            .client
+            .get(url)
+            .send()
+            .map_err(|err| FlagError::network(cc, url, &err))?;
+        FlagError::check_status(cc, resp.status())?;
         if resp
             .content_length()
             .is_some_and(|len| len > MAX_FLAG_BYTES)
         {
-            return Err(too_large());
+            return Err(FlagError::TooLarge { cc: cc.into() });
         }
         // Read one byte past the cap, so an over-long body is seen, not cut.
         let mut body = Vec::new();
         resp.take(MAX_FLAG_BYTES + 1)
             .read_to_end(&mut body)
             .map_err(|err| FlagError::Network {
-                cc: cc.to_string(),
-                url: url.to_string(),
+                cc: cc.into(),
+                url: url.into(),
                 reason: err.to_string(),
             })?;
         if body.len() as u64 > MAX_FLAG_BYTES {
-            return Err(too_large());
+            return Err(FlagError::TooLarge { cc: cc.into() });
         }
         Ok(body)
     }
@@ -158,19 +198,6 @@ impl fmt::Debug for Site {
             .field("dest_dir", &self.dest_dir)
             .finish_non_exhaustive()
     }
-}
-
-/// reqwest's own message is "error sending request for url (...)"; the useful
-/// part ("Connection refused", "operation timed out") is at the end of the chain.
-fn root_cause(err: &reqwest::Error) -> String {
-    if err.is_timeout() {
-        return "timed out".to_string();
-    }
-    let mut cause: &dyn std::error::Error = err;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    cause.to_string()
 }
 
 /// Counts the flags a run downloaded: Python's `len(list(res))`.

@@ -1,0 +1,89 @@
+//! How much memory do 1000 concurrent downloads cost: as 1000 threads, or as
+//! 1000 tokio tasks? Run each in its own process:
+//!
+//! ```text
+//! cargo run --release -p async_flags --example memory -- threads
+//! cargo run --release -p async_flags --example memory -- tasks
+//! ```
+//!
+//! Both download 1000 flags from an in-process server that holds every answer
+//! for 1 s, so all 1000 are waiting at once; the figure is the growth of the
+//! process's peak resident memory (VmHWM) over the run.
+
+use std::fs;
+use std::time::Duration;
+
+use async_flags::{Naming, supervisor};
+use flags_common::Site;
+use flags_common::executor::ThreadPoolExecutor;
+use flags_server::{Config, Delay, FlagServer};
+
+const N: usize = 1000;
+
+/// A field of /proc/self/status in KiB: VmHWM is the peak resident memory,
+/// VmPeak the peak address space (reserved, not necessarily touched). Linux only.
+fn status_kib(field: &str) -> u64 {
+    let status = fs::read_to_string("/proc/self/status").expect("Linux /proc");
+    let line = status.lines().find(|l| l.starts_with(field)).expect(field);
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+fn main() {
+    let mode = std::env::args().nth(1).unwrap_or_default();
+    flags_common::cli::raise_open_files_limit(N)
+        .expect("raise the open-files limit");
+    let delay = Delay::fixed(Duration::from_secs(1));
+    let server = FlagServer::start(Config {
+        delay,
+        ..Config::default()
+    })
+    .unwrap();
+    let dest =
+        std::env::temp_dir().join(format!("memory-{mode}-{}", std::process::id()));
+    fs::create_dir_all(&dest).unwrap();
+    let site =
+        Site::new(&server.base_url(), &dest, Duration::from_secs(30)).unwrap();
+    // The same 194 codes over and over: 1000 requests, all in flight together.
+    let codes: Vec<String> = (0..N)
+        .map(|i| flags_server::COUNTRIES[i % 194].iso_cc.to_string())
+        .collect();
+
+    let (resident, reserved) = (status_kib("VmHWM:"), status_kib("VmPeak:"));
+    let ok = match mode.as_str() {
+        "threads" => {
+            // Like the thread pool section: get the flag, save it, on one of N threads.
+            let executor = ThreadPoolExecutor::new(N);
+            let site = site.clone();
+            let download_one = move |cc: String| {
+                let image = site.get_flag(&cc)?;
+                site.save_flag(&image, &format!("{}.gif", cc.to_lowercase()))
+            };
+            executor
+                .map(download_one, codes)
+                .filter(Result::is_ok)
+                .count()
+        }
+        "tasks" => {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            let results =
+                runtime.block_on(supervisor(&site, &codes, N, Naming::ByCode));
+            results.iter().filter(|r| r.is_ok()).count()
+        }
+        _ => {
+            eprintln!("usage: memory threads|tasks");
+            std::process::exit(2);
+        }
+    };
+    let resident = status_kib("VmHWM:").saturating_sub(resident);
+    let reserved = status_kib("VmPeak:").saturating_sub(reserved);
+    println!();
+    println!(
+        "{mode}: {ok} of {N} downloads ({} in flight at once); peak resident memory \
+         +{:.1} MiB ({:.1} KiB per download), address space +{:.0} MiB",
+        server.stats().max_in_flight,
+        resident as f64 / 1024.0,
+        resident as f64 / N as f64,
+        reserved as f64 / 1024.0,
+    );
+    let _ = fs::remove_dir_all(&dest);
+}

@@ -1,0 +1,26 @@
+//! `just run async`: the chapter's `main(download_many)`, on tokio.
+//! `just run async --metadata` names files after countries, like flags3.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use flags_common::cli::{self, FlagArgs};
+
+#[derive(Debug, Parser)]
+#[command(about = "Download flags concurrently on tokio, like flags_asyncio.py")]
+struct Args {
+    #[command(flatten)]
+    flags: FlagArgs,
+    /// Fetch each country's metadata.json first and save as Country_Name.gif
+    #[arg(long)]
+    metadata: bool,
+}
+
+fn main() -> ExitCode {
+    let args: Args = flags_common::parse_args();
+    if args.metadata {
+        cli::run(&args.flags, async_flags::download_many_by_country)
+    } else {
+        cli::run(&args.flags, async_flags::download_many)
+    }
+}
