@@ -14,6 +14,7 @@ run name *args:
     set -euo pipefail
     shift
     # Short names: the one place they are mapped to crates.
+    bin=""
     case "{{name}}" in
         seq) crate=sequential ;;
         pool) crate=threadpool ;;
@@ -21,14 +22,15 @@ run name *args:
         loiter) crate=loiter_map ;;
         procs) crate=processes ;;
         async) crate=async_flags ;;
+        primes) crate=processes bin=primes ;;
         *) crate="{{name}}" ;;
     esac
     sections=$(cd crates && for d in */; do d=${d%/}; case $d in flags-common|flags-server) ;; *) printf '%s ' "$d" ;; esac; done)
     if [[ ! -f "crates/$crate/src/main.rs" || " $sections " != *" $crate "* ]]; then
-        echo "just run: no section '{{name}}'. Sections: ${sections}(short: seq pool futures loiter procs async)" >&2
+        echo "just run: no section '{{name}}'. Sections: ${sections}primes (short: seq pool futures loiter procs async)" >&2
         exit 2
     fi
-    exec cargo run --quiet --release -p "$crate" -- "$@"
+    exec cargo run --quiet --release -p "$crate" ${bin:+--bin "$bin"} -- "$@"
 
 # Start the flag server: `just serve --port 8001 --delay 0.1..0.5 --error-rate 0.25`
 serve *args:
@@ -43,6 +45,15 @@ test:
 # Measure the executor's cost per task (criterion)
 bench:
     cargo bench -p flags-common --bench executor
+
+# Per-task cost of threads vs worker processes
+overhead:
+    cargo run --quiet --release -p processes --example overhead
+
+# Memory of 1000 concurrent downloads: threads vs tokio tasks
+memory:
+    cargo run --quiet --release -p async_flags --example memory -- threads
+    cargo run --quiet --release -p async_flags --example memory -- tasks
 
 # Format, lint and test, as CI does
 ci:

@@ -36,6 +36,9 @@ pub enum TaskError {
     /// The task panicked; the message is the panic's.
     #[error("task panicked: {0}")]
     Panicked(String),
+    /// The process running the task died (a process pool's worker).
+    #[error("worker process died: {0}")]
+    WorkerDied(String),
 }
 
 // ---------------------------------------------------------------------------
@@ -99,6 +102,17 @@ impl ThreadPoolExecutor {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
+        self.try_submit(move || Ok(task()))
+    }
+
+    /// Like [`submit`](Self::submit), for a task that can fail in ways other
+    /// than a panic: its `Err` becomes the handle's error. The process pool
+    /// uses it for a worker process that died.
+    pub fn try_submit<T, F>(&self, task: F) -> Handle<T>
+    where
+        F: FnOnce() -> Result<T, TaskError> + Send + 'static,
+        T: Send + 'static,
+    {
         let handle = Handle::new();
         let shared = Arc::clone(&handle.shared);
         let job: Job = Box::new(move || shared.run(task));
@@ -133,14 +147,14 @@ impl ThreadPoolExecutor {
         T: Send + 'static,
     {
         let f = Arc::new(f);
-        let handles = items
+        let handles: Vec<Handle<T>> = items
             .into_iter()
             .map(|item| {
                 let f = Arc::clone(&f);
                 self.submit(move || f(item))
             })
             .collect();
-        ResultIter { handles }
+        ResultIter::new("ThreadPoolExecutor::map", handles)
     }
 }
 
@@ -305,10 +319,10 @@ impl<T> Shared<T> {
 
     /// Runs the task on a worker thread, stores its outcome, wakes waiters and
     /// runs the callbacks. A panic is caught and kept, as Python keeps an exception.
-    fn run(self: Arc<Self>, task: impl FnOnce() -> T) {
+    fn run(self: Arc<Self>, task: impl FnOnce() -> Result<T, TaskError>) {
         self.mark_running();
         let outcome = panic::catch_unwind(AssertUnwindSafe(task))
-            .map_err(TaskError::from_panic);
+            .unwrap_or_else(|payload| Err(TaskError::from_panic(payload)));
         let callbacks = {
             let mut state = self.lock();
             state.phase = Phase::Finished;
@@ -390,7 +404,22 @@ pub fn short_type_name<T: ?Sized>() -> String {
 
 /// What [`ThreadPoolExecutor::map`] returns: results in input order.
 pub struct ResultIter<T> {
+    source: &'static str,
     handles: VecDeque<Handle<T>>,
+}
+
+impl<T> ResultIter<T> {
+    /// Yields the results of `handles` in their order; `source` names the
+    /// `map` that made it, for its `Debug`.
+    pub fn new(
+        source: &'static str,
+        handles: impl IntoIterator<Item = Handle<T>>,
+    ) -> Self {
+        ResultIter {
+            source,
+            handles: handles.into_iter().collect(),
+        }
+    }
 }
 
 impl<T> Iterator for ResultIter<T> {
@@ -404,6 +433,7 @@ impl<T> Iterator for ResultIter<T> {
             Err(TaskError::Panicked(message)) => {
                 panic::resume_unwind(Box::new(message))
             }
+            Err(err) => panic::resume_unwind(Box::new(err.to_string())),
         }
     }
 
@@ -417,7 +447,7 @@ impl<T> ExactSizeIterator for ResultIter<T> {}
 impl<T> fmt::Debug for ResultIter<T> {
     /// Shaped like Python's `<generator object Executor.map.<locals>.result_iterator at 0x...>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<ResultIter from ThreadPoolExecutor::map at {self:p}>")
+        write!(f, "<ResultIter from {} at {self:p}>", self.source)
     }
 }
 

@@ -40,6 +40,9 @@ pub enum FlagError {
         path: PathBuf,
         source: Arc<std::io::Error>,
     },
+    /// A download that failed in a worker process, as that process reported it.
+    #[error("{cc}: {message}")]
+    Worker { cc: String, message: String },
     /// A worker panicked while downloading.
     #[error(transparent)]
     Task(#[from] TaskError),

@@ -1,0 +1,86 @@
+//! `just run primes`: the CPU-bound lesson, three ways.
+//!
+//! ```text
+//! $ just run primes --strategy all
+//! ```
+
+use std::process::ExitCode;
+use std::thread;
+use std::time::Instant;
+
+use clap::Parser;
+use processes::primes::{self, NUMBERS, Strategy};
+
+#[derive(Debug, Parser)]
+#[command(
+    about = "Check 20 large numbers for primality: sequentially, on threads, on processes"
+)]
+struct Args {
+    /// Workers for threads and processes (default: one per core)
+    #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..=256))]
+    workers: Option<u16>,
+    /// Which strategies to run
+    #[arg(long, short, value_enum, default_value = "all")]
+    strategy: Vec<StrategyArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum StrategyArg {
+    Seq,
+    Threads,
+    Processes,
+    All,
+}
+
+fn main() -> ExitCode {
+    procspawn::init();
+    let args: Args = flags_common::parse_args();
+    let cores = thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = args.workers.map_or(cores, usize::from);
+    let all = args.strategy.contains(&StrategyArg::All);
+    let chosen = [
+        (StrategyArg::Seq, Strategy::Seq, "sequential"),
+        (StrategyArg::Threads, Strategy::Threads, "threads"),
+        (StrategyArg::Processes, Strategy::Processes, "processes"),
+    ];
+    let mut table = Vec::new();
+    for (arg, strategy, name) in chosen {
+        if !all && !args.strategy.contains(&arg) {
+            continue;
+        }
+        let n = if strategy == Strategy::Seq {
+            1
+        } else {
+            workers
+        };
+        println!("── {name}, {n} worker{} ──", if n == 1 { "" } else { "s" });
+        let t0 = Instant::now();
+        let checked = primes::run(strategy, n, &NUMBERS, |result| {
+            println!("{}", primes::show(result));
+        });
+        let total = t0.elapsed().as_secs_f64();
+        if let Err(err) = checked {
+            eprintln!("primes: error: {err}");
+            return ExitCode::FAILURE;
+        }
+        println!("Total time: {total:.2}s\n");
+        table.push((name, n, total));
+    }
+    let baseline = table
+        .iter()
+        .find(|row| row.0 == "sequential")
+        .map(|row| row.2);
+    println!(
+        "{:<12}{:>8}{:>10}{:>10}",
+        "strategy", "workers", "total", "speed-up"
+    );
+    for (name, n, total) in table {
+        let speed_up =
+            baseline.map_or("-".to_string(), |base| format!("{:.2}x", base / total));
+        println!(
+            "{name:<12}{n:>8}{:>10}{speed_up:>10}",
+            format!("{total:.2}s")
+        );
+    }
+    ExitCode::SUCCESS
+}
