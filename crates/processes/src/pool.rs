@@ -13,8 +13,10 @@
 //! at once: a thread of an ordinary [`ThreadPoolExecutor`] starts each one and
 //! waits for it. So `submit` returns the same [`Handle`], `as_completed` works
 //! unchanged, a panic comes back with its message, and a process that dies
-//! takes only its own task with it. On this machine a fresh process per task
-//! costs about the same as reusing one (see `examples/overhead.rs`).
+//! takes only its own task with it. The price: starting a process per task
+//! costs about 0.85 ms here, against 0.09 ms to reuse one through
+//! `procspawn::Pool` (`just overhead`), whose workers lose a panic's message.
+//! For tasks that run for milliseconds or more, that is noise.
 
 use std::thread;
 
