@@ -36,6 +36,10 @@ run name *args:
 serve *args:
     cargo run --quiet --release -p flags-server -- "$@"
 
+# Start the book's three servers: LOCAL :8000, DELAY :8001, ERROR :8002
+serve-book *args:
+    cargo run --quiet --release -p flags-server -- --book "$@"
+
 # ── Check ─────────────────────────────────────────────────────────────────
 
 # Run every test of the workspace (offline: each test starts its own server)

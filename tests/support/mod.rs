@@ -4,6 +4,8 @@
 //! This is the root package's library (`support`); section crates take it as a
 //! dev-dependency, so no crate copies these helpers.
 
+pub mod flags2;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

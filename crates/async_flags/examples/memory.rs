@@ -13,7 +13,7 @@
 use std::fs;
 use std::time::Duration;
 
-use async_flags::{Naming, supervisor};
+use async_flags::{Naming, gather, supervisor};
 use flags_common::Site;
 use flags_common::executor::ThreadPoolExecutor;
 use flags_server::{Config, Delay, FlagServer};
@@ -65,8 +65,9 @@ fn main() {
         }
         "tasks" => {
             let runtime = tokio::runtime::Runtime::new().unwrap();
-            let results =
-                runtime.block_on(supervisor(&site, &codes, N, Naming::ByCode));
+            let results = runtime.block_on(async {
+                gather(supervisor(&site, &codes, N, Naming::ByCode)).await
+            });
             results.iter().filter(|r| r.is_ok()).count()
         }
         _ => {

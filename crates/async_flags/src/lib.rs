@@ -21,6 +21,11 @@ use reqwest::Client;
 use tokio::sync::Semaphore;
 use tokio::task::{self, JoinSet};
 
+/// The flags2 tool's `-m`: 5 requests at a time unless told otherwise, 1000
+/// at most. Without `-m`, the chapter's listing requests every flag at once.
+pub const DEFAULT_CONCUR_REQ: usize = 5;
+pub const MAX_CONCUR_REQ: usize = 1000;
+
 /// How each flag is named on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Naming {
@@ -113,14 +118,17 @@ async fn download_one(shared: Arc<Shared>, cc: String) -> Result<String, FlagErr
     Ok(cc)
 }
 
-/// Starts one task per code at once, then collects their results as they
-/// complete, whatever the order they were started in.
-pub async fn supervisor(
+/// The downloads under way, each a task on the runtime.
+pub type ToDo = JoinSet<Result<String, FlagError>>;
+
+/// Starts one task per code, all at once, and returns them. Must be called
+/// inside the runtime (in `block_on`, or in async code).
+pub fn supervisor(
     site: &Site,
     cc_list: &[String],
     max_req: usize,
     naming: Naming,
-) -> Vec<Result<String, FlagError>> {
+) -> ToDo {
     let client = Client::builder()
         .timeout(site.timeout())
         .build()
@@ -139,12 +147,26 @@ pub async fn supervisor(
         // calling `download_one` alone would only build a lazy future.
         to_do.spawn(download_one(Arc::clone(&shared), cc));
     }
+    to_do
+}
+
+/// Waits for whichever download finishes next: `asyncio.as_completed`, one step.
+pub async fn next_done(to_do: &mut ToDo) -> Option<Result<String, FlagError>> {
+    let joined = to_do.join_next().await?;
+    // A JoinError means the task panicked: Python's re-raise, as a value.
+    Some(joined.unwrap_or_else(|err| {
+        let error = match err.try_into_panic() {
+            Ok(payload) => TaskError::from_panic(payload),
+            Err(err) => TaskError::Panicked(err.to_string()),
+        };
+        Err(error.into())
+    }))
+}
+
+/// Every result, in completion order: `asyncio.gather`, but as they finish.
+pub async fn gather(mut to_do: ToDo) -> Vec<Result<String, FlagError>> {
     let mut results = Vec::new();
-    while let Some(joined) = to_do.join_next().await {
-        // A JoinError means the task panicked: Python's re-raise, as a value.
-        let res = joined.unwrap_or_else(|err| {
-            Err(TaskError::from_panic(err.into_panic()).into())
-        });
+    while let Some(res) = next_done(&mut to_do).await {
         results.push(res);
     }
     results
@@ -168,6 +190,11 @@ fn run(site: &Site, cc_list: &[String], naming: Naming) -> Result<usize, FlagErr
     let max_req = site.max_req().unwrap_or(cc_list.len());
     let runtime =
         tokio::runtime::Runtime::new().expect("cannot start the tokio runtime");
-    let results = runtime.block_on(supervisor(site, cc_list, max_req, naming));
-    count_flags(results)
+    let mut to_do =
+        runtime.block_on(async { supervisor(site, cc_list, max_req, naming) });
+    // Each step runs the event loop until the next download is done, so the
+    // results reach `count_flags` (and the report) as they complete. If it
+    // stops early, dropping `to_do` cancels the downloads still running.
+    let res = std::iter::from_fn(|| runtime.block_on(next_done(&mut to_do)));
+    count_flags(res)
 }

@@ -18,9 +18,16 @@ struct Args {
 
 fn main() -> ExitCode {
     let args: Args = flags_common::parse_args();
-    if args.metadata {
-        cli::run(&args.flags, async_flags::download_many_by_country)
+    use async_flags::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ};
+    let download_many = if args.metadata {
+        async_flags::download_many_by_country
     } else {
-        cli::run(&args.flags, async_flags::download_many)
-    }
+        async_flags::download_many
+    };
+    cli::run(
+        &args.flags,
+        download_many,
+        DEFAULT_CONCUR_REQ,
+        MAX_CONCUR_REQ,
+    )
 }

@@ -3,7 +3,7 @@
 use std::fs;
 use std::time::{Duration, Instant};
 
-use async_flags::{Naming, supervisor};
+use async_flags::{Naming, gather, supervisor};
 use flags_common::{FlagError, POP20_CC, Site};
 use flags_server::{Config, Delay, FlagServer, flag_gif};
 use support::{TempDir, assert_flags_match_server, codes, server_with_delay, site};
@@ -16,7 +16,8 @@ fn run(
     naming: Naming,
 ) -> Vec<Result<String, FlagError>> {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(supervisor(site, cc_list, max_req, naming))
+    runtime
+        .block_on(async { gather(supervisor(site, cc_list, max_req, naming)).await })
 }
 
 /// (ok, not found, errors)

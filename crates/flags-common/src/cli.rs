@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use flags_server::{COUNTRIES, Config, Delay, FlagServer};
 
-use crate::{DEST_DIR, FlagError, POP20_CC, Site, program_name, usage_error};
+use crate::{DEST_DIR, FlagError, POP20_CC, Site, program_name, report};
 
 /// The seed of the in-process server, so every run sees the same delays.
 pub const DEFAULT_SEED: u64 = 2017;
@@ -37,12 +37,17 @@ pub struct FlagArgs {
     /// Download at most N flags
     #[arg(short, long, value_name = "N")]
     pub limit: Option<usize>,
-    /// Base URL of a flag server; without it a server starts in-process
-    #[arg(short, long, value_name = "URL")]
-    pub server: Option<String>,
+    /// Flag server: LOCAL, DELAY, ERROR (the book's local servers, see
+    /// `flags-server --book`), REMOTE (the book's site) or a base URL.
+    /// Without it, a server starts in-process.
+    #[arg(short, long, value_name = "LABEL|URL", value_parser = parse_server)]
+    pub server: Option<Server>,
     /// Directory to save flags into
     #[arg(long, value_name = "DIR", default_value = DEST_DIR)]
     pub dest: PathBuf,
+    /// Print a line per flag instead of a progress bar (flags2 report)
+    #[arg(short, long)]
+    pub verbose: bool,
     /// At most N requests at a time (sections that take a limit)
     #[arg(short, long, value_name = "N", value_parser = parse_max_req)]
     pub max_req: Option<usize>,
@@ -54,7 +59,51 @@ pub struct FlagArgs {
     pub timeout: f64,
 }
 
+/// The servers of the book's flags2 examples, by label.
+pub const SERVERS: [(&str, &str); 4] = [
+    ("LOCAL", "http://localhost:8000/flags"),
+    ("DELAY", "http://localhost:8001/flags"),
+    ("ERROR", "http://localhost:8002/flags"),
+    ("REMOTE", "https://www.fluentpython.com/data/flags"),
+];
+
+/// A `-s` argument: a label and the URL it stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    pub label: String,
+    pub url: String,
+}
+
+fn parse_server(text: &str) -> Result<Server, String> {
+    if text.starts_with("http://") || text.starts_with("https://") {
+        return Ok(Server {
+            label: "URL".into(),
+            url: text.trim_end_matches('/').into(),
+        });
+    }
+    let label = text.to_uppercase();
+    match SERVERS.iter().find(|(name, _)| *name == label) {
+        Some((name, url)) => Ok(Server {
+            label: name.to_string(),
+            url: url.to_string(),
+        }),
+        None => Err(format!(
+            "unknown server label '{text}': use LOCAL, DELAY, ERROR, REMOTE or an http:// URL"
+        )),
+    }
+}
+
 impl FlagArgs {
+    /// Any flags2 option turns the chapter's listing into the flags2 tool:
+    /// per-flag accounting, a progress bar or `-v` lines, and the report.
+    pub fn flags2(&self) -> bool {
+        self.verbose
+            || self.all
+            || self.every
+            || self.limit.is_some()
+            || !self.cc.is_empty()
+    }
+
     /// The codes to download, as `flags2_common.expand_cc_args` computes them.
     pub fn cc_list(&self) -> Vec<String> {
         let mut codes: Vec<String> = if self.every {
@@ -116,15 +165,28 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
-/// The chapter's `main(download_many)`: parse the command line, find or start
-/// a flag server, time `download_many`, print `20 flags downloaded in 1.23s`.
-pub fn main(download_many: DownloadMany) -> ExitCode {
+/// The chapter's `main(download_many)`, grown into the book's flags2
+/// `main(download_many, default_concur_req, max_concur_req)`: parse the command
+/// line, find or start a flag server, time `download_many`, report.
+///
+/// `default_concur_req` is the `-m` used by the flags2 tool when none is
+/// given; any `-m` is capped at `max_concur_req`.
+pub fn main(
+    download_many: DownloadMany,
+    default_concur_req: usize,
+    max_concur_req: usize,
+) -> ExitCode {
     let args: FlagArgs = crate::parse_args();
-    run(&args, download_many)
+    run(&args, download_many, default_concur_req, max_concur_req)
 }
 
 /// [`main`] for already-parsed arguments.
-pub fn run(args: &FlagArgs, download_many: DownloadMany) -> ExitCode {
+pub fn run(
+    args: &FlagArgs,
+    download_many: DownloadMany,
+    default_concur_req: usize,
+    max_concur_req: usize,
+) -> ExitCode {
     let name = program_name();
     let fail = |message: String| {
         eprintln!("{name}: error: {message}");
@@ -133,14 +195,8 @@ pub fn run(args: &FlagArgs, download_many: DownloadMany) -> ExitCode {
 
     // No --server: serve the flags from this process, so the chapter runs offline.
     let mut _server = None;
-    let base_url = match &args.server {
-        Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
-            url.clone()
-        }
-        Some(url) => usage_error(clap::Error::raw(
-            clap::error::ErrorKind::ValueValidation,
-            format!("--server must be an http:// or https:// URL, not '{url}'"),
-        )),
+    let (label, base_url) = match &args.server {
+        Some(server) => (server.label.clone(), server.url.clone()),
         None => {
             let delay = args.delay.unwrap_or(flags_server::DEFAULT_DELAY);
             let config = Config {
@@ -159,19 +215,26 @@ pub fn run(args: &FlagArgs, download_many: DownloadMany) -> ExitCode {
                 "{name}: no --server given: serving flags in-process at {url} (delay {delay})"
             );
             _server = Some(server);
-            url
+            ("IN-PROCESS".to_string(), url)
         }
     };
 
+    let flags2 = args.flags2();
+    let cc_list = args.cc_list();
+    // flags2 always has a limit; the chapter's listings keep their own unless -m says.
+    let concur_req = match args.max_req {
+        Some(max_req) => Some(max_req.min(max_concur_req)),
+        None => flags2.then_some(default_concur_req.min(max_concur_req)),
+    };
     let timeout = Duration::from_secs_f64(args.timeout);
     let mut site = match Site::new(&base_url, &args.dest, timeout) {
         Ok(site) => site,
         Err(err) => return fail(format!("cannot create the HTTP client: {err}")),
     };
-    if let Some(max_req) = args.max_req {
-        site = site.with_max_req(max_req);
+    if let Some(concur_req) = concur_req {
+        site = site.with_max_req(concur_req);
         // Each request is a socket; the usual soft limit of 1024 is too few for -m 1000.
-        if let Err(err) = raise_open_files_limit(max_req) {
+        if let Err(err) = raise_open_files_limit(concur_req) {
             eprintln!("{name}: warning: cannot raise the open-files limit: {err}");
         }
     }
@@ -179,17 +242,45 @@ pub fn run(args: &FlagArgs, download_many: DownloadMany) -> ExitCode {
         return fail(format!("cannot create {}: {err}", args.dest.display()));
     }
 
-    let cc_list = args.cc_list();
+    if flags2 {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let (n, first, last) =
+            (cc_list.len(), cc_list.iter().min(), cc_list.iter().max());
+        let actual = concur_req.unwrap_or(1).min(n.max(1));
+        println!("{label} site: {base_url}");
+        match (first, last) {
+            (Some(first), Some(last)) => {
+                println!(
+                    "Searching for {n} flag{}: from {first} to {last}",
+                    plural(n)
+                );
+            }
+            _ => println!("Searching for 0 flags"),
+        }
+        println!(
+            "{actual} concurrent connection{} will be used.",
+            plural(actual)
+        );
+    }
+    report::start(flags2, args.verbose, cc_list.len());
     let t0 = Instant::now();
     let count = download_many(&site, &cc_list);
     let elapsed = t0.elapsed().as_secs_f64();
     match count {
+        Ok(_) if flags2 => {
+            report::print_report(false);
+            ExitCode::SUCCESS
+        }
         Ok(count) => {
             println!("\n{count} flags downloaded in {elapsed:.2}s");
             ExitCode::SUCCESS
         }
         Err(err) => {
-            println!();
+            if flags2 {
+                report::print_report(false);
+            } else {
+                println!();
+            }
             fail(err.to_string())
         }
     }

@@ -16,11 +16,14 @@ pub mod executor;
 pub mod cli;
 #[cfg(feature = "net")]
 mod net;
+#[cfg(feature = "net")]
+pub mod report;
 
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{RwLock, RwLockWriteGuard};
 
 #[cfg(feature = "net")]
 pub use net::{FlagError, MAX_FLAG_BYTES, Site, count_flags, show_not_found};
@@ -35,18 +38,54 @@ pub const POP20_CC: [&str; 20] = [
 pub const DEST_DIR: &str = "./downloads";
 
 /// Prints `text` and a space without a newline, and flushes so it shows at
-/// once: Python's `print(text, end=' ', flush=True)`.
+/// once: Python's `print(text, end=' ', flush=True)`. Quiet while the flags2
+/// report is on: its progress bar shows progress instead.
 pub fn show(text: &str) {
+    #[cfg(feature = "net")]
+    if report::flags2() {
+        return;
+    }
     let mut out = io::stdout().lock();
     // A closed stdout (`| head`) is not worth crashing a download for.
     let _ = write!(out, "{text} ");
     let _ = out.flush();
 }
 
+/// Like [`show`], for a whole line.
+pub fn show_line(text: &str) {
+    #[cfg(feature = "net")]
+    if report::flags2() {
+        return;
+    }
+    println!("{text}");
+}
+
+/// True once saving has stopped for good (Ctrl-C). Saves hold it for reading.
+static STOPPED: RwLock<bool> = RwLock::new(false);
+
+/// Waits for the saves in progress, then refuses new ones; hold the guard until
+/// the process exits, and no half-written file can appear.
+pub fn stop_saving() -> RwLockWriteGuard<'static, bool> {
+    let mut stopped = STOPPED
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    *stopped = true;
+    stopped
+}
+
 /// Saves `img` as `dest_dir/filename`, atomically: the bytes go to a
 /// temporary file in the same directory, which is then renamed. A crash or a
 /// Ctrl-C mid-write leaves no half-written GIF behind.
 pub fn save_flag(img: &[u8], dest_dir: &Path, filename: &str) -> io::Result<()> {
+    let stopped = STOPPED
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if *stopped {
+        return Err(io::Error::new(
+            io::ErrorKind::Interrupted,
+            "the run was interrupted",
+        ));
+    }
     // Unique per process and per call, so concurrent saves never share a file.
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
@@ -58,6 +97,7 @@ pub fn save_flag(img: &[u8], dest_dir: &Path, filename: &str) -> io::Result<()> 
     if written.is_err() {
         let _ = fs::remove_file(&tmp);
     }
+    drop(stopped);
     written
 }
 

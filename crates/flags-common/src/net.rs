@@ -53,6 +53,30 @@ impl FlagError {
         matches!(self, FlagError::NotFound { .. })
     }
 
+    /// The country code the error is about, when it is known.
+    pub fn cc(&self) -> Option<&str> {
+        match self {
+            FlagError::NotFound { cc }
+            | FlagError::Http { cc, .. }
+            | FlagError::Network { cc, .. }
+            | FlagError::TooLarge { cc }
+            | FlagError::Worker { cc, .. } => Some(cc),
+            FlagError::Save { .. } | FlagError::Task(_) => None,
+        }
+    }
+
+    /// What went wrong, without the code in front: `HTTP 418 I'm a teapot`.
+    pub fn reason(&self) -> String {
+        let text = self.to_string();
+        match self
+            .cc()
+            .and_then(|cc| text.strip_prefix(cc)?.strip_prefix(": "))
+        {
+            Some(reason) => reason.to_string(),
+            None => text,
+        }
+    }
+
     /// 200 is a flag, 404 is "not found", anything else is an error: the
     /// rule every client here (blocking or async) applies to an answer.
     pub fn check_status(cc: &str, status: StatusCode) -> Result<(), FlagError> {
@@ -205,18 +229,18 @@ impl fmt::Debug for Site {
 
 /// Counts the flags a run downloaded: Python's `len(list(res))`.
 ///
-/// A code the server has no flag for (404) is shown and not counted; any
-/// other error ends the run, as an uncaught exception would in the chapter.
+/// Each outcome goes to [`report::record`](crate::report::record): in the
+/// chapter's listings a 404 is shown and not counted and any other error ends
+/// the run, as an uncaught exception would; under the flags2 report every
+/// outcome is counted and the run goes on.
 pub fn count_flags(
     results: impl IntoIterator<Item = Result<String, FlagError>>,
 ) -> Result<usize, FlagError> {
     let mut count = 0;
     for res in results {
-        match res {
-            Ok(_) => count += 1,
-            Err(FlagError::NotFound { cc }) => show_not_found(&cc),
-            Err(err) => return Err(err),
-        }
+        let ok = res.is_ok();
+        crate::report::record(res)?;
+        count += usize::from(ok);
     }
     Ok(count)
 }

@@ -19,21 +19,28 @@ pub mod pool;
 pub mod primes;
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 use std::time::Duration;
 
-use flags_common::{FlagError, Site, count_flags, show};
+use flags_common::{FlagError, Site, count_flags, report, show};
 use serde::{Deserialize, Serialize};
 
 use crate::pool::ProcessPoolExecutor;
 
+/// The flags2 tool's `-m`, as for the thread pool. Without `-m`, the
+/// chapter's listing uses one worker per core.
+pub const DEFAULT_CONCUR_REQ: usize = 30;
+pub const MAX_CONCUR_REQ: usize = 1000;
+
 /// What one download needs, as plain data a worker process can receive.
+/// The worker sees none of the parent's state, so even "print the code or
+/// not" (`show`: off under the flags2 report) travels with the job.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {
     pub base_url: String,
     pub dest_dir: PathBuf,
     pub timeout: Duration,
     pub cc: String,
+    pub show: bool,
 }
 
 /// Why a download failed, in a form that can cross back to the parent
@@ -50,7 +57,7 @@ impl Failure {
             FlagError::NotFound { .. } => Failure::NotFound { cc: cc.into() },
             err => Failure::Other {
                 cc: cc.into(),
-                message: err.to_string(),
+                message: err.reason(),
             },
         }
     }
@@ -65,31 +72,26 @@ impl From<Failure> for FlagError {
     }
 }
 
-/// Runs in a worker process. Each worker builds its HTTP client once, on its
-/// first job, as each Python worker imports the module once.
+/// Runs in a worker process, a fresh one per job: it builds its own client
+/// from the job's plain data, as a Python worker re-imports the module.
 pub fn download_one(job: Job) -> Result<String, Failure> {
-    static SITE: OnceLock<Site> = OnceLock::new();
     let Job {
         base_url,
         dest_dir,
         timeout,
         cc,
+        show: show_code,
     } = job;
     let failed = |err| Failure::new(&cc, err);
-    let site = match SITE.get() {
-        Some(site) => site,
-        None => {
-            let site = Site::new(&base_url, &dest_dir, timeout).map_err(|err| {
-                Failure::Other {
-                    cc: cc.clone(),
-                    message: err.to_string(),
-                }
-            })?;
-            SITE.get_or_init(|| site)
-        }
-    };
+    let site =
+        Site::new(&base_url, &dest_dir, timeout).map_err(|err| Failure::Other {
+            cc: cc.clone(),
+            message: err.to_string(),
+        })?;
     let image = site.get_flag(&cc).map_err(failed)?;
-    show(&cc);
+    if show_code {
+        show(&cc);
+    }
     site.save_flag(&image, &format!("{}.gif", cc.to_lowercase()))
         .map_err(failed)?;
     Ok(cc)
@@ -107,6 +109,7 @@ pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError
         dest_dir: site.dest_dir().to_path_buf(),
         timeout: site.timeout(),
         cc,
+        show: !report::flags2(),
     });
     let res = executor.map(download_one, jobs);
     count_flags(res.map(|result| result.map_err(FlagError::from)))

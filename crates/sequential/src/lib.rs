@@ -11,7 +11,11 @@
 //! 20 flags downloaded in 5.93s
 //! ```
 
-use flags_common::{FlagError, Site, show, show_not_found};
+use flags_common::{FlagError, Site, count_flags, show};
+
+/// One request at a time, whatever `-m` says.
+pub const DEFAULT_CONCUR_REQ: usize = 1;
+pub const MAX_CONCUR_REQ: usize = 1;
 
 /// Downloads the flags of `cc_list` in alphabetical order, one at a time,
 /// and returns how many were saved.
@@ -21,20 +25,13 @@ use flags_common::{FlagError, Site, show, show_not_found};
 pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError> {
     let mut cc_list = cc_list.to_vec();
     cc_list.sort();
-    let mut count = 0;
-    for cc in &cc_list {
-        // The whole program waits here, doing nothing, until this flag arrives.
-        let image = match site.get_flag(cc) {
-            Ok(image) => image,
-            Err(err) if err.is_not_found() => {
-                show_not_found(cc);
-                continue;
-            }
-            Err(err) => return Err(err),
-        };
-        show(cc);
+    // The loop body, as a lazy iterator: nothing is fetched until `count_flags`
+    // asks for the next result, so each request waits for the one before it.
+    let res = cc_list.into_iter().map(|cc| {
+        let image = site.get_flag(&cc)?;
+        show(&cc);
         site.save_flag(&image, &format!("{}.gif", cc.to_lowercase()))?;
-        count += 1;
-    }
-    Ok(count)
+        Ok(cc)
+    });
+    count_flags(res)
 }

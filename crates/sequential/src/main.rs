@@ -1,5 +1,6 @@
 //! `just run seq`: the chapter's `main(download_many)`, sequential.
 
 fn main() -> std::process::ExitCode {
-    flags_common::cli::main(sequential::download_many)
+    use sequential::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, download_many};
+    flags_common::cli::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
 }

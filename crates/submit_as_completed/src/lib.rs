@@ -21,16 +21,18 @@
 //! [`Handle`]: flags_common::executor::Handle
 
 use flags_common::executor::{ThreadPoolExecutor, as_completed};
-use flags_common::{FlagError, Site, count_flags};
+use flags_common::{FlagError, Site, count_flags, show_line};
 use threadpool::download_one;
 
 /// The chapter uses 10 workers here, half the flags, to show `pending` tasks.
 pub const MAX_WORKERS: usize = 10;
+/// The flags2 tool's `-m`, as for the thread pool.
+pub use threadpool::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ};
 
 pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError> {
     let mut cc_list = cc_list.to_vec();
     cc_list.sort();
-    let executor = ThreadPoolExecutor::new(MAX_WORKERS);
+    let executor = ThreadPoolExecutor::new(site.max_req().unwrap_or(MAX_WORKERS));
     let mut to_do = Vec::new();
     for cc in &cc_list {
         // The task runs on another thread, maybe after this loop has moved on,
@@ -38,20 +40,19 @@ pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError
         let (site, code) = (site.clone(), cc.clone());
         // `submit` schedules the call and returns at once with its handle.
         let future = executor.submit(move || download_one(&site, &code));
-        println!("Scheduled for {cc}: {future:?}");
+        show_line(&format!("Scheduled for {cc}: {future:?}"));
         to_do.push(future);
     }
 
-    let mut results = Vec::new();
-    for future in as_completed(to_do) {
-        // as_completed yields only finished tasks, so this never blocks. The `?`
-        // is Python's re-raise: it fires if the worker panicked.
-        let res = future.result()?;
+    let results = as_completed(to_do).map(|future| {
+        // as_completed yields only finished tasks, so this never blocks. A
+        // worker's panic (Python's re-raise) becomes this flag's error.
+        let res = future.result().unwrap_or_else(|err| Err(err.into()));
         match &res {
-            Ok(cc) => println!("{future:?} result: {cc}"),
-            Err(err) => println!("{future:?} error: {err}"),
+            Ok(cc) => show_line(&format!("{future:?} result: {cc}")),
+            Err(err) => show_line(&format!("{future:?} error: {err}")),
         }
-        results.push(res);
-    }
+        res
+    });
     count_flags(results)
 }

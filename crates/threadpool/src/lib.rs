@@ -15,8 +15,11 @@
 use flags_common::executor::ThreadPoolExecutor;
 use flags_common::{FlagError, Site, count_flags, show};
 
-/// The most threads to start, whatever the number of flags.
+/// The most threads to start, whatever the number of flags (the chapter's).
 pub const MAX_WORKERS: usize = 20;
+/// The flags2 tool's `-m`: 30 threads unless told otherwise, 1000 at most.
+pub const DEFAULT_CONCUR_REQ: usize = 30;
+pub const MAX_CONCUR_REQ: usize = 1000;
 
 /// One flag: the loop body of the sequential version, made a function so that
 /// many calls can run at once. Returns the code, as the chapter's does.
@@ -28,7 +31,7 @@ pub fn download_one(site: &Site, cc: &str) -> Result<String, FlagError> {
 }
 
 pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError> {
-    let workers = MAX_WORKERS.min(cc_list.len());
+    let workers = site.max_req().unwrap_or(MAX_WORKERS).min(cc_list.len());
     let executor = ThreadPoolExecutor::new(workers);
     let mut cc_list = cc_list.to_vec();
     cc_list.sort();
