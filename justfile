@@ -40,11 +40,20 @@ serve *args:
 serve-book *args:
     cargo run --quiet --release -p flags-server -- --book "$@"
 
+# The Python listing and the Rust section on one server, in two columns
+side-by-side name *args:
+    @cargo build --quiet --release --workspace --bins
+    @./target/release/side_by_side "$@"
+
 # ── Check ─────────────────────────────────────────────────────────────────
 
 # Run every test of the workspace (offline: each test starts its own server)
 test:
     cargo test --workspace
+
+# Check the notes against what the binaries print now
+notes-check:
+    cargo test --test notes
 
 # Measure the executor's cost per task (criterion)
 bench:

@@ -1,3 +1,3 @@
 //! The flags2 command line and report (the checks live in tests/support/flags2.rs).
 
-support::flags2_tests!(env!("CARGO_BIN_EXE_threadpool"), every: 300 ms < 4.0 delays, interrupt: ["-m", "4"]);
+support::flags2_tests!(env!("CARGO_BIN_EXE_threadpool"), every: 1000 ms < 4.0 delays, interrupt: ["-m", "4"]);
