@@ -23,6 +23,7 @@ run name *args:
         procs) crate=processes ;;
         async) crate=async_flags ;;
         primes) crate=processes bin=primes ;;
+        costs) crate=costs ;;
         *) crate="{{name}}" ;;
     esac
     sections=$(cd crates && for d in */; do d=${d%/}; case $d in flags-common|flags-server) ;; *) printf '%s ' "$d" ;; esac; done)
