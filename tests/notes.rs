@@ -84,6 +84,7 @@ fn normalize(line: &str) -> String {
             (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"),
             (r"\(delay [^)]*\)", "(delay D)"),
             (r"\d+\.\d+s", "Ns"),
+            (r"\d+(\.\d+)? (µs|ms)", "N $2"),
             // Workers `show` codes while the main thread prints: keep the main's part.
             (r"^([A-Z]{2} )+<Future", "<Future"),
         ]
@@ -261,7 +262,8 @@ fn every_just_command_named_exists() {
         .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
         .filter_map(|l| l.split([' ', ':']).next())
         .collect();
-    let named = Regex::new(r"\bjust ([a-z][a-z-]*)").unwrap();
+    // A command: in backticks, or after a `$` prompt.
+    let named = Regex::new(r"(?:`|\$ )just ([a-z][a-z-]*)").unwrap();
     let mut texts = notes();
     texts.push(("README.md".into(), read("README.md")));
     for (name, text) in texts {
