@@ -56,6 +56,10 @@ test:
 notes-check:
     cargo test --test notes
 
+# Every strategy on one seeded server: `just compare --svg compare.svg`
+compare *args:
+    cargo run --quiet --release -p compare -- "$@"
+
 # Measure the executor's cost per task (criterion)
 bench:
     cargo bench -p flags-common --bench executor

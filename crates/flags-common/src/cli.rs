@@ -262,7 +262,15 @@ pub fn run(
             plural(actual)
         );
     }
-    report::start(flags2, args.verbose, cc_list.len());
+    let progress = flags2 && !args.verbose;
+    report::start(
+        report::Mode {
+            flags2,
+            verbose: args.verbose,
+            progress,
+        },
+        cc_list.len(),
+    );
     let t0 = Instant::now();
     let count = download_many(&site, &cc_list);
     let elapsed = t0.elapsed().as_secs_f64();

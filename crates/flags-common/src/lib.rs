@@ -18,6 +18,8 @@ pub mod cli;
 mod net;
 #[cfg(feature = "net")]
 pub mod report;
+#[cfg(feature = "timeline")]
+pub mod timeline;
 
 use std::fs::{self, File};
 use std::io::{self, Write};

@@ -10,11 +10,12 @@
 //!   every flag is counted as OK, NOT_FOUND or ERROR, a progress bar (or, with
 //!   `-v`, a line per flag) shows progress, and a report closes the run.
 //!
-//! Like Python's module-level state, the mode is set once before any worker
-//! starts; a program that never calls `start` (a test) gets the chapter's mode.
+//! Like Python's module-level state, the mode is set before any worker starts;
+//! a program that never calls `start` (a test) gets the chapter's mode. A
+//! program that makes several runs (`compare`) calls `start` before each.
 
 use std::io::IsTerminal;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, Once, RwLock};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -57,10 +58,12 @@ struct Run {
     bar: Option<ProgressBar>,
 }
 
-static RUN: OnceLock<Run> = OnceLock::new();
+static RUN: RwLock<Option<Arc<Run>>> = RwLock::new(None);
 
-fn run() -> Option<&'static Run> {
-    RUN.get()
+fn run() -> Option<Arc<Run>> {
+    RUN.read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone()
 }
 
 /// True when the flags2 report is on: then `show` stays quiet.
@@ -68,10 +71,26 @@ pub fn flags2() -> bool {
     run().is_some_and(|run| run.flags2)
 }
 
-/// Starts the clock and the accounting for `total` flags. The progress bar
-/// appears only in flags2 mode, without `-v`, when stderr is a terminal.
-pub fn start(flags2: bool, verbose: bool, total: usize) {
-    let bar = (flags2 && !verbose && std::io::stderr().is_terminal()).then(|| {
+/// How a run reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mode {
+    /// The flags2 report (else the chapter's listing).
+    pub flags2: bool,
+    /// A line per flag.
+    pub verbose: bool,
+    /// A progress bar on stderr, if it is a terminal.
+    pub progress: bool,
+}
+
+/// Starts the clock and the accounting for `total` flags, and makes Ctrl-C
+/// print the report of the run under way.
+pub fn start(mode: Mode, total: usize) {
+    let Mode {
+        flags2,
+        verbose,
+        progress,
+    } = mode;
+    let bar = (progress && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::with_draw_target(
             Some(total as u64),
             ProgressDrawTarget::stderr(),
@@ -89,19 +108,21 @@ pub fn start(flags2: bool, verbose: bool, total: usize) {
         tally: Mutex::default(),
         bar,
     };
-    RUN.set(run).expect("a program makes one run");
-    // Ctrl-C: let saves in progress finish, start no new one, report, exit 130.
-    let installed = ctrlc::set_handler(|| {
-        let _no_more_saves = crate::stop_saving();
-        print_report(true);
-        std::process::exit(130);
+    *RUN.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+        Some(Arc::new(run));
+    static CTRL_C: Once = Once::new();
+    CTRL_C.call_once(|| {
+        // Ctrl-C: let saves in progress finish, start no new one, report, exit 130.
+        let installed = ctrlc::set_handler(|| {
+            let _no_more_saves = crate::stop_saving();
+            print_report(true);
+            std::process::exit(130);
+        });
+        if let Err(err) = installed {
+            let name = crate::program_name();
+            eprintln!("{name}: warning: Ctrl-C will not print a report: {err}");
+        }
     });
-    if let Err(err) = installed {
-        eprintln!(
-            "{}: warning: Ctrl-C will not print a report: {err}",
-            crate::program_name()
-        );
-    }
 }
 
 /// Takes one flag's outcome. Returns an error only when the run must stop:

@@ -42,6 +42,9 @@ pub struct Config {
     pub bind: IpAddr,
     /// 0 asks the operating system for a free port.
     pub port: u16,
+    /// Keep a record of every request (for timelines); off by default, as a
+    /// long-running server would grow it forever.
+    pub log_requests: bool,
 }
 
 impl Default for Config {
@@ -52,13 +55,24 @@ impl Default for Config {
             seed: 0,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
+            log_requests: false,
         }
     }
+}
+
+/// One request, as the server saw it: times are since the server started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub path: String,
+    pub start: Duration,
+    pub end: Duration,
+    pub status: u16,
 }
 
 /// Counters the tests and reports read while, or after, a run.
 #[derive(Debug, Default)]
 pub struct Stats {
+    log: std::sync::Mutex<Vec<RequestRecord>>,
     requests: AtomicU64,
     flags_served: AtomicU64,
     not_found: AtomicU64,
@@ -83,6 +97,11 @@ pub struct StatsSnapshot {
 }
 
 impl Stats {
+    /// Every request so far, in the order they ended (with `log_requests`).
+    pub fn request_log(&self) -> Vec<RequestRecord> {
+        self.log.lock().expect("never poisoned").clone()
+    }
+
     pub fn snapshot(&self) -> StatsSnapshot {
         StatsSnapshot {
             requests: self.requests.load(Ordering::Relaxed),
@@ -150,6 +169,11 @@ impl FlagServer {
     pub fn stats(&self) -> StatsSnapshot {
         self.stats.snapshot()
     }
+
+    /// Every request so far (empty unless `Config::log_requests`).
+    pub fn request_log(&self) -> Vec<RequestRecord> {
+        self.stats.request_log()
+    }
 }
 
 impl Drop for FlagServer {
@@ -182,6 +206,8 @@ pub fn bind(ip: IpAddr, port: u16) -> std::io::Result<tokio::net::TcpListener> {
 #[derive(Debug)]
 struct AppState {
     stats: Arc<Stats>,
+    /// When the server started, for the request log; `None`: no log.
+    epoch: Option<std::time::Instant>,
     faults: faults::Faults,
 }
 
@@ -197,6 +223,7 @@ pub async fn serve(
     catalogue::warm_up();
     let state = Arc::new(AppState {
         faults: faults::Faults::new(config.seed, config.delay, config.error_rate),
+        epoch: config.log_requests.then(std::time::Instant::now),
         stats,
     });
     let app = Router::new()
@@ -224,8 +251,10 @@ async fn latency_and_faults(
     stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
     // Decrements even if the client hangs up and this future is dropped.
     let _in_flight = InFlight(stats);
+    let started = state.epoch.map(|epoch| epoch.elapsed());
+    let path = request.uri().path().to_string();
 
-    let fate = state.faults.draw(request.uri().path());
+    let fate = state.faults.draw(&path);
     if !fate.delay.is_zero() {
         tokio::time::sleep(fate.delay).await;
     }
@@ -239,6 +268,15 @@ async fn latency_and_faults(
         StatusCode::NOT_FOUND => stats.not_found.fetch_add(1, Ordering::Relaxed),
         _ => 0,
     };
+    if let (Some(epoch), Some(start)) = (state.epoch, started) {
+        let record = RequestRecord {
+            path,
+            start,
+            end: epoch.elapsed(),
+            status: response.status().as_u16(),
+        };
+        stats.log.lock().expect("never poisoned").push(record);
+    }
     response
 }
 

@@ -1,0 +1,203 @@
+//! 比较 · Compare: every download strategy against the same seeded server.
+//!
+//! The chapter's timings (43.50 s, 26.26 s, 14.78 s) came from the internet
+//! and cannot be repeated. Here each strategy downloads the same flags from an
+//! in-process server with the same seed, so every run sees the same delays;
+//! the table sets each median against the ideal, ⌈N / workers⌉ × mean delay,
+//! and the timeline shows where the time went.
+
+use std::path::PathBuf;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use flags_common::cli::DownloadMany;
+use flags_common::report::{self, Mode};
+use flags_common::timeline::{Kind, Panel, Span};
+use flags_common::{FlagError, Site};
+use flags_server::{Config, Delay, FlagServer, RequestRecord};
+use serde::Serialize;
+
+/// The strategies, in chapter order, with how many workers each uses by
+/// default for `n` flags (the chapter's own numbers).
+pub fn strategies() -> Vec<(&'static str, DownloadMany, fn(usize) -> usize)> {
+    vec![
+        ("sequential", sequential::download_many, |_| 1),
+        ("threadpool", threadpool::download_many, |n| {
+            threadpool::MAX_WORKERS.min(n)
+        }),
+        (
+            "submit_as_completed",
+            submit_as_completed::download_many,
+            |_| submit_as_completed::MAX_WORKERS,
+        ),
+        ("processes", processes::download_many, |_| {
+            thread::available_parallelism().map_or(1, |n| n.get())
+        }),
+        ("async_flags", async_flags::download_many, |n| n),
+    ]
+}
+
+/// What to compare.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub codes: Vec<String>,
+    pub delay: Delay,
+    pub error_rate: f64,
+    pub seed: u64,
+    /// Workers for every concurrent strategy; `None`: each its chapter default.
+    pub workers: Option<usize>,
+    pub repeat: usize,
+}
+
+/// One strategy's results over the repetitions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub strategy: &'static str,
+    pub workers: usize,
+    pub ok: usize,
+    pub not_found: usize,
+    pub errors: usize,
+    pub median_s: f64,
+    pub ideal_s: f64,
+    pub ratio: f64,
+    /// The requests of the median run, as the server saw them.
+    #[serde(skip)]
+    pub requests: Vec<RequestRecord>,
+}
+
+/// One run of one strategy on a fresh server: elapsed time, counts, requests.
+fn run_once(
+    setup: &Setup,
+    download_many: DownloadMany,
+    workers: usize,
+) -> Result<(Duration, report::Tally, Vec<RequestRecord>), FlagError> {
+    let config = Config {
+        delay: setup.delay,
+        error_rate: setup.error_rate,
+        seed: setup.seed,
+        log_requests: true,
+        ..Config::default()
+    };
+    let server = FlagServer::start(config).expect("start the flag server");
+    let dest = std::env::temp_dir().join(format!("compare-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dest);
+    std::fs::create_dir_all(&dest).expect("a scratch directory");
+    let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30))
+        .expect("an HTTP client")
+        .with_max_req(workers);
+    // Counted like the flags2 tool: no error stops a run, nothing is printed.
+    report::start(
+        Mode {
+            flags2: true,
+            verbose: false,
+            progress: false,
+        },
+        setup.codes.len(),
+    );
+    let t0 = Instant::now();
+    download_many(&site, &setup.codes)?;
+    let elapsed = t0.elapsed();
+    let _ = std::fs::remove_dir_all(&dest);
+    Ok((elapsed, report::tally(), server.request_log()))
+}
+
+/// Runs every strategy `setup.repeat` times; a row per strategy.
+pub fn compare(setup: &Setup) -> Result<Vec<Row>, FlagError> {
+    flags_common::cli::raise_open_files_limit(setup.codes.len())
+        .expect("raise the open-files limit");
+    let n = setup.codes.len();
+    let mut rows = Vec::new();
+    for (strategy, download_many, default_workers) in strategies() {
+        let workers = match (strategy, setup.workers) {
+            ("sequential", _) => 1,
+            (_, Some(workers)) => workers,
+            (_, None) => default_workers(n),
+        };
+        let mut runs = (0..setup.repeat.max(1))
+            .map(|_| run_once(setup, download_many, workers))
+            .collect::<Result<Vec<_>, _>>()?;
+        runs.sort_by_key(|run| run.0);
+        let (median, tally, requests) = runs.swap_remove(runs.len() / 2);
+        let waves = n.div_ceil(workers.max(1));
+        let ideal = setup.delay.mean().as_secs_f64() * waves as f64;
+        rows.push(Row {
+            strategy,
+            workers,
+            ok: tally.ok,
+            not_found: tally.not_found,
+            errors: tally.errors,
+            median_s: median.as_secs_f64(),
+            ideal_s: ideal,
+            ratio: if ideal > 0.0 {
+                median.as_secs_f64() / ideal
+            } else {
+                f64::NAN
+            },
+            requests,
+        });
+    }
+    Ok(rows)
+}
+
+/// The table `just compare` prints.
+pub fn table(rows: &[Row]) -> String {
+    let mut out = format!(
+        "{:<20}{:>8}{:>6}{:>6}{:>6}{:>10}{:>10}{:>8}\n",
+        "strategy", "workers", "ok", "404", "err", "median", "ideal", "ratio"
+    );
+    for r in rows {
+        out += &format!(
+            "{:<20}{:>8}{:>6}{:>6}{:>6}{:>9.3}s{:>9.3}s{:>8.2}\n",
+            r.strategy,
+            r.workers,
+            r.ok,
+            r.not_found,
+            r.errors,
+            r.median_s,
+            r.ideal_s,
+            r.ratio
+        );
+    }
+    out
+}
+
+/// A timeline panel per strategy: one bar per request of its median run.
+pub fn panels(rows: &[Row]) -> Vec<Panel> {
+    rows.iter()
+        .map(|row| {
+            let t0 = row
+                .requests
+                .iter()
+                .map(|r| r.start)
+                .min()
+                .unwrap_or_default();
+            let spans = row
+                .requests
+                .iter()
+                .map(|r| Span {
+                    row: None,
+                    start: (r.start - t0).as_secs_f64(),
+                    end: (r.end - t0).as_secs_f64(),
+                    kind: match r.status {
+                        200 => Kind::Ok,
+                        404 => Kind::NotFound,
+                        _ => Kind::Error,
+                    },
+                })
+                .collect();
+            let title = format!(
+                "{}: {} worker{}, {:.2}s (green ok, grey 404, red error)",
+                row.strategy,
+                row.workers,
+                if row.workers == 1 { "" } else { "s" },
+                row.median_s
+            );
+            Panel { title, spans }
+        })
+        .collect()
+}
+
+/// Writes the timeline of `rows` to `path`.
+pub fn write_svg(path: &PathBuf, rows: &[Row]) -> std::io::Result<()> {
+    flags_common::timeline::write_svg(path, &panels(rows))
+}

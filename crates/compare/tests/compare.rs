@@ -1,0 +1,56 @@
+//! compare: a row per strategy, nothing beats the ideal, one bar per request.
+
+use std::time::Duration;
+
+use compare::{Setup, compare, write_svg};
+use flags_common::timeline::Kind;
+use flags_server::Delay;
+
+procspawn::enable_test_support!();
+
+/// N=8, 20 ms, once: every strategy gets 8 flags, no run beats the ideal, and
+/// the timeline has a bar for every request of every strategy.
+#[test]
+fn every_strategy_gets_a_row_and_a_panel() {
+    let setup = Setup {
+        codes: ["BR", "CN", "DE", "FR", "IN", "JP", "NG", "US"]
+            .map(String::from)
+            .to_vec(),
+        delay: Delay::fixed(Duration::from_millis(20)),
+        error_rate: 0.0,
+        seed: 1,
+        workers: None,
+        repeat: 1,
+    };
+    let rows = compare(&setup).unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r.strategy).collect();
+    assert_eq!(
+        names,
+        [
+            "sequential",
+            "threadpool",
+            "submit_as_completed",
+            "processes",
+            "async_flags"
+        ]
+    );
+    for row in &rows {
+        assert_eq!((row.ok, row.not_found, row.errors), (8, 0, 0), "{row:?}");
+        assert!(row.ratio > 0.9, "{} beat the ideal: {row:?}", row.strategy);
+        assert_eq!(row.requests.len(), 8, "{}", row.strategy);
+    }
+    assert_eq!(rows[0].workers, 1);
+
+    let path =
+        std::env::temp_dir().join(format!("compare-{}.svg", std::process::id()));
+    write_svg(&path, &rows).unwrap();
+    let svg = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    let fill = Kind::Ok.svg_fill();
+    let bars = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some(&fill))
+        .count();
+    assert_eq!(bars, 8 * rows.len());
+}
