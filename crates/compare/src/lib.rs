@@ -6,7 +6,7 @@
 //! the table sets each median against the ideal, ⌈N / workers⌉ × mean delay,
 //! and the timeline shows where the time went.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -17,9 +17,12 @@ use flags_common::{FlagError, Site};
 use flags_server::{Config, Delay, FlagServer, RequestRecord};
 use serde::Serialize;
 
-/// The strategies, in chapter order, with how many workers each uses by
+/// A strategy: its name, its `download_many`, and how many workers it uses by
 /// default for `n` flags (the chapter's own numbers).
-pub fn strategies() -> Vec<(&'static str, DownloadMany, fn(usize) -> usize)> {
+pub type Strategy = (&'static str, DownloadMany, fn(usize) -> usize);
+
+/// The strategies, in chapter order.
+pub fn strategies() -> Vec<Strategy> {
     vec![
         ("sequential", sequential::download_many, |_| 1),
         ("threadpool", threadpool::download_many, |n| {
@@ -198,6 +201,6 @@ pub fn panels(rows: &[Row]) -> Vec<Panel> {
 }
 
 /// Writes the timeline of `rows` to `path`.
-pub fn write_svg(path: &PathBuf, rows: &[Row]) -> std::io::Result<()> {
+pub fn write_svg(path: &Path, rows: &[Row]) -> std::io::Result<()> {
     flags_common::timeline::write_svg(path, &panels(rows))
 }
