@@ -29,11 +29,12 @@
 //! [19:59:39] result 4: 40
 //! ```
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use flags_common::executor::ThreadPoolExecutor;
+use flags_common::timeline::{Kind, Span};
 
 /// The chapter's numbers: 3 workers, 5 tasks.
 pub const MAX_WORKERS: usize = 3;
@@ -79,14 +80,42 @@ pub fn display(text: &str) {
 /// The `n` tabs push each task's lines into its own column.
 pub fn loiter(n: u64) -> u64 {
     let tabs = "\t".repeat(n as usize);
+    let started = Instant::now();
     display(&format!("{tabs} loiter({n}): doing nothing for {n}s ..."));
     // A blocked thread: the operating system runs the other workers meanwhile.
     thread::sleep(settings().unit * n as u32);
     display(&format!("{tabs} loiter({n}) done!"));
+    record(started);
     n * 10
 }
 
+/// When each loiter ran, and on which worker: what `--svg` draws.
+static SCHEDULE: Mutex<Vec<Span>> = Mutex::new(Vec::new());
+static EPOCH: OnceLock<Instant> = OnceLock::new();
+
+fn record(started: Instant) {
+    let epoch = *EPOCH.get_or_init(Instant::now);
+    let since = |t: Instant| t.saturating_duration_since(epoch).as_secs_f64();
+    // The executor names its threads worker-0, worker-1 ...
+    let worker = thread::current()
+        .name()
+        .and_then(|n| n.strip_prefix("worker-")?.parse().ok());
+    let span = Span {
+        row: worker,
+        start: since(started),
+        end: since(Instant::now()),
+        kind: Kind::Ok,
+    };
+    SCHEDULE.lock().expect("never poisoned").push(span);
+}
+
+/// The spans recorded so far, one per finished loiter.
+pub fn schedule() -> Vec<Span> {
+    SCHEDULE.lock().expect("never poisoned").clone()
+}
+
 pub fn main(max_workers: usize, count: u64) {
+    EPOCH.get_or_init(Instant::now);
     display("Script starting ...");
     let executor = ThreadPoolExecutor::new(max_workers);
     // Submits all tasks now; the 3 workers start loiter(0), (1) and (2).

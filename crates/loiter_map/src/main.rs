@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use clap::builder::RangedU64ValueParser;
+use flags_common::timeline::{self, Panel};
 use loiter_map::{COUNT, MAX_WORKERS, Settings};
 
 #[derive(Debug, Parser)]
@@ -24,6 +25,9 @@ struct Args {
     /// Timestamps with milliseconds (on by default when --unit is below 1)
     #[arg(long)]
     millis: bool,
+    /// Also draw the schedule (a row per worker, a bar per loiter) as SVG
+    #[arg(long, value_name = "FILE")]
+    svg: Option<std::path::PathBuf>,
 }
 
 fn parse_unit(text: &str) -> Result<f64, String> {
@@ -42,4 +46,17 @@ fn main() {
         millis: args.millis || args.unit < 1.0,
     });
     loiter_map::main(args.workers, args.count);
+    if let Some(path) = &args.svg {
+        let panel = Panel {
+            title: format!(
+                "Executor.map: {} workers, {} tasks",
+                args.workers, args.count
+            ),
+            spans: loiter_map::schedule(),
+        };
+        if let Err(err) = timeline::write_svg(path, &[panel]) {
+            eprintln!("loiter_map: cannot write {}: {err}", path.display());
+            std::process::exit(1);
+        }
+    }
 }
