@@ -60,9 +60,21 @@ notes-check:
 compare *args:
     cargo run --quiet --release -p compare -- "$@"
 
-# Measure the executor's cost per task (criterion)
+# Criterion benchmarks: executor, process pool, flag server, 194-flag downloads
 bench:
-    cargo bench -p flags-common --bench executor
+    cargo bench --workspace
+
+# Rust vs Python, measured in one run (needs python3)
+bench-python:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! command -v python3 >/dev/null 2>&1; then
+        echo "bench-python: python3 is not installed, so there is nothing to compare against" >&2
+        exit 1
+    fi
+    cargo build --quiet --release -p flags-server
+    cargo build --quiet --release -p compare --example bench_rust
+    python3 notes/py/bench.py --rust-bin target/release
 
 # Per-task cost of threads vs worker processes
 overhead:

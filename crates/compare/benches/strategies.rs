@@ -1,0 +1,115 @@
+//! Criterion benchmarks (`just bench`): the process pool's cost per task, the
+//! flag server's requests per second at 64 connections, and a zero-delay
+//! download of all 194 flags (files saved) by every strategy.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, Throughput};
+use flags_common::Site;
+use flags_common::report::{self, Mode};
+use flags_server::{Config, FlagServer};
+use processes::pool::ProcessPoolExecutor;
+
+fn nothing(n: u64) -> u64 {
+    n
+}
+
+fn process_pool(c: &mut Criterion) {
+    let mut group = c.benchmark_group("process pool");
+    group.sample_size(10).throughput(Throughput::Elements(100));
+    group.bench_function("100 no-op tasks, 2 workers", |b| {
+        b.iter_batched(
+            || ProcessPoolExecutor::new(Some(2)),
+            |executor| assert_eq!(executor.map(nothing, 0..100).count(), 100),
+            BatchSize::PerIteration,
+        );
+    });
+    group.finish();
+}
+
+fn server(c: &mut Criterion) {
+    let server = FlagServer::start(Config::default()).unwrap();
+    let url = format!("{}/cn/cn.gif", server.base_url());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let client = reqwest::Client::new();
+    let mut group = c.benchmark_group("flag server");
+    group
+        .sample_size(10)
+        .throughput(Throughput::Elements(10_000));
+    group.bench_function("10k requests, 64 connections", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                let left = Arc::new(AtomicUsize::new(10_000));
+                let mut clients = tokio::task::JoinSet::new();
+                for _ in 0..64 {
+                    let (client, left, url) =
+                        (client.clone(), Arc::clone(&left), url.clone());
+                    clients.spawn(async move {
+                        while left
+                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                                n.checked_sub(1)
+                            })
+                            .is_ok()
+                        {
+                            client
+                                .get(&url)
+                                .send()
+                                .await
+                                .unwrap()
+                                .bytes()
+                                .await
+                                .unwrap();
+                        }
+                    });
+                }
+                while clients.join_next().await.is_some() {}
+            });
+        });
+    });
+    group.finish();
+}
+
+fn downloads(c: &mut Criterion) {
+    let server = FlagServer::start(Config::default()).unwrap();
+    let dest =
+        std::env::temp_dir().join(format!("bench-downloads-{}", std::process::id()));
+    std::fs::create_dir_all(&dest).unwrap();
+    let codes: Vec<String> = flags_server::COUNTRIES
+        .iter()
+        .map(|c| c.iso_cc.to_string())
+        .collect();
+    let mut group = c.benchmark_group("194 flags, zero delay");
+    group.sample_size(10).throughput(Throughput::Elements(194));
+    for (name, download_many, _) in compare::strategies() {
+        let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30))
+            .unwrap()
+            .with_max_req(20);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                report::start(
+                    Mode {
+                        flags2: true,
+                        verbose: false,
+                        progress: false,
+                    },
+                    codes.len(),
+                );
+                assert_eq!(download_many(&site, &codes).unwrap(), 194);
+            });
+        });
+    }
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dest);
+}
+
+fn main() {
+    // The process pool re-runs this benchmark binary as its workers.
+    procspawn::init();
+    let mut c = Criterion::default().configure_from_args();
+    process_pool(&mut c);
+    server(&mut c);
+    downloads(&mut c);
+    c.final_summary();
+}

@@ -1,0 +1,138 @@
+//! The Rust half of `just bench-python`: quick measurements printed as JSON,
+//! for `notes/py/bench.py` to set against Python's in one table.
+//!
+//! ```text
+//! cargo run --release -p compare --example bench_rust -- [--python-server URL]
+//! ```
+//! With `--python-server`, the same load generator also measures that server
+//! (Python's http.server), so both servers face the same client.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use flags_common::Site;
+use flags_common::executor::ThreadPoolExecutor;
+use flags_common::report::{self, Mode};
+use flags_server::{Config, FlagServer};
+use processes::pool::ProcessPoolExecutor;
+
+fn nothing(n: u64) -> u64 {
+    n
+}
+
+/// Microseconds per task: submit every task, then wait for each result.
+fn executor_us(tasks: u64) -> f64 {
+    let executor = ThreadPoolExecutor::new(4);
+    let t0 = Instant::now();
+    let to_do: Vec<_> = (0..tasks).map(|i| executor.submit(move || i)).collect();
+    for future in to_do {
+        future.into_result().unwrap();
+    }
+    t0.elapsed().as_secs_f64() * 1e6 / tasks as f64
+}
+
+fn process_pool_us(tasks: u64) -> f64 {
+    let executor = ProcessPoolExecutor::new(Some(2));
+    let t0 = Instant::now();
+    assert_eq!(executor.map(nothing, 0..tasks).count() as u64, tasks);
+    t0.elapsed().as_secs_f64() * 1e6 / tasks as f64
+}
+
+/// Requests per second: `total` GETs of `url` from `connections` clients,
+/// each reusing one keep-alive connection.
+fn requests_per_second(url: &str, total: usize, connections: usize) -> f64 {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let left = Arc::new(AtomicUsize::new(total));
+        let t0 = Instant::now();
+        let mut clients = tokio::task::JoinSet::new();
+        for _ in 0..connections {
+            let (client, left, url) =
+                (client.clone(), Arc::clone(&left), url.to_string());
+            clients.spawn(async move {
+                while left
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                        n.checked_sub(1)
+                    })
+                    .is_ok()
+                {
+                    let resp =
+                        client.get(&url).send().await.expect("the server answers");
+                    assert!(resp.status().is_success(), "{}", resp.status());
+                    resp.bytes().await.expect("a body");
+                }
+            });
+        }
+        while clients.join_next().await.is_some() {}
+        total as f64 / t0.elapsed().as_secs_f64()
+    })
+}
+
+/// Flags per second for a zero-delay download of all 194, files saved.
+fn flags_per_second(
+    download_many: flags_common::cli::DownloadMany,
+    workers: usize,
+) -> f64 {
+    let server = FlagServer::start(Config::default()).unwrap();
+    let dest =
+        std::env::temp_dir().join(format!("bench-rust-{}", std::process::id()));
+    std::fs::create_dir_all(&dest).unwrap();
+    let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30))
+        .unwrap()
+        .with_max_req(workers);
+    let codes: Vec<String> = flags_server::COUNTRIES
+        .iter()
+        .map(|c| c.iso_cc.to_string())
+        .collect();
+    report::start(
+        Mode {
+            flags2: true,
+            verbose: false,
+            progress: false,
+        },
+        codes.len(),
+    );
+    let t0 = Instant::now();
+    download_many(&site, &codes).unwrap();
+    let rate = 194.0 / t0.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dest);
+    rate
+}
+
+fn main() {
+    procspawn::init();
+    let python_server = std::env::args()
+        .skip_while(|a| a != "--python-server")
+        .nth(1);
+    let server = FlagServer::start(Config::default()).unwrap();
+    let flag_url = format!("{}/cn/cn.gif", server.base_url());
+    let mut rows = vec![
+        ("executor_submit_result_us", executor_us(100_000)),
+        ("process_pool_task_us", process_pool_us(200)),
+        (
+            "server_requests_per_s",
+            requests_per_second(&flag_url, 10_000, 64),
+        ),
+        (
+            "download_194_sequential_flags_per_s",
+            flags_per_second(sequential::download_many, 1),
+        ),
+        (
+            "download_194_threadpool_flags_per_s",
+            flags_per_second(threadpool::download_many, 20),
+        ),
+    ];
+    if let Some(url) = python_server {
+        rows.push((
+            "python_server_requests_per_s",
+            requests_per_second(&url, 3_000, 64),
+        ));
+    }
+    let fields: Vec<String> = rows
+        .iter()
+        .map(|(k, v)| format!("  \"{k}\": {v:.3}"))
+        .collect();
+    println!("{{\n{}\n}}", fields.join(",\n"));
+}

@@ -1,0 +1,103 @@
+"""The Python half of `just bench-python`: the same measurements as the Rust
+example `bench_rust`, run now, on this machine, and one table of ratios.
+
+    python3 notes/py/bench.py --rust-bin target/release
+"""
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent import futures
+
+import flags
+import flags_threadpool
+
+
+def nothing(n):
+    return n
+
+
+def executor_us(executor_class, workers, tasks):
+    with executor_class(workers) as executor:
+        t0 = time.perf_counter()
+        to_do = [executor.submit(nothing, i) for i in range(tasks)]
+        for future in to_do:
+            future.result()
+        return (time.perf_counter() - t0) * 1e6 / tasks
+
+
+def flags_per_second(download_many):
+    t0 = time.perf_counter()
+    count = download_many(CODES)
+    assert count == 194, count
+    return 194 / (time.perf_counter() - t0)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def start_python_server(directory):
+    """Python's own http.server, serving the downloaded flags."""
+    handler = functools.partial(QuietHandler, directory=directory)
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--rust-bin', default='target/release', help='where the release binaries are')
+    args = parser.parse_args()
+    bin_dir = args.rust_bin
+
+    # The Rust flag server, for the Python downloads.
+    server = subprocess.Popen([os.path.join(bin_dir, 'flags-server'), '--port', '0'],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().split(' at ')[1].split()[0]
+        dest = tempfile.mkdtemp(prefix='bench-python-')
+        flags.configure(url, dest)
+        CODES = [line.split('\t')[0] for line in open(
+            os.path.join(os.path.dirname(__file__), '../../crates/flags-server/data/countries.tsv'))][1:]
+        python = {
+            'executor_submit_result_us': executor_us(futures.ThreadPoolExecutor, 4, 20_000),
+            'process_pool_task_us': executor_us(futures.ProcessPoolExecutor, 2, 2_000),
+        }
+        print('python: executors measured', file=sys.stderr)
+        python['download_194_sequential_flags_per_s'] = flags_per_second(flags.download_many)
+        python['download_194_threadpool_flags_per_s'] = flags_per_second(flags_threadpool.download_many)
+        print('python: downloads measured', file=sys.stderr)
+    finally:
+        server.terminate()
+
+    # Python's http.server, loaded by the Rust load generator in the same run.
+    py_server = start_python_server(dest)
+    py_url = f'http://127.0.0.1:{py_server.server_address[1]}/cn.gif'
+    rust_json = subprocess.run([os.path.join(bin_dir, 'examples', 'bench_rust'), '--python-server', py_url],
+                               check=True, capture_output=True, text=True).stdout
+    rust = json.loads(rust_json)
+    python['server_requests_per_s'] = rust.pop('python_server_requests_per_s')
+    py_server.shutdown()
+
+    rows = [
+        ('executor submit+result', 'executor_submit_result_us', 'µs/task', False),
+        ('process pool task', 'process_pool_task_us', 'µs/task', False),
+        ('flag server, 64 connections', 'server_requests_per_s', 'req/s', True),
+        ('194 flags, sequential', 'download_194_sequential_flags_per_s', 'flags/s', True),
+        ('194 flags, thread pool', 'download_194_threadpool_flags_per_s', 'flags/s', True),
+    ]
+    print(f'{"measurement":<30}{"unit":>9}{"Rust":>12}{"Python":>12}{"Rust/Python":>14}')
+    for label, key, unit, higher_is_better in rows:
+        r, p = rust[key], python[key]
+        advantage = r / p if higher_is_better else p / r
+        print(f'{label:<30}{unit:>9}{r:>12.1f}{p:>12.1f}{advantage:>13.1f}x')
+    print('\n(Rust/Python: how many times better Rust is; for µs/task, Python / Rust)')
