@@ -18,10 +18,7 @@ const SECTIONS: [(&str, DownloadMany); 4] = [
 #[test]
 fn every_section_saves_all_194_flags_identically() {
     let server = server_with_delay(Duration::ZERO);
-    let all: Vec<String> = flags_server::COUNTRIES
-        .iter()
-        .map(|c| c.iso_cc.into())
-        .collect();
+    let all = flags_server::all_cc();
     for (name, download_many) in SECTIONS {
         let dest = TempDir::new(name);
         let count = download_many(&site(&server, &dest), &all).unwrap();

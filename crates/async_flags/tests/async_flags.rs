@@ -121,10 +121,7 @@ fn teapots_are_counted_as_errors_and_the_rest_finish() {
     };
     let server = FlagServer::start(config).unwrap();
     let dest = TempDir::new("async-teapot");
-    let all: Vec<String> = flags_server::COUNTRIES
-        .iter()
-        .map(|c| c.iso_cc.into())
-        .collect();
+    let all = flags_server::all_cc();
     let results = run(&site(&server, &dest), &all, 50, Naming::ByCode);
     let (ok, not_found, errors) = tally(&results);
     assert_eq!(ok + errors, 194);

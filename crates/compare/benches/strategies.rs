@@ -2,13 +2,11 @@
 //! flag server's requests per second at 64 connections, and a zero-delay
 //! download of all 194 flags (files saved) by every strategy.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput};
 use flags_common::Site;
-use flags_common::report::{self, Mode};
+use flags_common::report;
 use flags_server::{Config, FlagServer};
 use processes::pool::ProcessPoolExecutor;
 
@@ -33,40 +31,12 @@ fn server(c: &mut Criterion) {
     let server = FlagServer::start(Config::default()).unwrap();
     let url = format!("{}/cn/cn.gif", server.base_url());
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let client = reqwest::Client::new();
     let mut group = c.benchmark_group("flag server");
     group
         .sample_size(10)
         .throughput(Throughput::Elements(10_000));
     group.bench_function("10k requests, 64 connections", |b| {
-        b.iter(|| {
-            runtime.block_on(async {
-                let left = Arc::new(AtomicUsize::new(10_000));
-                let mut clients = tokio::task::JoinSet::new();
-                for _ in 0..64 {
-                    let (client, left, url) =
-                        (client.clone(), Arc::clone(&left), url.clone());
-                    clients.spawn(async move {
-                        while left
-                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                                n.checked_sub(1)
-                            })
-                            .is_ok()
-                        {
-                            client
-                                .get(&url)
-                                .send()
-                                .await
-                                .unwrap()
-                                .bytes()
-                                .await
-                                .unwrap();
-                        }
-                    });
-                }
-                while clients.join_next().await.is_some() {}
-            });
-        });
+        b.iter(|| runtime.block_on(compare::load(&url, 10_000, 64)));
     });
     group.finish();
 }
@@ -76,10 +46,7 @@ fn downloads(c: &mut Criterion) {
     let dest =
         std::env::temp_dir().join(format!("bench-downloads-{}", std::process::id()));
     std::fs::create_dir_all(&dest).unwrap();
-    let codes: Vec<String> = flags_server::COUNTRIES
-        .iter()
-        .map(|c| c.iso_cc.to_string())
-        .collect();
+    let codes = flags_server::all_cc();
     let mut group = c.benchmark_group("194 flags, zero delay");
     group.sample_size(10).throughput(Throughput::Elements(194));
     for (name, download_many, _) in compare::strategies() {
@@ -88,14 +55,7 @@ fn downloads(c: &mut Criterion) {
             .with_max_req(20);
         group.bench_function(name, |b| {
             b.iter(|| {
-                report::start(
-                    Mode {
-                        flags2: true,
-                        verbose: false,
-                        progress: false,
-                    },
-                    codes.len(),
-                );
+                report::start_quiet(codes.len());
                 assert_eq!(download_many(&site, &codes).unwrap(), 194);
             });
         });

@@ -7,13 +7,11 @@
 //! With `--python-server`, the same load generator also measures that server
 //! (Python's http.server), so both servers face the same client.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use flags_common::Site;
 use flags_common::executor::ThreadPoolExecutor;
-use flags_common::report::{self, Mode};
+use flags_common::report;
 use flags_server::{Config, FlagServer};
 use processes::pool::ProcessPoolExecutor;
 
@@ -39,35 +37,12 @@ fn process_pool_us(tasks: u64) -> f64 {
     t0.elapsed().as_secs_f64() * 1e6 / tasks as f64
 }
 
-/// Requests per second: `total` GETs of `url` from `connections` clients,
-/// each reusing one keep-alive connection.
+/// Requests per second: `total` GETs of `url` from `connections` clients.
 fn requests_per_second(url: &str, total: usize, connections: usize) -> f64 {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let client = reqwest::Client::new();
-        let left = Arc::new(AtomicUsize::new(total));
-        let t0 = Instant::now();
-        let mut clients = tokio::task::JoinSet::new();
-        for _ in 0..connections {
-            let (client, left, url) =
-                (client.clone(), Arc::clone(&left), url.to_string());
-            clients.spawn(async move {
-                while left
-                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                        n.checked_sub(1)
-                    })
-                    .is_ok()
-                {
-                    let resp =
-                        client.get(&url).send().await.expect("the server answers");
-                    assert!(resp.status().is_success(), "{}", resp.status());
-                    resp.bytes().await.expect("a body");
-                }
-            });
-        }
-        while clients.join_next().await.is_some() {}
-        total as f64 / t0.elapsed().as_secs_f64()
-    })
+    let t0 = Instant::now();
+    runtime.block_on(compare::load(url, total, connections));
+    total as f64 / t0.elapsed().as_secs_f64()
 }
 
 /// Flags per second for a zero-delay download of all 194, files saved.
@@ -82,18 +57,8 @@ fn flags_per_second(
     let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30))
         .unwrap()
         .with_max_req(workers);
-    let codes: Vec<String> = flags_server::COUNTRIES
-        .iter()
-        .map(|c| c.iso_cc.to_string())
-        .collect();
-    report::start(
-        Mode {
-            flags2: true,
-            verbose: false,
-            progress: false,
-        },
-        codes.len(),
-    );
+    let codes = flags_server::all_cc();
+    report::start_quiet(codes.len());
     let t0 = Instant::now();
     download_many(&site, &codes).unwrap();
     let rate = 194.0 / t0.elapsed().as_secs_f64();

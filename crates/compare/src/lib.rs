@@ -7,11 +7,13 @@
 //! and the timeline shows where the time went.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use flags_common::cli::DownloadMany;
-use flags_common::report::{self, Mode};
+use flags_common::report;
 use flags_common::timeline::{Kind, Panel, Span};
 use flags_common::{FlagError, Site};
 use flags_server::{Config, Delay, FlagServer, RequestRecord};
@@ -89,14 +91,7 @@ fn run_once(
         .expect("an HTTP client")
         .with_max_req(workers);
     // Counted like the flags2 tool: no error stops a run, nothing is printed.
-    report::start(
-        Mode {
-            flags2: true,
-            verbose: false,
-            progress: false,
-        },
-        setup.codes.len(),
-    );
+    report::start_quiet(setup.codes.len());
     let t0 = Instant::now();
     download_many(&site, &setup.codes)?;
     let elapsed = t0.elapsed();
@@ -203,4 +198,31 @@ pub fn panels(rows: &[Row]) -> Vec<Panel> {
 /// Writes the timeline of `rows` to `path`.
 pub fn write_svg(path: &Path, rows: &[Row]) -> std::io::Result<()> {
     flags_common::timeline::write_svg(path, &panels(rows))
+}
+
+/// Load for benchmarks: `total` GETs of `url` from `connections` clients at
+/// once, each reusing one keep-alive connection; panics on any failed request.
+pub async fn load(url: &str, total: usize, connections: usize) {
+    let client = reqwest::Client::new();
+    let left = Arc::new(AtomicUsize::new(total));
+    let mut clients = tokio::task::JoinSet::new();
+    for _ in 0..connections {
+        let (client, left, url) =
+            (client.clone(), Arc::clone(&left), url.to_string());
+        clients.spawn(async move {
+            let take_one = |n: usize| n.checked_sub(1);
+            while left
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, take_one)
+                .is_ok()
+            {
+                let resp =
+                    client.get(&url).send().await.expect("the server answers");
+                assert!(resp.status().is_success(), "{url}: {}", resp.status());
+                resp.bytes().await.expect("a body");
+            }
+        });
+    }
+    while let Some(joined) = clients.join_next().await {
+        joined.expect("a load client failed");
+    }
 }

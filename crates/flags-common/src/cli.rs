@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use flags_server::{COUNTRIES, Config, Delay, FlagServer};
+use flags_server::{Config, Delay, FlagServer};
 
 use crate::{DEST_DIR, FlagError, POP20_CC, Site, program_name, report};
 
@@ -111,7 +111,7 @@ impl FlagArgs {
                 .flat_map(|a| letters().map(move |b| format!("{a}{b}")))
                 .collect()
         } else if self.all {
-            COUNTRIES.iter().map(|c| c.iso_cc.to_string()).collect()
+            flags_server::all_cc()
         } else if self.cc.is_empty() {
             POP20_CC.iter().map(|cc| cc.to_string()).collect()
         } else {

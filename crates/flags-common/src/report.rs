@@ -125,6 +125,19 @@ pub fn start(mode: Mode, total: usize) {
     });
 }
 
+/// Starts a run that counts like the flags2 tool and prints nothing: for
+/// programs that make many runs and read [`tally`] after each (`compare`).
+pub fn start_quiet(total: usize) {
+    start(
+        Mode {
+            flags2: true,
+            verbose: false,
+            progress: false,
+        },
+        total,
+    );
+}
+
 /// Takes one flag's outcome. Returns an error only when the run must stop:
 /// in the chapter's mode, for anything but a 404.
 pub fn record(res: Result<String, FlagError>) -> Result<(), FlagError> {

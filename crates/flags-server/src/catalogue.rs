@@ -41,6 +41,11 @@ pub static COUNTRIES: LazyLock<Vec<Country>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The 194 codes, upper case, sorted: the book's `-a`.
+pub fn all_cc() -> Vec<String> {
+    COUNTRIES.iter().map(|c| c.iso_cc.to_string()).collect()
+}
+
 /// What the server answers for one country.
 pub(crate) struct Flag {
     pub gif: Bytes,

@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::oneshot;
 
-pub use catalogue::{COUNTRIES, Country, flag_gif, metadata_json};
+pub use catalogue::{COUNTRIES, Country, all_cc, flag_gif, metadata_json};
 pub use faults::{Delay, ParseDelayError};
 
 /// How the server behaves: latency, faults, and where it listens.

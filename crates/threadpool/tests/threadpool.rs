@@ -44,10 +44,7 @@ fn download_one_saves_one_flag_and_returns_its_code() {
 fn never_more_than_max_workers_requests_at_once() {
     let server = server_with_delay(Duration::from_millis(20));
     let dest = TempDir::new("pool-cap");
-    let all: Vec<String> = flags_server::COUNTRIES
-        .iter()
-        .map(|c| c.iso_cc.into())
-        .collect();
+    let all = flags_server::all_cc();
     let count = threadpool::download_many(&site(&server, &dest), &all).unwrap();
     assert_eq!(count, 194);
     let most = server.stats().max_in_flight;
