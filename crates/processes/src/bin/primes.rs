@@ -19,6 +19,9 @@ struct Args {
     /// Workers for threads and processes (default: one per core)
     #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..=256))]
     workers: Option<u16>,
+    /// Check only the first N numbers (as `notes/py/primes.py --count N`)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=20))]
+    count: Option<u8>,
     /// Which strategies to run
     #[arg(long, short, value_enum, default_value = "all")]
     strategy: Vec<StrategyArg>,
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let cores = thread::available_parallelism().map_or(1, |n| n.get());
     let workers = args.workers.map_or(cores, usize::from);
     let all = args.strategy.contains(&StrategyArg::All);
+    let numbers = &NUMBERS[..args.count.map_or(NUMBERS.len(), usize::from)];
     let chosen = [
         (StrategyArg::Seq, Strategy::Seq, "sequential"),
         (StrategyArg::Threads, Strategy::Threads, "threads"),
@@ -55,7 +59,7 @@ fn main() -> ExitCode {
         };
         println!("── {name}, {n} worker{} ──", if n == 1 { "" } else { "s" });
         let t0 = Instant::now();
-        let checked = primes::run(strategy, n, &NUMBERS, |result| {
+        let checked = primes::run(strategy, n, numbers, |result| {
             println!("{}", primes::show(result));
         });
         let total = t0.elapsed().as_secs_f64();
