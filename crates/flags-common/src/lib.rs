@@ -4,11 +4,13 @@
 //! - [`executor`]: `ThreadPoolExecutor`, `Future` ([`executor::Handle`]) and
 //!   `as_completed`, on rayon.
 //! - with the default `net` feature: [`Site`] (`get_flag` over one shared HTTP
-//!   client), [`FlagError`], and [`cli::main`], the timed `main(download_many)`
-//!   harness with the shared command line and the in-process flag server.
+//!   client), [`FlagError`], [`cli::main`] (the timed `main(download_many)`
+//!   harness with the shared command line and the in-process flag server) and
+//!   [`report`] (the flags2 accounting, report and progress bar).
+//! - with the `timeline` feature: [`timeline`], SVG timelines of who ran when.
 //!
-//! `loiter_map` turns `net` off, so the headline demo builds without the HTTP
-//! stack.
+//! `loiter_map` takes only the executor and the timeline, so the headline demo
+//! builds without the HTTP stack.
 
 pub mod executor;
 
