@@ -56,6 +56,8 @@ test:
 notes-check:
     cargo test --test notes
 
+# ── Measure ───────────────────────────────────────────────────────────────
+
 # Every strategy on one seeded server: `just compare --svg compare.svg`
 compare *args:
     cargo run --quiet --release -p compare -- "$@"
