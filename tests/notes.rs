@@ -157,16 +157,7 @@ fn rerun(sample: &Sample, all: &[Section]) -> Result<(String, Vec<String>), Stri
 /// returns the directory they are in.
 fn bin_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "--workspace", "--bins"])
-            .current_dir(workspace())
-            .status()
-            .unwrap();
-        assert!(status.success(), "cargo build failed");
-        let exe = std::env::current_exe().unwrap();
-        exe.parent().unwrap().parent().unwrap().to_path_buf() // target/debug/deps -> target/debug
-    })
+    DIR.get_or_init(|| support::built_bins(&["--workspace", "--bins"]))
 }
 
 /// Runs a sample's program in a scratch directory; stdout then stderr lines.

@@ -157,12 +157,7 @@ pub fn usage_errors(bin: &str) {
         (&["-m", "0"], "-m must be >= 1"),
         (&["C1"], "invalid country code 'C1'"),
     ] {
-        let out = run_bin(bin, args, Duration::from_secs(30));
-        let (stdout, stderr) = text(&out);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.contains(reason), "{args:?}: {stderr}");
-        assert!(stdout.is_empty());
+        crate::assert_usage_error(bin, args, reason);
     }
 }
 

@@ -122,6 +122,36 @@ pub fn run_bin(bin: &str, args: &[&str], limit: Duration) -> Output {
     child.wait_with_output().expect("collect the output")
 }
 
+/// A bad command line: exit 2, one line on stderr naming `reason`, nothing
+/// on stdout.
+pub fn assert_usage_error(bin: &str, args: &[&str], reason: &str) {
+    let out = run_bin(bin, args, Duration::from_secs(30));
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    assert!(stderr.contains(reason), "{args:?}: {stderr}");
+    assert!(stdout.is_empty(), "{args:?}: {stdout}");
+}
+
+/// Builds binaries of the workspace (`cargo build <args>`, a no-op when they
+/// are fresh) and returns the directory they land in, next to the test's own.
+pub fn built_bins(args: &[&str]) -> PathBuf {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet"])
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .expect("run cargo");
+    assert!(status.success(), "cargo build {args:?} failed");
+    let test_exe = std::env::current_exe().expect("the test's own path");
+    // target/debug/deps/<test> -> target/debug
+    test_exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("a target directory")
+        .to_path_buf()
+}
+
 /// Standard output and error as text.
 pub fn text(output: &Output) -> (String, String) {
     (

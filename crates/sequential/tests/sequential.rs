@@ -140,11 +140,6 @@ fn bad_usage_exits_2_with_one_line() {
             "unknown server label 'ftp://example.com'",
         ),
     ] {
-        let out = run_bin(BIN, args, Duration::from_secs(30));
-        let (stdout, stderr) = text(&out);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.contains(reason), "{args:?}: {stderr}");
-        assert!(stdout.is_empty());
+        support::assert_usage_error(BIN, args, reason);
     }
 }

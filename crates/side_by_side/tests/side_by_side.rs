@@ -53,16 +53,10 @@ fn loiter_side_by_side_gives_the_same_results() {
         return;
     }
     // The Rust side runs the loiter_map binary: build it next to this test.
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "loiter_map"])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let test_exe = std::env::current_exe().unwrap();
-    let bin_dir = test_exe.parent().unwrap().parent().unwrap(); // target/debug/deps -> target/debug
+    let bin_dir = support::built_bins(&["-p", "loiter_map"]);
     let section = find(&justfile_sections(), "loiter").unwrap();
     let args = ["--unit".to_string(), "0.2".to_string()];
-    let (python, rust) = run_pair(&section, &args, &workspace(), bin_dir).unwrap();
+    let (python, rust) = run_pair(&section, &args, &workspace(), &bin_dir).unwrap();
     assert!(python.success && rust.success);
     let results = |lines: &[String]| -> Vec<String> {
         lines
