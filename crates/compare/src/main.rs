@@ -25,7 +25,7 @@ struct Args {
     #[arg(long, default_value_t = 0.0)]
     error_rate: f64,
     /// Seed for the server's delays and faults
-    #[arg(long, default_value_t = 2017)]
+    #[arg(long, default_value_t = flags_server::DEFAULT_SEED)]
     seed: u64,
     /// Workers for every concurrent strategy (default: each its chapter's)
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]

@@ -14,9 +14,6 @@ use flags_server::{Config, Delay, FlagServer};
 
 use crate::{DEST_DIR, FlagError, POP20_CC, Site, program_name, report};
 
-/// The seed of the in-process server, so every run sees the same delays.
-pub const DEFAULT_SEED: u64 = 2017;
-
 /// `download_many` as every section defines it: download the flags of
 /// `cc_list` from `site` and return how many were saved.
 pub type DownloadMany = fn(&Site, &[String]) -> Result<usize, FlagError>;
@@ -201,7 +198,7 @@ pub fn run(
             let delay = args.delay.unwrap_or(flags_server::DEFAULT_DELAY);
             let config = Config {
                 delay,
-                seed: DEFAULT_SEED,
+                seed: flags_server::DEFAULT_SEED,
                 ..Config::default()
             };
             let server = match FlagServer::start(config) {

@@ -308,7 +308,11 @@ async fn flag_file(
     }
 }
 
-/// How long the in-process server of the download sections waits per request
-/// when the user gives no `--delay`: enough to make sequential visibly slow.
+/// The seed of the in-process server the download sections start when no
+/// `--server` is given (and of `compare` and `side-by-side`): every run sees
+/// the same delays.
+pub const DEFAULT_SEED: u64 = 2017;
+
+/// The latency of that in-process server: enough to make sequential visibly slow.
 pub const DEFAULT_DELAY: Delay =
     Delay::uniform(Duration::from_millis(100), Duration::from_millis(500));

@@ -139,7 +139,7 @@ pub fn run_pair(
     }
     let config = Config {
         delay: flags_server::DEFAULT_DELAY,
-        seed: 2017,
+        seed: flags_server::DEFAULT_SEED,
         ..Config::default()
     };
     let server = FlagServer::start(config).map_err(Error::Io)?;
