@@ -1,12 +1,12 @@
 //! Per-task cost of the executor: `submit` + `result`, and `map`, over no-op tasks.
 //!
-//! Run with `just bench` (or `cargo bench -p flags-common`). Python's
+//! Run with `just bench` (or `cargo bench -p concurrent-futures`). Python's
 //! ThreadPoolExecutor costs about 25 µs per task on the same 2-core machine.
 
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use flags_common::executor::ThreadPoolExecutor;
+use concurrent_futures::ThreadPoolExecutor;
 
 const TASKS: u64 = 100_000;
 const WORKERS: usize = 4;
@@ -20,10 +20,10 @@ fn executor(c: &mut Criterion) {
             || ThreadPoolExecutor::new(WORKERS),
             |executor| {
                 let to_do: Vec<_> = (0..TASKS)
-                    .map(|i| executor.submit(move || black_box(i)))
+                    .map(|i| executor.submit(move || black_box(i)).unwrap())
                     .collect();
                 for future in to_do {
-                    black_box(future.into_result().unwrap());
+                    black_box(future.result().unwrap());
                 }
             },
             BatchSize::PerIteration,
@@ -33,7 +33,7 @@ fn executor(c: &mut Criterion) {
         b.iter_batched(
             || ThreadPoolExecutor::new(WORKERS),
             |executor| {
-                executor.map(black_box, 0..TASKS).for_each(|n| {
+                executor.map(black_box, 0..TASKS).unwrap().for_each(|n| {
                     black_box(n);
                 })
             },

@@ -1,0 +1,293 @@
+//! [`ThreadPoolExecutor`]: `max_workers` OS threads taking tasks from one
+//! FIFO queue, as Python's does.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use crate::{Error, Handle, Map};
+
+/// A pool of at most `max_workers` threads that run submitted tasks in the
+/// order they were submitted.
+///
+/// Dropping it is `shutdown(true, false)`: it waits for every task, like
+/// leaving a `with ThreadPoolExecutor(...) as executor:` block.
+pub struct ThreadPoolExecutor {
+    inner: Arc<Inner>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+struct Inner {
+    state: Mutex<PoolState>,
+    /// Notified when work is queued or the pool shuts down.
+    work: Condvar,
+}
+
+struct PoolState {
+    queue: VecDeque<Box<dyn WorkItem>>,
+    /// Tasks marked running (queued for a worker, or being run): never more
+    /// than `max_workers`.
+    busy: usize,
+    max_workers: usize,
+    threads: usize,
+    shutdown: bool,
+    name: String,
+}
+
+/// A queued task, whatever its type: Python's `_WorkItem`.
+trait WorkItem: Send {
+    /// Marked running at `submit`, when a worker was free for it.
+    fn reserved(&self) -> bool;
+    fn set_running_or_notify_cancel(&self) -> bool;
+    fn cancel(&self) -> bool;
+    fn run(self: Box<Self>);
+}
+
+struct Job<T, F> {
+    handle: Handle<T>,
+    task: F,
+    reserved: bool,
+}
+
+impl<T: Send, F: FnOnce() -> T + Send> WorkItem for Job<T, F> {
+    fn reserved(&self) -> bool {
+        self.reserved
+    }
+    fn set_running_or_notify_cancel(&self) -> bool {
+        self.handle.set_running_or_notify_cancel()
+    }
+    fn cancel(&self) -> bool {
+        self.handle.cancel()
+    }
+    fn run(self: Box<Self>) {
+        self.handle.run(self.task);
+    }
+}
+
+impl ThreadPoolExecutor {
+    /// A pool of up to `max_workers` threads, started as tasks need them.
+    ///
+    /// Panics if `max_workers` is 0, as Python raises `ValueError`.
+    pub fn new(max_workers: usize) -> ThreadPoolExecutor {
+        assert!(max_workers > 0, "max_workers must be greater than 0");
+        static POOLS: AtomicUsize = AtomicUsize::new(0);
+        let pool = POOLS.fetch_add(1, Ordering::Relaxed);
+        let state = PoolState {
+            queue: VecDeque::new(),
+            busy: 0,
+            max_workers,
+            threads: 0,
+            shutdown: false,
+            name: format!("ThreadPoolExecutor-{pool}"),
+        };
+        ThreadPoolExecutor {
+            inner: Arc::new(Inner {
+                state: Mutex::new(state),
+                work: Condvar::new(),
+            }),
+            threads: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn max_workers(&self) -> usize {
+        self.inner.lock().max_workers
+    }
+
+    /// Schedules `task` and returns at once with its [`Handle`].
+    ///
+    /// If a worker is free, the task is `running` before `submit` returns;
+    /// otherwise it is `pending` until a worker takes it, oldest first.
+    /// After [`shutdown`](Self::shutdown): `Err(Error::Shutdown)`.
+    pub fn submit<T, F>(&self, task: F) -> Result<Handle<T>, Error>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let handle = Handle::new();
+        let mut state = self.inner.lock();
+        if state.shutdown {
+            return Err(Error::Shutdown);
+        }
+        // Deciding here, under the lock, is what makes "the first
+        // max_workers tasks are running" certain rather than a race.
+        let reserved = state.busy < state.max_workers;
+        if reserved {
+            state.busy += 1;
+            handle.set_running_or_notify_cancel();
+        }
+        let job = Job {
+            handle: handle.clone(),
+            task,
+            reserved,
+        };
+        state.queue.push_back(Box::new(job));
+        // One thread per task marked running, started only when needed:
+        // submitting one task at a time to a big pool keeps one thread.
+        if state.threads < state.busy {
+            let name = format!("{}_{}", state.name, state.threads);
+            state.threads += 1;
+            let inner = Arc::clone(&self.inner);
+            let thread = thread::Builder::new()
+                .name(name)
+                .spawn(move || work(&inner))
+                .expect("the operating system refused to start a thread");
+            self.lock_threads().push(thread);
+        }
+        drop(state);
+        self.inner.work.notify_one();
+        Ok(handle)
+    }
+
+    /// Submits `f(item)` for every item now, and returns an iterator that
+    /// yields the results in the order of `items`, waiting for each in turn.
+    ///
+    /// Like Python's `Executor.map`: submitting is eager, only reading is
+    /// lazy. Dropping the iterator early cancels the tasks not yet started.
+    pub fn map<I, T, F>(&self, f: F, items: impl IntoIterator<Item = I>) -> Result<Map<T>, Error>
+    where
+        F: Fn(I) -> T + Send + Sync + 'static,
+        I: Send + 'static,
+        T: Send + 'static,
+    {
+        self.map_until(f, items, None)
+    }
+
+    /// [`map`](Self::map) whose iterator gives [`Error::Timeout`] (and then
+    /// stops) if a result is not ready `timeout` after this call.
+    pub fn map_timeout<I, T, F>(
+        &self,
+        f: F,
+        items: impl IntoIterator<Item = I>,
+        timeout: Duration,
+    ) -> Result<Map<T>, Error>
+    where
+        F: Fn(I) -> T + Send + Sync + 'static,
+        I: Send + 'static,
+        T: Send + 'static,
+    {
+        self.map_until(f, items, Some(Instant::now() + timeout))
+    }
+
+    fn map_until<I, T, F>(
+        &self,
+        f: F,
+        items: impl IntoIterator<Item = I>,
+        deadline: Option<Instant>,
+    ) -> Result<Map<T>, Error>
+    where
+        F: Fn(I) -> T + Send + Sync + 'static,
+        I: Send + 'static,
+        T: Send + 'static,
+    {
+        let f = Arc::new(f);
+        let mut handles = Vec::new();
+        for item in items {
+            let f = Arc::clone(&f);
+            match self.submit(move || f(item)) {
+                Ok(handle) => handles.push(handle),
+                Err(err) => {
+                    handles.iter().for_each(|handle| _ = handle.cancel());
+                    return Err(err);
+                }
+            }
+        }
+        Ok(Map::new("ThreadPoolExecutor.map", handles, deadline))
+    }
+
+    /// Stops taking new tasks. With `cancel_futures`, cancels the tasks still
+    /// pending; with `wait`, returns once every worker thread has ended.
+    /// Calling it again is harmless.
+    pub fn shutdown(&self, wait: bool, cancel_futures: bool) {
+        let mut state = self.inner.lock();
+        state.shutdown = true;
+        let mut cancelled = Vec::new();
+        if cancel_futures {
+            // Tasks already marked running stay queued: a worker is theirs.
+            let (keep, pending): (VecDeque<_>, VecDeque<_>) =
+                state.queue.drain(..).partition(|item| item.reserved());
+            state.queue = keep;
+            cancelled.extend(pending);
+        }
+        drop(state);
+        self.inner.work.notify_all();
+        // Outside the pool's lock: cancelling runs the tasks' callbacks.
+        for item in cancelled {
+            item.cancel();
+        }
+        if wait {
+            let threads = std::mem::take(&mut *self.lock_threads());
+            for thread in threads {
+                // A task that shuts down its own pool must not wait for itself.
+                if thread.thread().id() != thread::current().id() {
+                    thread.join().expect("workers catch the tasks' panics");
+                }
+            }
+        }
+    }
+
+    fn lock_threads(&self) -> MutexGuard<'_, Vec<JoinHandle<()>>> {
+        self.threads.lock().expect("never poisoned")
+    }
+}
+
+/// A worker's life: take the oldest task, run it, repeat; end when the
+/// queue is empty and the pool is shut down.
+fn work(inner: &Inner) {
+    let mut finished_one = false;
+    loop {
+        let item = {
+            let mut state = inner.lock();
+            if finished_one {
+                state.busy -= 1;
+            }
+            loop {
+                match state.queue.pop_front() {
+                    Some(item) if item.reserved() => break item,
+                    // Pending: it becomes running now (a cancelled one is skipped).
+                    Some(item) => {
+                        if item.set_running_or_notify_cancel() {
+                            state.busy += 1;
+                            break item;
+                        }
+                    }
+                    None if state.shutdown => return,
+                    None => state = inner.work.wait(state).expect("never poisoned"),
+                }
+            }
+        };
+        item.run();
+        finished_one = true;
+    }
+}
+
+impl Inner {
+    fn lock(&self) -> MutexGuard<'_, PoolState> {
+        // Tasks run outside this lock, so it is never poisoned.
+        self.state
+            .lock()
+            .expect("the executor's lock is never poisoned")
+    }
+}
+
+impl Drop for ThreadPoolExecutor {
+    /// Waits for every submitted task: leaving Python's `with` block.
+    fn drop(&mut self) {
+        self.shutdown(true, false);
+    }
+}
+
+impl fmt::Debug for ThreadPoolExecutor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.inner.lock();
+        f.debug_struct("ThreadPoolExecutor")
+            .field("max_workers", &state.max_workers)
+            .field("threads", &state.threads)
+            .field("busy", &state.busy)
+            .field("queued", &state.queue.len())
+            .field("shutdown", &state.shutdown)
+            .finish()
+    }
+}

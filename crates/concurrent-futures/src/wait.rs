@@ -1,0 +1,208 @@
+//! The module functions [`wait`] and [`as_completed`]: waiting on many
+//! handles at once.
+//!
+//! Both register a channel on every handle (CPython registers a "waiter" on
+//! each future in the same way); a handle sends its index down the channel
+//! when it becomes done, so whichever finishes first is heard first.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::future::Waiter;
+use crate::{Error, Handle};
+
+/// When [`wait`] returns: Python's `FIRST_COMPLETED`, `FIRST_EXCEPTION`,
+/// `ALL_COMPLETED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReturnWhen {
+    /// As soon as any handle is done (finished or cancelled).
+    FirstCompleted,
+    /// As soon as any task ends with an error (a panic, a dead worker);
+    /// if none does, when all are done.
+    FirstException,
+    /// When every handle is done.
+    AllCompleted,
+}
+
+/// What [`wait`] returns: Python's `DoneAndNotDoneFutures(done, not_done)`.
+#[derive(Debug)]
+pub struct DoneAndNotDone<T> {
+    pub done: Vec<Handle<T>>,
+    pub not_done: Vec<Handle<T>>,
+}
+
+/// Blocks until `return_when` holds for `handles`, and splits them into the
+/// done and the not done: Python's `futures.wait(fs, return_when=...)`.
+pub fn wait<T>(
+    handles: impl IntoIterator<Item = Handle<T>>,
+    return_when: ReturnWhen,
+) -> DoneAndNotDone<T> {
+    wait_until(handles, None, return_when)
+}
+
+/// [`wait`] that also returns when `timeout` has passed, whatever is done.
+pub fn wait_timeout<T>(
+    handles: impl IntoIterator<Item = Handle<T>>,
+    timeout: Duration,
+    return_when: ReturnWhen,
+) -> DoneAndNotDone<T> {
+    wait_until(handles, Some(Instant::now() + timeout), return_when)
+}
+
+fn wait_until<T>(
+    handles: impl IntoIterator<Item = Handle<T>>,
+    deadline: Option<Instant>,
+    return_when: ReturnWhen,
+) -> DoneAndNotDone<T> {
+    let handles: Vec<Handle<T>> = handles.into_iter().collect();
+    let listener = Listener::new(&handles);
+    let mut done = 0;
+    loop {
+        let enough = match return_when {
+            ReturnWhen::AllCompleted => done == handles.len(),
+            ReturnWhen::FirstCompleted => done > 0 || handles.is_empty(),
+            ReturnWhen::FirstException => {
+                done == handles.len() || handles.iter().any(raised)
+            }
+        };
+        if enough {
+            break;
+        }
+        match listener.next_before(deadline) {
+            Ok(_) => done += 1,
+            Err(_) => break,
+        }
+    }
+    listener.stop(&handles);
+    let (done, not_done) = handles.into_iter().partition(Handle::done);
+    DoneAndNotDone { done, not_done }
+}
+
+/// Finished with an error: what `FIRST_EXCEPTION` waits for.
+fn raised<T>(handle: &Handle<T>) -> bool {
+    handle.done() && !handle.cancelled() && matches!(handle.exception(), Ok(Some(_)))
+}
+
+/// Yields the handles as they become done, whatever order they were given in:
+/// Python's `futures.as_completed(fs)`. Those done already come first.
+pub fn as_completed<T>(handles: impl IntoIterator<Item = Handle<T>>) -> AsCompleted<T> {
+    AsCompleted(Completions::new(handles, None))
+}
+
+/// [`as_completed`] with a time limit: after yielding what finished within
+/// `timeout`, it yields one `Err(Error::Timeout)` and ends, as Python's
+/// raises `TimeoutError`.
+pub fn as_completed_timeout<T>(
+    handles: impl IntoIterator<Item = Handle<T>>,
+    timeout: Duration,
+) -> AsCompletedTimeout<T> {
+    AsCompletedTimeout(Completions::new(handles, Some(Instant::now() + timeout)))
+}
+
+/// The iterator [`as_completed`] returns.
+#[derive(Debug)]
+pub struct AsCompleted<T>(Completions<T>);
+
+/// The iterator [`as_completed_timeout`] returns.
+#[derive(Debug)]
+pub struct AsCompletedTimeout<T>(Completions<T>);
+
+impl<T> Iterator for AsCompleted<T> {
+    type Item = Handle<T>;
+
+    fn next(&mut self) -> Option<Handle<T>> {
+        self.0.next().map(|res| res.expect("no deadline, so no timeout"))
+    }
+}
+
+impl<T> Iterator for AsCompletedTimeout<T> {
+    type Item = Result<Handle<T>, Error>;
+
+    fn next(&mut self) -> Option<Result<Handle<T>, Error>> {
+        self.0.next()
+    }
+}
+
+#[derive(Debug)]
+struct Completions<T> {
+    handles: Vec<Option<Handle<T>>>,
+    remaining: usize,
+    deadline: Option<Instant>,
+    listener: Listener,
+}
+
+impl<T> Completions<T> {
+    fn new(handles: impl IntoIterator<Item = Handle<T>>, deadline: Option<Instant>) -> Self {
+        let handles: Vec<Handle<T>> = handles.into_iter().collect();
+        let listener = Listener::new(&handles);
+        Completions {
+            remaining: handles.len(),
+            handles: handles.into_iter().map(Some).collect(),
+            deadline,
+            listener,
+        }
+    }
+
+    fn next(&mut self) -> Option<Result<Handle<T>, Error>> {
+        if self.remaining == 0 {
+            return None;
+        }
+        match self.listener.next_before(self.deadline) {
+            Ok(index) => {
+                self.remaining -= 1;
+                self.handles[index].take().map(Ok)
+            }
+            Err(err) => {
+                // Python raises TimeoutError once; the generator is then over.
+                self.remaining = 0;
+                Some(Err(err))
+            }
+        }
+    }
+}
+
+impl<T> Drop for Completions<T> {
+    fn drop(&mut self) {
+        for handle in self.handles.iter().flatten() {
+            handle.remove_waiter(self.listener.id);
+        }
+    }
+}
+
+/// One channel registered on many handles, each under its index.
+#[derive(Debug)]
+struct Listener {
+    id: u64,
+    rx: mpsc::Receiver<usize>,
+}
+
+impl Listener {
+    fn new<T>(handles: &[Handle<T>]) -> Listener {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = mpsc::channel();
+        for (index, handle) in handles.iter().enumerate() {
+            let tx = tx.clone();
+            handle.add_waiter(Waiter { id, index, tx });
+        }
+        Listener { id, rx }
+    }
+
+    /// The index of the next handle to become done, or `Error::Timeout`.
+    fn next_before(&self, deadline: Option<Instant>) -> Result<usize, Error> {
+        match deadline {
+            None => Ok(self.rx.recv().expect("a waiting handle keeps a sender")),
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                self.rx.recv_timeout(left).map_err(|_| Error::Timeout)
+            }
+        }
+    }
+
+    fn stop<T>(&self, handles: &[Handle<T>]) {
+        for handle in handles {
+            handle.remove_waiter(self.id);
+        }
+    }
+}
