@@ -389,6 +389,7 @@ pub(crate) fn splitmix64(x: u64) -> u64 {
 mod tests {
     use super::*;
 
+    /// Every flag is a valid GIF of the book's 3:2 size, a few KB like the book's.
     #[test]
     fn every_flag_is_a_real_gif_of_plausible_size() {
         for cc in crate::COUNTRIES.iter().map(|c| c.iso_cc) {
@@ -406,6 +407,7 @@ mod tests {
         }
     }
 
+    /// A code always paints the same bytes, and different codes differ.
     #[test]
     fn flags_are_deterministic_and_distinct() {
         assert_eq!(flag_gif("FR"), flag_gif("FR"));

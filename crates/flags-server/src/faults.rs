@@ -3,14 +3,22 @@
 //! Each request's fate is a pure function of the seed, the path, and how many
 //! times that path was asked for before. So two runs with the same seed see the
 //! same delays and the same 418s per flag, however their requests interleave.
+//! Only the 388 paths with a file behind them are counted: a path with no file
+//! is always drawn as a first request, so a client inventing paths cannot grow
+//! the server's memory.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::art::{fnv1a, splitmix64};
+use crate::catalogue;
+
+/// The longest delay `--delay` accepts: beyond it no client would still be
+/// waiting, so a bigger number is a typo, not a test of patience.
+pub const MAX_DELAY: Duration = Duration::from_secs(3600);
 
 /// A fixed delay (`0.2`) or a uniform range (`0.1..0.5`), in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,24 +58,44 @@ impl fmt::Display for Delay {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid delay {0:?}: expected seconds like 0.2 or a range like 0.1..0.5")]
-pub struct ParseDelayError(String);
+#[error("invalid delay {text:?}: {reason}")]
+pub struct ParseDelayError {
+    text: String,
+    reason: &'static str,
+}
 
 impl FromStr for Delay {
     type Err = ParseDelayError;
 
     fn from_str(text: &str) -> Result<Delay, ParseDelayError> {
-        let error = || ParseDelayError(text.to_string());
+        let error = |reason| ParseDelayError {
+            text: text.to_string(),
+            reason,
+        };
         let seconds = |s: &str| {
-            let secs: f64 = s.trim().parse().map_err(|_| error())?;
-            Duration::try_from_secs_f64(secs).map_err(|_| error())
+            let secs: f64 = s.trim().parse().map_err(|_| {
+                error("expected seconds like 0.2 or a range like 0.1..0.5")
+            })?;
+            // Checked before Duration sees them: it would reject these too, but
+            // only with a message about durations, not about the user's number.
+            if !secs.is_finite() {
+                return Err(error("not a finite number of seconds"));
+            }
+            if secs < 0.0 {
+                return Err(error("a delay cannot be negative"));
+            }
+            if secs > MAX_DELAY.as_secs_f64() {
+                return Err(error("longer than the 3600 s maximum"));
+            }
+            Duration::try_from_secs_f64(secs)
+                .map_err(|_| error("not a number of seconds"))
         };
         match text.split_once("..") {
             None => Ok(Delay::fixed(seconds(text)?)),
             Some((lo, hi)) => {
                 let (min, max) = (seconds(lo)?, seconds(hi)?);
                 if min > max {
-                    return Err(error());
+                    return Err(error("the range's start is after its end"));
                 }
                 Ok(Delay::uniform(min, max))
             }
@@ -87,8 +115,9 @@ pub(crate) struct Faults {
     seed: u64,
     delay: Delay,
     error_rate: f64,
-    /// How many times each path has been requested so far.
-    seen: Mutex<HashMap<String, u64>>,
+    /// How many times each flag path has been requested so far. The keys are
+    /// fixed at construction, so the map never grows and needs no lock.
+    seen: HashMap<String, AtomicU64>,
 }
 
 impl Faults {
@@ -97,22 +126,29 @@ impl Faults {
             seed,
             delay,
             error_rate,
-            seen: Mutex::default(),
+            seen: catalogue::flag_paths()
+                .map(|path| (path, AtomicU64::new(0)))
+                .collect(),
         }
     }
 
     pub fn draw(&self, path: &str) -> Fate {
-        let nth = {
-            let mut seen = self.seen.lock().expect("no panics while counting");
-            let count = seen.entry(path.to_string()).or_default();
-            *count += 1;
-            *count
+        let nth = match self.seen.get(path) {
+            Some(count) => count.fetch_add(1, Ordering::Relaxed) + 1,
+            // Not a flag: nothing to remember, every ask is a first ask.
+            None => 1,
         };
         let key = splitmix64(self.seed ^ fnv1a(path.as_bytes())) ^ nth;
         let spread = self.delay.max - self.delay.min;
         let delay = self.delay.min + spread.mul_f64(unit_interval(splitmix64(key)));
         let teapot = unit_interval(splitmix64(key ^ 0x7ea_907)) < self.error_rate;
         Fate { delay, teapot }
+    }
+
+    /// How many paths the schedule keeps a count for: fixed, whatever is asked.
+    #[cfg(test)]
+    pub fn remembered(&self) -> usize {
+        self.seen.len()
     }
 }
 
@@ -125,6 +161,7 @@ fn unit_interval(bits: u64) -> f64 {
 mod tests {
     use super::*;
 
+    /// `--delay` takes seconds (`0.2`) or a uniform range (`0.1..0.5`).
     #[test]
     fn delays_parse_as_fixed_or_range() {
         assert_eq!("0.2".parse(), Ok(Delay::fixed(Duration::from_millis(200))));
@@ -137,6 +174,30 @@ mod tests {
         }
     }
 
+    /// `--delay` refuses NaN, infinities, negative and absurd values with a
+    /// reason, instead of letting `Duration` panic or sleep for centuries.
+    #[test]
+    fn delays_refuse_nan_infinity_negative_and_absurd_values() {
+        let long = "9".repeat(10_000);
+        for bad in [
+            "nan", "NaN", "inf", "-inf", "-1", "-0.5", "1e300", "3601", &long,
+            "nan..1", "0..inf", "-1..1", "0..1e300", "..", "0..", "1..2..3",
+        ] {
+            let err = bad.parse::<Delay>().expect_err(bad);
+            assert_eq!(err.to_string().lines().count(), 1, "{err}");
+        }
+        let reason = |text: &str| text.parse::<Delay>().unwrap_err().reason;
+        assert_eq!(reason("nan"), "not a finite number of seconds");
+        assert_eq!(reason("-1"), "a delay cannot be negative");
+        assert_eq!(reason("1e300"), "longer than the 3600 s maximum");
+        // Tiny and zero delays are fine: they are just no delay.
+        assert_eq!("1e-300".parse(), Ok(Delay::ZERO));
+        assert_eq!("0".parse(), Ok(Delay::ZERO));
+        assert_eq!("-0".parse(), Ok(Delay::ZERO));
+        assert_eq!("3600".parse::<Delay>().unwrap().max, MAX_DELAY);
+    }
+
+    /// The same seed replays the same delays and 418s; a retry is a new draw.
     #[test]
     fn the_same_seed_gives_the_same_fates() {
         let range = "0.1..0.5".parse().unwrap();
@@ -152,6 +213,26 @@ mod tests {
         assert_ne!(first, retry);
     }
 
+    /// Paths with no flag behind them are not remembered: 100,000 invented
+    /// paths leave the schedule's memory exactly as it was (issue #16).
+    #[test]
+    fn unknown_paths_are_never_remembered() {
+        let faults = Faults::new(3, "0.1..0.5".parse().unwrap(), 0.25);
+        let before = faults.remembered();
+        assert_eq!(before, 2 * 194);
+        for i in 0..100_000 {
+            faults.draw(&format!("/flags/x{i}/x{i}.gif"));
+        }
+        assert_eq!(faults.remembered(), before);
+        // Such a path has no count, so every ask draws the same fate.
+        let unknown = || faults.draw("/flags/zz/zz.gif");
+        assert_eq!(unknown(), unknown());
+        // A flag is still counted: its retry is a fresh draw.
+        let known = || faults.draw("/flags/cn/metadata.json");
+        assert_ne!(known(), known());
+    }
+
+    /// Drawn delays stay inside the range, and about `error_rate` are 418s.
     #[test]
     fn delays_stay_in_range_and_errors_follow_the_rate() {
         let faults = Faults::new(1, "0.1..0.5".parse().unwrap(), 0.25);

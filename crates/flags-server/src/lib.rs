@@ -14,6 +14,7 @@ mod catalogue;
 mod faults;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
@@ -25,10 +26,23 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tokio::sync::oneshot;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::sync::{oneshot, watch};
 
-pub use catalogue::{COUNTRIES, Country, all_cc, flag_gif, metadata_json};
-pub use faults::{Delay, ParseDelayError};
+pub use catalogue::{
+    COUNTRIES, Catalogue, Country, all_cc, flag_gif, metadata_json,
+};
+pub use faults::{Delay, MAX_DELAY, ParseDelayError};
+
+/// How long a client may take to send a request's headers, counted from the
+/// moment the server starts waiting for them (a new connection, or the end of
+/// the previous answer on a kept-alive one): hyper's own default.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The most header bytes a request may carry; more is answered with 431.
+/// The book's clients send a few hundred.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 /// How the server behaves: latency, faults, and where it listens.
 #[derive(Debug, Clone)]
@@ -45,6 +59,9 @@ pub struct Config {
     /// Keep a record of every request (for timelines); off by default, as a
     /// long-running server would grow it forever.
     pub log_requests: bool,
+    /// A connection that sends no complete request head for this long is
+    /// closed, so idle or stalled clients cannot hold sockets forever.
+    pub header_timeout: Duration,
 }
 
 impl Default for Config {
@@ -56,6 +73,7 @@ impl Default for Config {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             log_requests: false,
+            header_timeout: HEADER_TIMEOUT,
         }
     }
 }
@@ -124,28 +142,27 @@ pub struct FlagServer {
 }
 
 impl FlagServer {
-    /// Binds the socket (so a busy port is an error here, not later), then
-    /// serves on a background thread until the handle is dropped.
+    /// Paints the flags, binds the socket (so a busy port is an error here,
+    /// not later), then serves on a background thread until the handle is
+    /// dropped. It returns only when the server can answer at full speed.
     pub fn start(config: Config) -> std::io::Result<FlagServer> {
+        // On the caller's thread: a caller's timer that starts after `start`
+        // must not include the painting.
+        let catalogue = Catalogue::shared();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("flags-server")
             .enable_all()
             .build()?;
         let listener = runtime.block_on(async { bind(config.bind, config.port) })?;
-        // Paint now, so the first request (and a caller's timer) doesn't wait for it.
-        catalogue::warm_up();
         let addr = listener.local_addr()?;
         let stats = Arc::new(Stats::default());
         let server_stats = Arc::clone(&stats);
         let (shutdown, stop) = oneshot::channel::<()>();
         // An error from `stop` means the handle was dropped: stop as well.
         let stop = async { stop.await.unwrap_or(()) };
-        let serve_until_stopped = async move {
-            serve(listener, config, server_stats, stop)
-                .await
-                .expect("the flag server failed");
-        };
+        let serve_until_stopped =
+            serve(listener, config, catalogue, server_stats, stop);
         let thread = thread::Builder::new()
             .name("flags-server".into())
             .spawn(move || runtime.block_on(serve_until_stopped))?;
@@ -205,23 +222,25 @@ pub fn bind(ip: IpAddr, port: u16) -> std::io::Result<tokio::net::TcpListener> {
 /// Shared by every request handler.
 #[derive(Debug)]
 struct AppState {
+    catalogue: Arc<Catalogue>,
     stats: Arc<Stats>,
     /// When the server started, for the request log; `None`: no log.
     epoch: Option<std::time::Instant>,
     faults: faults::Faults,
 }
 
-/// Serves until `stop` completes, then finishes the requests under way.
-/// The `flags-server` binary and [`FlagServer`] both run this.
+/// Serves `catalogue` until `stop` completes, then lets the requests under way
+/// finish. The `flags-server` binary and [`FlagServer`] both run this; the
+/// catalogue comes in painted, so no request ever waits for a paint brush.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     config: Config,
+    catalogue: Arc<Catalogue>,
     stats: Arc<Stats>,
     stop: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    // Paint the flags before the first request, not during it.
-    catalogue::warm_up();
+) {
     let state = Arc::new(AppState {
+        catalogue,
         faults: faults::Faults::new(config.seed, config.delay, config.error_rate),
         epoch: config.log_requests.then(std::time::Instant::now),
         stats,
@@ -234,9 +253,51 @@ pub async fn serve(
             latency_and_faults,
         ))
         .with_state(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stop)
-        .await
+    // hyper directly rather than `axum::serve`, which gives hyper no timer: with
+    // no timer there is no header timeout, and a client that connects and sends
+    // nothing (or half a request) keeps its socket open forever.
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(config.header_timeout)
+        .max_header_size(MAX_HEADER_BYTES);
+    // Every connection holds a receiver; `closed()` tells when all are gone.
+    let (closing, closing_rx) = watch::channel(false);
+    let mut stop = pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            () = &mut stop => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Usually out of file descriptors: wait for some to close
+                // instead of spinning on the same error.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(app.clone());
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let mut closing_rx = closing_rx.clone();
+        tokio::spawn(async move {
+            let mut connection = pin!(connection);
+            tokio::select! {
+                // An error here is one client's broken request: hyper has
+                // already answered it (400, 431) or hung up; the server goes on.
+                _ = connection.as_mut() => return,
+                _ = closing_rx.wait_for(|&closing| closing) => {
+                    connection.as_mut().graceful_shutdown();
+                }
+            }
+            let _ = connection.await;
+        });
+    }
+    // Refuse new connections, close idle ones, let answers under way finish.
+    drop(listener);
+    let _ = closing.send(true);
+    drop(closing_rx);
+    closing.closed().await;
 }
 
 /// Runs around every request: counts it, waits its delay, maybe answers 418.
@@ -294,7 +355,7 @@ async fn flag_file(
     State(state): State<Arc<AppState>>,
     Path((cc, file)): Path<(String, String)>,
 ) -> Response {
-    let Some(flag) = catalogue::lookup(&cc) else {
+    let Some(flag) = state.catalogue.lookup(&cc) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     if file == format!("{cc}.gif") {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use flags_server::{COUNTRIES, Config, Delay, Stats};
+use flags_server::{Catalogue, Config, Delay, Stats};
 use tokio::sync::watch;
 
 /// Latency of the book's DELAY and ERROR servers, like its slow server.
@@ -52,14 +52,41 @@ struct Args {
 
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
+        // NaN fails `contains`, so it is refused with the rest.
         Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
         _ => Err(format!("{text:?} is not a rate between 0.0 and 1.0")),
     }
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    let args = Args::parse();
+/// Parses the command line, or exits: 0 after `--help` and `--version`, 2 with
+/// one line on bad usage, like flags-common's `parse_args` (this crate depends
+/// on nothing of ours). clap's message goes on with usage and tips; only its
+/// first paragraph is kept, joined into one line, because a conflict puts the
+/// other option on a line of its own ("cannot be used with:\n  --error-rate").
+fn parse_args() -> Args {
+    use clap::error::ErrorKind;
+    let err = match Args::try_parse() {
+        Ok(args) => return args,
+        Err(err) => err,
+    };
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        err.exit();
+    }
+    let text = err.to_string();
+    let reason: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.is_empty())
+        .collect();
+    eprintln!("flags-server: {} (see --help)", reason.join(" "));
+    std::process::exit(2);
+}
+
+fn main() -> ExitCode {
+    let args = parse_args();
     let base = Config {
         seed: args.seed,
         bind: args.bind,
@@ -104,6 +131,24 @@ async fn main() -> ExitCode {
         vec![("", config)]
     };
 
+    // Painted here, once, before any runtime thread exists: no server prints
+    // its address before its flags exist, and the three of --book share them.
+    let catalogue = Arc::new(Catalogue::paint());
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("flags-server: cannot start the runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(serve_all(servers, catalogue))
+}
+
+/// Binds every server, prints their addresses, serves until Ctrl-C.
+async fn serve_all(
+    servers: Vec<(&str, Config)>,
+    catalogue: Arc<Catalogue>,
+) -> ExitCode {
     // One Ctrl-C stops every server.
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut running = Vec::new();
@@ -128,7 +173,7 @@ async fn main() -> ExitCode {
         };
         println!(
             "{label}Serving {} flags at http://{addr}/flags (delay {}, error rate {}, seed {})",
-            COUNTRIES.len(),
+            catalogue.len(),
             config.delay,
             config.error_rate,
             config.seed,
@@ -138,8 +183,13 @@ async fn main() -> ExitCode {
         let stop = async move {
             let _ = stop_rx.changed().await;
         };
-        let serving =
-            flags_server::serve(listener, config, Arc::clone(&stats), stop);
+        let serving = flags_server::serve(
+            listener,
+            config,
+            Arc::clone(&catalogue),
+            Arc::clone(&stats),
+            stop,
+        );
         running.push((label, stats, tokio::spawn(serving)));
     }
     let _ = tokio::signal::ctrl_c().await;
@@ -148,8 +198,7 @@ async fn main() -> ExitCode {
 
     let mut code = ExitCode::SUCCESS;
     for (label, stats, serving) in running {
-        if let Ok(Err(err)) | Err(err) = serving.await.map_err(std::io::Error::other)
-        {
+        if let Err(err) = serving.await {
             eprintln!("flags-server: {label}{err}");
             code = ExitCode::FAILURE;
         }

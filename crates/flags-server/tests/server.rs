@@ -102,6 +102,9 @@ fn a_fixed_delay_delays_every_request() {
 /// 1000 clients at once are all served, and all are in flight together.
 #[test]
 fn holds_a_thousand_concurrent_connections() {
+    // Both ends of 1000 sockets live in this process: more than the 256 or
+    // 1024 descriptors a laptop allows by default.
+    rlimit::increase_nofile_limit(4096).expect("raise the open-files limit");
     let delay = Duration::from_millis(500);
     let server = start(Config {
         delay: Delay::fixed(delay),
