@@ -1,33 +1,33 @@
-//! `just run async`: the chapter's `main(download_many)`, on tokio.
-//! `just run async --metadata` names files after countries, like flags3.
+//! `just run async`: `main(download_many)` on tokio; flags2 options run the
+//! book's flags2_asyncio.py, and `--metadata` its flags3_asyncio.py.
 
 use std::process::ExitCode;
 
+use async_flags::{download_many, flags2, flags3};
 use clap::Parser;
-use flags_common::cli::{self, FlagArgs};
+use flags_common::cli::{self, FlagArgs, Flags2};
 
 #[derive(Debug, Parser)]
 #[command(about = "Download flags concurrently on tokio, like flags_asyncio.py")]
 struct Args {
     #[command(flatten)]
     flags: FlagArgs,
-    /// Fetch each country's metadata.json first and save as Country_Name.gif
+    /// Fetch each country's metadata.json first and save as Country_Name.gif (flags3)
     #[arg(long)]
     metadata: bool,
 }
 
 fn main() -> ExitCode {
     let args: Args = flags_common::parse_args();
-    use async_flags::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ};
-    let download_many = if args.metadata {
-        async_flags::download_many_by_country
+    let version = if args.metadata {
+        flags3::download_many
     } else {
-        async_flags::download_many
+        flags2::download_many
     };
-    cli::run(
-        &args.flags,
-        download_many,
-        DEFAULT_CONCUR_REQ,
-        MAX_CONCUR_REQ,
-    )
+    let flags2 = Flags2 {
+        download_many: version,
+        default_concur_req: flags2::DEFAULT_CONCUR_REQ,
+        max_concur_req: flags2::MAX_CONCUR_REQ,
+    };
+    cli::run(&args.flags, download_many, &flags2, args.metadata)
 }

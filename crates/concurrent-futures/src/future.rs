@@ -72,6 +72,23 @@ impl<T> Clone for Handle<T> {
     }
 }
 
+/// Two handles are equal when they are handles on the same task, and hash
+/// by that identity: Python's futures can be dict keys (`to_do_map[future] = cc`),
+/// and so can these.
+impl<T> PartialEq for Handle<T> {
+    fn eq(&self, other: &Handle<T>) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+impl<T> Eq for Handle<T> {}
+
+impl<T> std::hash::Hash for Handle<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        Arc::as_ptr(&self.shared).hash(state);
+    }
+}
+
 impl<T> Handle<T> {
     /// A pending handle, for an executor to run later.
     pub(crate) fn new() -> Handle<T> {
@@ -252,11 +269,6 @@ impl<T> Handle<T> {
         for callback in callbacks {
             run_callback(self, callback);
         }
-    }
-
-    /// The same task (two handles on one task compare equal).
-    pub fn ptr_eq(&self, other: &Handle<T>) -> bool {
-        Arc::ptr_eq(&self.shared, &other.shared)
     }
 }
 

@@ -194,7 +194,7 @@ impl ThreadPoolExecutor {
                 }
             }
         }
-        Ok(Map::new("ThreadPoolExecutor.map", handles, deadline))
+        Ok(Map::new("Executor.map", handles, deadline))
     }
 
     /// Stops taking new tasks. With `cancel_futures`, cancels the tasks still

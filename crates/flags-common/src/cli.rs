@@ -12,10 +12,12 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use flags_server::{Config, Delay, FlagServer};
 
-use crate::{DEST_DIR, FlagError, POP20_CC, Site, program_name, report};
+use crate::flags2::{self, Counter};
+use crate::{DEST_DIR, FlagError, POP20_CC, Site, program_name};
 
-/// `download_many` as every section defines it: download the flags of
-/// `cc_list` from `site` and return how many were saved.
+/// `download_many(cc_list)` as the chapter's listings define it: download
+/// the flags of `cc_list` from `site`, return how many were saved, and stop
+/// at the first error, as an uncaught exception would.
 pub type DownloadMany = fn(&Site, &[String]) -> Result<usize, FlagError>;
 
 #[derive(Debug, Clone, Parser)]
@@ -32,7 +34,7 @@ pub struct FlagArgs {
     #[arg(short, long, conflicts_with = "cc")]
     pub every: bool,
     /// Download at most N flags
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = parse_at_least_one)]
     pub limit: Option<usize>,
     /// Flag server: LOCAL, DELAY, ERROR (the book's local servers, see
     /// `flags-server --book`), REMOTE (the book's site) or a base URL.
@@ -45,8 +47,8 @@ pub struct FlagArgs {
     /// Print a line per flag instead of a progress bar (flags2 report)
     #[arg(short, long)]
     pub verbose: bool,
-    /// At most N requests at a time (sections that take a limit)
-    #[arg(short, long, value_name = "N", value_parser = parse_max_req)]
+    /// At most N requests at a time
+    #[arg(short, long, value_name = "N", value_parser = parse_at_least_one)]
     pub max_req: Option<usize>,
     /// Latency of the in-process server: seconds (0.2) or a range (0.1..0.5)
     #[arg(long, value_name = "S", conflicts_with = "server")]
@@ -95,6 +97,7 @@ impl FlagArgs {
     /// per-flag accounting, a progress bar or `-v` lines, and the report.
     pub fn flags2(&self) -> bool {
         self.verbose
+            || self.max_req.is_some()
             || self.all
             || self.every
             || self.limit.is_some()
@@ -148,41 +151,59 @@ fn parse_cc(text: &str) -> Result<String, String> {
     }
 }
 
-fn parse_max_req(text: &str) -> Result<usize, String> {
+fn parse_at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
-        _ => Err("-m must be >= 1".to_string()),
+        _ => Err(format!("'{}' is not a whole number >= 1", text.chars().take(20).collect::<String>())),
     }
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(secs) if secs > 0.0 && secs.is_finite() => Ok(secs),
-        _ => Err(format!("'{text}' is not a positive number of seconds")),
+        Ok(secs) if (0.001..=3600.0).contains(&secs) => Ok(secs),
+        _ => Err(format!(
+            "'{}' is not a number of seconds from 0.001 to 3600",
+            text.chars().take(20).collect::<String>()
+        )),
     }
 }
 
-/// The chapter's `main(download_many)`, grown into the book's flags2
-/// `main(download_many, default_concur_req, max_concur_req)`: parse the command
-/// line, find or start a flag server, time `download_many`, report.
-///
-/// `default_concur_req` is the `-m` used by the flags2 tool when none is
-/// given; any `-m` is capped at `max_concur_req`.
+/// The chapter's `main(download_many)` and the book's flags2
+/// `main(download_many, default_concur_req, max_concur_req)` in one: parse the
+/// command line, find or start a flag server, then run the chapter's listing
+/// (no flags2 option) or its flags2 version, timed, and report.
 pub fn main(
     download_many: DownloadMany,
+    flags2_download_many: flags2::DownloadMany,
     default_concur_req: usize,
     max_concur_req: usize,
 ) -> ExitCode {
     let args: FlagArgs = crate::parse_args();
-    run(&args, download_many, default_concur_req, max_concur_req)
+    let flags2 = Flags2 {
+        download_many: flags2_download_many,
+        default_concur_req,
+        max_concur_req,
+    };
+    run(&args, download_many, &flags2, false)
 }
 
-/// [`main`] for already-parsed arguments.
+/// A section's flags2 version and its `-m` limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Flags2 {
+    pub download_many: flags2::DownloadMany,
+    /// The `-m` used when none is given.
+    pub default_concur_req: usize,
+    /// Any `-m` is capped here.
+    pub max_concur_req: usize,
+}
+
+/// [`main`] for already-parsed arguments; `force_flags2` runs the flags2
+/// version even without a flags2 option (flags3's `--metadata`).
 pub fn run(
     args: &FlagArgs,
     download_many: DownloadMany,
-    default_concur_req: usize,
-    max_concur_req: usize,
+    flags2: &Flags2,
+    force_flags2: bool,
 ) -> ExitCode {
     let name = program_name();
     let fail = |message: String| {
@@ -216,78 +237,61 @@ pub fn run(
         }
     };
 
-    let flags2 = args.flags2();
     let cc_list = args.cc_list();
-    // flags2 always has a limit; the chapter's listings keep their own unless -m says.
-    let concur_req = match args.max_req {
-        Some(max_req) => Some(max_req.min(max_concur_req)),
-        None => flags2.then_some(default_concur_req.min(max_concur_req)),
-    };
     let timeout = Duration::from_secs_f64(args.timeout);
-    let mut site = match Site::new(&base_url, &args.dest, timeout) {
+    let site = match Site::new(&base_url, &args.dest, timeout) {
         Ok(site) => site,
         Err(err) => return fail(format!("cannot create the HTTP client: {err}")),
     };
-    if let Some(concur_req) = concur_req {
-        site = site.with_max_req(concur_req);
-        // Each request is a socket; the usual soft limit of 1024 is too few for -m 1000.
-        if let Err(err) = raise_open_files_limit(concur_req) {
-            eprintln!("{name}: warning: cannot raise the open-files limit: {err}");
-        }
-    }
     if let Err(err) = std::fs::create_dir_all(&args.dest) {
         return fail(format!("cannot create {}: {err}", args.dest.display()));
     }
-
-    if flags2 {
-        let plural = |n: usize| if n == 1 { "" } else { "s" };
-        let (n, first, last) =
-            (cc_list.len(), cc_list.iter().min(), cc_list.iter().max());
-        let actual = concur_req.unwrap_or(1).min(n.max(1));
-        println!("{label} site: {base_url}");
-        match (first, last) {
-            (Some(first), Some(last)) => {
-                println!(
-                    "Searching for {n} flag{}: from {first} to {last}",
-                    plural(n)
-                );
-            }
-            _ => println!("Searching for 0 flags"),
-        }
-        println!(
-            "{actual} concurrent connection{} will be used.",
-            plural(actual)
-        );
+    // Ctrl-C: let saves in progress finish and start no new one; the run
+    // then winds down and reports, as Python's KeyboardInterrupt would.
+    if let Err(err) = ctrlc::set_handler(crate::interrupt) {
+        eprintln!("{name}: warning: Ctrl-C will not stop the run cleanly: {err}");
     }
-    let progress = flags2 && !args.verbose;
-    report::start(
-        report::Mode {
-            flags2,
-            verbose: args.verbose,
-            progress,
-        },
-        cc_list.len(),
-    );
+
     let t0 = Instant::now();
-    let count = download_many(&site, &cc_list);
-    let elapsed = t0.elapsed().as_secs_f64();
-    match count {
-        Ok(_) if flags2 => {
-            report::print_report(false);
-            ExitCode::SUCCESS
+    if force_flags2 || args.flags2() {
+        let actual_req = args
+            .max_req
+            .unwrap_or(flags2.default_concur_req)
+            .min(flags2.max_concur_req)
+            .min(cc_list.len())
+            .max(1);
+        // Each request is a socket; the usual soft limit of 1024 is too few for -m 1000.
+        if let Err(err) = raise_open_files_limit(actual_req) {
+            eprintln!("{name}: warning: cannot raise the open-files limit: {err}");
         }
+        flags2::initial_report(&label, &base_url, &cc_list, actual_req);
+        let counter: Counter = (flags2.download_many)(&site, &cc_list, args.verbose, actual_req);
+        flags2::final_report(&counter, t0.elapsed(), crate::interrupted());
+        return exit_code();
+    }
+    match download_many(&site, &cc_list) {
         Ok(count) => {
+            let elapsed = t0.elapsed().as_secs_f64();
             println!("\n{count} flags downloaded in {elapsed:.2}s");
-            ExitCode::SUCCESS
+            exit_code()
+        }
+        Err(_) if crate::interrupted() => {
+            println!("\nInterrupted.");
+            exit_code()
         }
         Err(err) => {
-            if flags2 {
-                report::print_report(false);
-            } else {
-                println!();
-            }
+            println!();
             fail(err.to_string())
         }
+    }
+}
+
+/// 130 after Ctrl-C, as a shell reports a run ended by SIGINT.
+fn exit_code() -> ExitCode {
+    if crate::interrupted() {
+        ExitCode::from(130)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -343,6 +347,6 @@ mod tests {
         let err = parse(&["C1"]).unwrap_err().to_string();
         assert!(err.contains("invalid country code 'C1'"), "{err}");
         let err = parse(&["-m", "0"]).unwrap_err().to_string();
-        assert!(err.contains("-m must be >= 1"), "{err}");
+        assert!(err.contains("'0' is not a whole number >= 1"), "{err}");
     }
 }

@@ -1,36 +1,30 @@
-//! What every section of the chapter shares, written once.
+//! What the download sections share, written once: the helpers of the book's
+//! `flags.py` and `flags2_common.py`.
 //!
-//! - [`POP20_CC`], [`show`] and [`save_flag`]: the helpers of `flags.py`.
-//! - [`executor`]: `ThreadPoolExecutor`, `Future` ([`executor::Handle`]) and
-//!   `as_completed`, on rayon.
-//! - with the default `net` feature: [`Site`] (`get_flag` over one shared HTTP
-//!   client), [`FlagError`], [`cli::main`] (the timed `main(download_many)`
-//!   harness with the shared command line and the in-process flag server) and
-//!   [`report`] (the flags2 accounting, report and progress bar).
-//! - with the `timeline` feature: [`timeline`], SVG timelines of who ran when.
+//! - [`POP20_CC`], [`DEST_DIR`], [`show`], [`gif_name`], [`save_flag`]: `flags.py`'s helpers.
+//! - with the default `net` feature: [`Site`] (`BASE_URL` with its HTTP client
+//!   and `get_flag`), [`FlagError`], [`cli`] (the command line and the timed
+//!   `main(download_many)`) and [`flags2`] (`DownloadStatus`, the `Counter`
+//!   and the report of `flags2_common.py`).
 //!
-//! `loiter_map` takes only the executor and the timeline, so the headline demo
-//! builds without the HTTP stack.
-
-pub mod executor;
+//! The one process-wide state is Ctrl-C ([`interrupted`]), the twin of
+//! Python's `KeyboardInterrupt`: once it is pressed, no new save starts.
 
 #[cfg(feature = "net")]
 pub mod cli;
 #[cfg(feature = "net")]
-mod net;
+pub mod flags2;
 #[cfg(feature = "net")]
-pub mod report;
-#[cfg(feature = "timeline")]
-pub mod timeline;
+mod net;
 
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{RwLock, RwLockWriteGuard};
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 #[cfg(feature = "net")]
-pub use net::{FlagError, MAX_FLAG_BYTES, Site, count_flags, show_not_found};
+pub use net::{FlagError, MAX_FLAG_BYTES, Site, fetch, flag_url, metadata_url};
 
 /// The 20 most populous countries, in the chapter's order.
 pub const POP20_CC: [&str; 20] = [
@@ -42,53 +36,49 @@ pub const POP20_CC: [&str; 20] = [
 pub const DEST_DIR: &str = "./downloads";
 
 /// Prints `text` and a space without a newline, and flushes so it shows at
-/// once: Python's `print(text, end=' ', flush=True)`. Quiet while the flags2
-/// report is on: its progress bar shows progress instead.
+/// once: Python's `print(text, end=' ', flush=True)`.
 pub fn show(text: &str) {
-    #[cfg(feature = "net")]
-    if report::flags2() {
-        return;
-    }
     let mut out = io::stdout().lock();
     // A closed stdout (`| head`) is not worth crashing a download for.
     let _ = write!(out, "{text} ");
     let _ = out.flush();
 }
 
-/// Like [`show`], for a whole line.
-pub fn show_line(text: &str) {
-    #[cfg(feature = "net")]
-    if report::flags2() {
-        return;
-    }
-    println!("{text}");
+/// The file a flag is saved as: `cc.lower() + '.gif'`.
+pub fn gif_name(cc: &str) -> String {
+    format!("{}.gif", cc.to_lowercase())
 }
 
-/// True once saving has stopped for good (Ctrl-C). Saves hold it for reading.
-static STOPPED: RwLock<bool> = RwLock::new(false);
+/// Set by Ctrl-C. Saves hold the lock for reading, so setting it (for
+/// writing) waits for the saves in progress.
+static INTERRUPTED: RwLock<bool> = RwLock::new(false);
+static INTERRUPTED_FAST: AtomicBool = AtomicBool::new(false);
 
-/// Waits for the saves in progress, then refuses new ones; hold the guard until
-/// the process exits, and no half-written file can appear.
-pub fn stop_saving() -> RwLockWriteGuard<'static, bool> {
-    let mut stopped = STOPPED
+/// True once Ctrl-C was pressed: Python's `KeyboardInterrupt`, as a flag
+/// that loops check.
+pub fn interrupted() -> bool {
+    INTERRUPTED_FAST.load(Ordering::Relaxed)
+}
+
+/// Marks the run interrupted, once every save in progress has finished: from
+/// then on [`save_flag`] refuses, so no half-written file can appear.
+pub fn interrupt() {
+    let mut stopped = INTERRUPTED
         .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     *stopped = true;
-    stopped
+    INTERRUPTED_FAST.store(true, Ordering::Relaxed);
 }
 
 /// Saves `img` as `dest_dir/filename`, atomically: the bytes go to a
 /// temporary file in the same directory, which is then renamed. A crash or a
 /// Ctrl-C mid-write leaves no half-written GIF behind.
 pub fn save_flag(img: &[u8], dest_dir: &Path, filename: &str) -> io::Result<()> {
-    let stopped = STOPPED
+    let stopped = INTERRUPTED
         .read()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     if *stopped {
-        return Err(io::Error::new(
-            io::ErrorKind::Interrupted,
-            "the run was interrupted",
-        ));
+        return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
     }
     // Unique per process and per call, so concurrent saves never share a file.
     static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -117,10 +107,7 @@ pub fn parse_args<A: clap::Parser>() -> A {
 /// Exits as [`parse_args`] does for a clap error: the first line only.
 pub fn usage_error(err: clap::Error) -> ! {
     use clap::error::ErrorKind;
-    if matches!(
-        err.kind(),
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
-    ) {
+    if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
         err.exit();
     }
     let text = err.to_string();
@@ -147,8 +134,7 @@ mod tests {
 
     #[test]
     fn save_flag_writes_the_file_and_leaves_no_temporary() {
-        let dir =
-            std::env::temp_dir().join(format!("save-flag-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("save-flag-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         save_flag(b"GIF89a...", &dir, "cn.gif").unwrap();
         assert_eq!(fs::read(dir.join("cn.gif")).unwrap(), b"GIF89a...");
@@ -160,5 +146,10 @@ mod tests {
         // Into a directory that does not exist: an error, and still nothing left over.
         assert!(save_flag(b"x", &dir.join("missing"), "in.gif").is_err());
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn flags_are_saved_in_lower_case() {
+        assert_eq!(gif_name("CN"), "cn.gif");
     }
 }

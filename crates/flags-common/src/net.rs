@@ -9,23 +9,55 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::blocking::Client;
 
-use crate::executor::TaskError;
+use serde::{Deserialize, Serialize};
 
 /// A flag is a few KB; anything much bigger is not a flag.
 pub const MAX_FLAG_BYTES: u64 = 1 << 20;
 
+/// `{base_url}/{cc}/{cc}.gif`, lower case: where the book's sites keep a flag.
+pub fn flag_url(base_url: &str, cc: &str) -> String {
+    let cc = cc.to_lowercase();
+    format!("{base_url}/{cc}/{cc}.gif")
+}
+
+/// `{base_url}/{cc}/metadata.json`: the country's name and codes (flags3).
+pub fn metadata_url(base_url: &str, cc: &str) -> String {
+    format!("{base_url}/{}/metadata.json", cc.to_lowercase())
+}
+
+/// GETs `url` with an async client and reads the body, capped like the
+/// blocking client's: the async sections' one HTTP call.
+pub async fn fetch(client: &reqwest::Client, cc: &str, url: &str) -> Result<Vec<u8>, FlagError> {
+    if crate::interrupted() {
+        return Err(FlagError::Interrupted);
+    }
+    let network = |err: reqwest::Error| FlagError::network(cc, url, &err);
+    // `.await` gives this thread back to the runtime until the answer arrives.
+    let mut resp = client.get(url).send().await.map_err(network)?;
+    FlagError::check_status(cc, resp.status())?;
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(network)? {
+        body.extend_from_slice(&chunk);
+        if body.len() as u64 > MAX_FLAG_BYTES {
+            return Err(FlagError::TooLarge { cc: cc.into() });
+        }
+    }
+    Ok(body)
+}
+
 /// Why a flag was not downloaded.
 ///
-/// `Clone`, so a handle's `result()` can hand out copies, as Python's can.
-#[derive(Debug, Clone, thiserror::Error)]
+/// Plain data (`Clone`, serialisable), so it can be copied out of a handle,
+/// as Python's `result()` can, and cross back from a worker process.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum FlagError {
-    /// 404: the server has no flag for this code. Not a failure of the run.
+    /// 404: the server has no flag for this code.
     #[error("{cc}: not found")]
     NotFound { cc: String },
     /// Any other non-success status, like the book's `418 I'm a teapot`.
     #[error("{cc}: HTTP {status}")]
-    Http { cc: String, status: StatusCode },
+    Http { cc: String, status: String },
     /// No answer: connection refused, timeout, reset ...
     #[error("{cc}: cannot get {url}: {reason}")]
     Network {
@@ -35,17 +67,20 @@ pub enum FlagError {
     },
     #[error("{cc}: the answer is over the {MAX_FLAG_BYTES}-byte cap")]
     TooLarge { cc: String },
-    #[error("cannot save {}: {source}", path.display())]
-    Save {
-        path: PathBuf,
-        source: Arc<std::io::Error>,
-    },
-    /// A download that failed in a worker process, as that process reported it.
-    #[error("{cc}: {message}")]
-    Worker { cc: String, message: String },
-    /// A worker panicked while downloading.
-    #[error(transparent)]
-    Task(#[from] TaskError),
+    #[error("cannot save {}: {reason}", path.display())]
+    Save { path: PathBuf, reason: String },
+    /// Ctrl-C was pressed: no new request or save starts.
+    #[error("interrupted")]
+    Interrupted,
+    /// The task itself failed: it panicked, was cancelled, or its worker died.
+    #[error("{0}")]
+    Task(String),
+}
+
+impl From<concurrent_futures::Error> for FlagError {
+    fn from(err: concurrent_futures::Error) -> FlagError {
+        FlagError::Task(err.to_string())
+    }
 }
 
 impl FlagError {
@@ -59,9 +94,8 @@ impl FlagError {
             FlagError::NotFound { cc }
             | FlagError::Http { cc, .. }
             | FlagError::Network { cc, .. }
-            | FlagError::TooLarge { cc }
-            | FlagError::Worker { cc, .. } => Some(cc),
-            FlagError::Save { .. } | FlagError::Task(_) => None,
+            | FlagError::TooLarge { cc } => Some(cc),
+            _ => None,
         }
     }
 
@@ -85,7 +119,7 @@ impl FlagError {
             StatusCode::NOT_FOUND => Err(FlagError::NotFound { cc: cc.into() }),
             status => Err(FlagError::Http {
                 cc: cc.into(),
-                status,
+                status: status.to_string(),
             }),
         }
     }
@@ -114,14 +148,23 @@ impl FlagError {
 /// plus the one HTTP client every download shares.
 ///
 /// Cloning is cheap (the client is reference-counted inside), so each worker
-/// thread can own a copy.
-#[derive(Clone)]
+/// thread can own a copy. Sent to a worker process, a `Site` travels as its
+/// address and the worker builds a client of its own.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(into = "Address", try_from = "Address")]
 pub struct Site {
     client: Client,
     base_url: Arc<str>,
     dest_dir: Arc<Path>,
     timeout: Duration,
-    max_req: Option<usize>,
+}
+
+/// What a `Site` is made from: plain data.
+#[derive(Serialize, Deserialize)]
+struct Address {
+    base_url: String,
+    dest_dir: PathBuf,
+    timeout: Duration,
 }
 
 impl Site {
@@ -142,20 +185,7 @@ impl Site {
             base_url: base_url.trim_end_matches('/').into(),
             dest_dir: dest_dir.as_ref().into(),
             timeout,
-            max_req: None,
         })
-    }
-
-    /// At most `max_req` requests to this site at a time (`-m`), for the
-    /// sections that take a limit.
-    pub fn with_max_req(mut self, max_req: usize) -> Site {
-        self.max_req = Some(max_req);
-        self
-    }
-
-    /// The user's `-m`, if given.
-    pub fn max_req(&self) -> Option<usize> {
-        self.max_req
     }
 
     /// How long one request may take, connecting included.
@@ -171,15 +201,17 @@ impl Site {
         &self.dest_dir
     }
 
-    /// Downloads the GIF of `cc`: `{BASE_URL}/{cc}/{cc}.gif`, lower case.
+    /// Downloads the GIF of `cc`: Python's `get_flag(cc)`.
     pub fn get_flag(&self, cc: &str) -> Result<Vec<u8>, FlagError> {
-        let cc_lower = cc.to_lowercase();
-        let url = format!("{}/{cc_lower}/{cc_lower}.gif", self.base_url);
-        self.get(cc, &url)
+        self.get(cc, &flag_url(&self.base_url, cc))
     }
 
     /// Downloads any file of the site (the GIF, or `metadata.json`).
     pub fn get(&self, cc: &str, url: &str) -> Result<Vec<u8>, FlagError> {
+        // After Ctrl-C, tasks still queued end at once instead of downloading.
+        if crate::interrupted() {
+            return Err(FlagError::Interrupted);
+        }
         let resp = self
             .client
             .get(url)
@@ -209,12 +241,34 @@ impl Site {
 
     /// Saves `img` as `filename` in the destination directory, atomically.
     pub fn save_flag(&self, img: &[u8], filename: &str) -> Result<(), FlagError> {
-        crate::save_flag(img, &self.dest_dir, filename).map_err(|source| {
+        crate::save_flag(img, &self.dest_dir, filename).map_err(|err| {
+            if crate::interrupted() {
+                return FlagError::Interrupted;
+            }
             FlagError::Save {
                 path: self.dest_dir.join(filename),
-                source: Arc::new(source),
+                reason: err.to_string(),
             }
         })
+    }
+}
+
+impl From<Site> for Address {
+    fn from(site: Site) -> Address {
+        Address {
+            base_url: site.base_url.to_string(),
+            dest_dir: site.dest_dir.to_path_buf(),
+            timeout: site.timeout,
+        }
+    }
+}
+
+impl TryFrom<Address> for Site {
+    type Error = String;
+
+    fn try_from(address: Address) -> Result<Site, String> {
+        Site::new(&address.base_url, &address.dest_dir, address.timeout)
+            .map_err(|err| format!("cannot create the HTTP client: {err}"))
     }
 }
 
@@ -225,27 +279,4 @@ impl fmt::Debug for Site {
             .field("dest_dir", &self.dest_dir)
             .finish_non_exhaustive()
     }
-}
-
-/// Counts the flags a run downloaded: Python's `len(list(res))`.
-///
-/// Each outcome goes to [`report::record`](crate::report::record): in the
-/// chapter's listings a 404 is shown and not counted and any other error ends
-/// the run, as an uncaught exception would; under the flags2 report every
-/// outcome is counted and the run goes on.
-pub fn count_flags(
-    results: impl IntoIterator<Item = Result<String, FlagError>>,
-) -> Result<usize, FlagError> {
-    let mut count = 0;
-    for res in results {
-        let ok = res.is_ok();
-        crate::report::record(res)?;
-        count += usize::from(ok);
-    }
-    Ok(count)
-}
-
-/// How every section marks a code with no flag, between the codes it shows.
-pub fn show_not_found(cc: &str) {
-    crate::show(&format!("({cc}: not found)"));
 }

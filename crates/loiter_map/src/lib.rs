@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! [19:59:34] Script starting ...
-//! [19:59:34] result:  <ResultIter from ThreadPoolExecutor::map at 0x7ffee852b078>
+//! [19:59:34] result:  <generator object Executor.map.<locals>.result_iterator at 0x7ffee852b078>
 //! [19:59:34] Waiting for individual results:
 //! [19:59:34]      loiter(1): doing nothing for 1s ...
 //! [19:59:34]          loiter(2): doing nothing for 2s ...
@@ -29,19 +29,18 @@
 //! [19:59:39] result 4: 40
 //! ```
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use flags_common::executor::ThreadPoolExecutor;
-use flags_common::timeline::{Kind, Span};
+use concurrent_futures::{Error, ThreadPoolExecutor};
 
 /// The chapter's numbers: 3 workers, 5 tasks.
 pub const MAX_WORKERS: usize = 3;
 pub const COUNT: u64 = 5;
 
 /// How long one "second" of loitering lasts, and whether timestamps show
-/// milliseconds. Like Python's module-level names, they are set once, by
+/// milliseconds: the Python's module-level `UNIT` and `MILLIS`, set once, by
 /// `configure`, before any worker starts; unset, they are 1 s and no.
 static SETTINGS: OnceLock<Settings> = OnceLock::new();
 
@@ -80,52 +79,25 @@ pub fn display(text: &str) {
 /// The `n` tabs push each task's lines into its own column.
 pub fn loiter(n: u64) -> u64 {
     let tabs = "\t".repeat(n as usize);
-    let started = Instant::now();
     display(&format!("{tabs} loiter({n}): doing nothing for {n}s ..."));
     // A blocked thread: the operating system runs the other workers meanwhile.
     thread::sleep(settings().unit * n as u32);
     display(&format!("{tabs} loiter({n}) done!"));
-    record(started);
     n * 10
 }
 
-/// When each loiter ran, and on which worker: what `--svg` draws.
-static SCHEDULE: Mutex<Vec<Span>> = Mutex::new(Vec::new());
-static EPOCH: OnceLock<Instant> = OnceLock::new();
-
-fn record(started: Instant) {
-    let epoch = *EPOCH.get_or_init(Instant::now);
-    let since = |t: Instant| t.saturating_duration_since(epoch).as_secs_f64();
-    // The executor names its threads worker-0, worker-1 ...
-    let worker = thread::current()
-        .name()
-        .and_then(|n| n.strip_prefix("worker-")?.parse().ok());
-    let span = Span {
-        row: worker,
-        start: since(started),
-        end: since(Instant::now()),
-        kind: Kind::Ok,
-    };
-    SCHEDULE.lock().expect("never poisoned").push(span);
-}
-
-/// The spans recorded so far, one per finished loiter.
-pub fn schedule() -> Vec<Span> {
-    SCHEDULE.lock().expect("never poisoned").clone()
-}
-
-pub fn main(max_workers: usize, count: u64) {
-    EPOCH.get_or_init(Instant::now);
+pub fn main(max_workers: usize, count: u64) -> Result<(), Error> {
     display("Script starting ...");
     let executor = ThreadPoolExecutor::new(max_workers);
     // Submits all tasks now; the 3 workers start loiter(0), (1) and (2).
-    let results = executor.map(loiter, 0..count);
+    let results = executor.map(loiter, 0..count)?;
     // `results` is a lazy iterator: printing it waits for nothing.
     display(&format!("result:  {results:?}"));
     display("Waiting for individual results: ");
     // Each step blocks until that task is done, in input order: result 1
     // waits for loiter(1) even if a later task has finished already.
     for (i, result) in results.enumerate() {
-        display(&format!("result {i}: {result}"));
+        display(&format!("result {i}: {}", result?));
     }
+    Ok(())
 }

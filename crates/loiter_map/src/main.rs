@@ -1,13 +1,13 @@
 //! `just run loiter`: the chapter's `demo_executor_map.py`.
 //!
 //! `just run loiter --unit 0.2` runs five times faster, with millisecond
-//! timestamps so the schedule still shows.
+//! timestamps so the schedule still shows. `just loiter-svg FILE` draws it.
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
 use clap::builder::RangedU64ValueParser;
-use flags_common::timeline::{self, Panel};
 use loiter_map::{COUNT, MAX_WORKERS, Settings};
 
 #[derive(Debug, Parser)]
@@ -25,9 +25,6 @@ struct Args {
     /// Timestamps with milliseconds (on by default when --unit is below 1)
     #[arg(long)]
     millis: bool,
-    /// Also draw the schedule (a row per worker, a bar per loiter) as SVG
-    #[arg(long, value_name = "FILE")]
-    svg: Option<std::path::PathBuf>,
 }
 
 fn parse_unit(text: &str) -> Result<f64, String> {
@@ -39,24 +36,17 @@ fn parse_unit(text: &str) -> Result<f64, String> {
     }
 }
 
-fn main() {
+fn main() -> ExitCode {
     let args: Args = flags_common::parse_args();
     loiter_map::configure(Settings {
         unit: Duration::from_secs_f64(args.unit),
         millis: args.millis || args.unit < 1.0,
     });
-    loiter_map::main(args.workers, args.count);
-    if let Some(path) = &args.svg {
-        let panel = Panel {
-            title: format!(
-                "Executor.map: {} workers, {} tasks",
-                args.workers, args.count
-            ),
-            spans: loiter_map::schedule(),
-        };
-        if let Err(err) = timeline::write_svg(path, &[panel]) {
-            eprintln!("loiter_map: cannot write {}: {err}", path.display());
-            std::process::exit(1);
+    match loiter_map::main(args.workers, args.count) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("loiter_map: error: {err}");
+            ExitCode::FAILURE
         }
     }
 }

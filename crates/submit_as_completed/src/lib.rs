@@ -13,46 +13,42 @@
 //! ...
 //! Scheduled for IR: <Future at 0x5618d7a51bd0 state=pending>
 //! ...
-//! FR <Future at 0x5618d7a50410 state=finished returned Result<String, FlagError>> result: FR
+//! <Future at 0x5618d7a50410 state=finished returned String> result: FR
 //! ...
 //! 20 flags downloaded in 0.70s
 //! ```
 //!
-//! [`Handle`]: flags_common::executor::Handle
+//! [`Handle`]: concurrent_futures::Handle
 
-use flags_common::executor::{ThreadPoolExecutor, as_completed};
-use flags_common::{FlagError, Site, count_flags, show_line};
+use concurrent_futures::{ThreadPoolExecutor, as_completed};
+use flags_common::{FlagError, Site};
 use threadpool::download_one;
 
 /// The chapter uses 10 workers here, half the flags, to show `pending` tasks.
 pub const MAX_WORKERS: usize = 10;
-/// The flags2 tool's `-m`, as for the thread pool.
-pub use threadpool::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ};
 
 pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError> {
     let mut cc_list = cc_list.to_vec();
     cc_list.sort();
-    let executor = ThreadPoolExecutor::new(site.max_req().unwrap_or(MAX_WORKERS));
+    let executor = ThreadPoolExecutor::new(MAX_WORKERS);
     let mut to_do = Vec::new();
-    for cc in &cc_list {
+    for cc in cc_list {
         // The task runs on another thread, maybe after this loop has moved on,
         // so it owns what it uses: a copy of the code and of the site.
         let (site, code) = (site.clone(), cc.clone());
         // `submit` schedules the call and returns at once with its handle.
-        let future = executor.submit(move || download_one(&site, &code));
-        show_line(&format!("Scheduled for {cc}: {future:?}"));
+        let future = executor.submit(move || download_one(&site, &code))?;
+        println!("Scheduled for {cc}: {future:?}");
         to_do.push(future);
     }
 
-    let results = as_completed(to_do).map(|future| {
-        // as_completed yields only finished tasks, so this never blocks. A
-        // worker's panic (Python's re-raise) becomes this flag's error.
-        let res = future.result().unwrap_or_else(|err| Err(err.into()));
-        match &res {
-            Ok(cc) => show_line(&format!("{future:?} result: {cc}")),
-            Err(err) => show_line(&format!("{future:?} error: {err}")),
-        }
-        res
-    });
-    count_flags(results)
+    let mut results = Vec::new();
+    for future in as_completed(to_do) {
+        // Done already, so this never blocks. Each `?` re-raises: a task that
+        // panicked, then a download that failed.
+        let res = future.result()??;
+        println!("{future:?} result: {res}");
+        results.push(res);
+    }
+    Ok(results.len())
 }

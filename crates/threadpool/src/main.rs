@@ -1,6 +1,13 @@
-//! `just run pool`: the chapter's `main(download_many)`, with a thread pool.
+//! `just run pool`: `main(download_many)` with a thread pool; flags2
+//! options run the book's flags2_threadpool.py.
+
+use threadpool::{download_many, flags2};
 
 fn main() -> std::process::ExitCode {
-    use threadpool::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, download_many};
-    flags_common::cli::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+    flags_common::cli::main(
+        download_many,
+        flags2::download_many,
+        flags2::DEFAULT_CONCUR_REQ,
+        flags2::MAX_CONCUR_REQ,
+    )
 }

@@ -1,0 +1,106 @@
+//! flags3 · asyncio · the book's `flags3_asyncio.py`
+//!
+//! Two requests per flag, one after the other inside the same task: first the
+//! country's `metadata.json`, then the GIF, saved under the country's name
+//! (`China.gif`). `just run async --metadata`.
+
+use std::sync::Arc;
+
+use flags_common::flags2::{Counter, DownloadStatus, progress_bar};
+use flags_common::{FlagError, Site, fetch, interrupted, metadata_url};
+use reqwest::Client;
+use tokio::sync::Semaphore;
+use tokio::task::{self, JoinSet};
+
+use crate::get_flag;
+
+pub use crate::flags2::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ};
+
+/// The country's name, from `{cc}/metadata.json`.
+pub async fn get_country(client: &Client, base_url: &str, cc: &str) -> Result<String, FlagError> {
+    #[derive(serde::Deserialize)]
+    struct Metadata {
+        country: String,
+    }
+    let url = metadata_url(base_url, cc);
+    let json = fetch(client, cc, &url).await?;
+    let metadata: Metadata = serde_json::from_slice(&json).map_err(|err| FlagError::Network {
+        cc: cc.into(),
+        url,
+        reason: format!("bad metadata: {err}"),
+    })?;
+    Ok(metadata.country)
+}
+
+pub async fn download_one(
+    client: Client,
+    site: Site,
+    cc: String,
+    semaphore: Arc<Semaphore>,
+    verbose: bool,
+) -> Result<DownloadStatus, FlagError> {
+    let fetched = async {
+        // One permit per request, so `-m` counts requests, as the book's does.
+        let country = {
+            let _permit = semaphore.acquire().await.expect("never closed");
+            get_country(&client, site.base_url(), &cc).await?
+        };
+        let _permit = semaphore.acquire().await.expect("never closed");
+        let image = get_flag(&client, site.base_url(), &cc).await?;
+        Ok((country, image))
+    };
+    let status = match fetched.await {
+        Ok((country, image)) => {
+            let filename = format!("{}.gif", country.replace(' ', "_"));
+            task::spawn_blocking(move || site.save_flag(&image, &filename))
+                .await
+                .map_err(crate::task_failed)??;
+            DownloadStatus::Ok
+        }
+        Err(FlagError::NotFound { .. }) => DownloadStatus::NotFound,
+        Err(err) => return Err(err),
+    };
+    if verbose {
+        println!("{cc} {status}");
+    }
+    Ok(status)
+}
+
+pub async fn supervisor(site: &Site, cc_list: &[String], verbose: bool, concur_req: usize) -> Counter {
+    let mut counter = Counter::default();
+    let semaphore = Arc::new(Semaphore::new(concur_req));
+    let client = Client::builder()
+        .timeout(site.timeout())
+        .build()
+        .expect("the HTTP client builds with these settings");
+    let mut cc_list = cc_list.to_vec();
+    cc_list.sort();
+    let bar = progress_bar(cc_list.len(), !verbose);
+    let mut to_do = JoinSet::new();
+    for cc in cc_list {
+        let task = download_one(client.clone(), site.clone(), cc, Arc::clone(&semaphore), verbose);
+        to_do.spawn(task);
+    }
+    while let Some(joined) = to_do.join_next().await {
+        if interrupted() {
+            break;
+        }
+        let status = match joined.map_err(crate::task_failed).and_then(|res| res) {
+            Ok(status) => status,
+            Err(err) => {
+                if verbose {
+                    println!("{} error: {}", err.cc().unwrap_or("??"), err.reason());
+                }
+                DownloadStatus::Error
+            }
+        };
+        counter[status] += 1;
+        bar.inc(1);
+    }
+    counter
+}
+
+pub fn download_many(site: &Site, cc_list: &[String], verbose: bool, concur_req: usize) -> Counter {
+    let runtime = tokio::runtime::Runtime::new().expect("cannot start the tokio runtime");
+    runtime.block_on(supervisor(site, cc_list, verbose, concur_req))
+}

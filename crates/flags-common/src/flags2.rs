@@ -1,0 +1,110 @@
+//! The book's `flags2_common.py`: what the flags2 version of every section
+//! shares. Each section's `flags2.rs` counts its own outcomes in a
+//! [`Counter`] and returns it; [`cli::main`](crate::cli::main) prints the reports.
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::ops::{Index, IndexMut};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressBarIter, ProgressDrawTarget, ProgressIterator};
+
+use crate::Site;
+
+/// A flags2 `download_many(site, cc_list, verbose, concur_req)`: downloads
+/// with at most `concur_req` requests at a time, and counts the outcomes.
+pub type DownloadMany = fn(&Site, &[String], bool, usize) -> Counter;
+
+/// How one download ended: the book's `DownloadStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DownloadStatus {
+    Ok,
+    NotFound,
+    Error,
+}
+
+impl fmt::Display for DownloadStatus {
+    /// The word `-v` prints after the code: `CN ok`, `ZZ not found`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DownloadStatus::Ok => "ok",
+            DownloadStatus::NotFound => "not found",
+            DownloadStatus::Error => "error",
+        })
+    }
+}
+
+/// How many downloads ended in each status: Python's `Counter()`, indexed
+/// the same way (`counter[status] += 1`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counter {
+    pub ok: usize,
+    pub not_found: usize,
+    pub errors: usize,
+}
+
+impl Index<DownloadStatus> for Counter {
+    type Output = usize;
+
+    fn index(&self, status: DownloadStatus) -> &usize {
+        match status {
+            DownloadStatus::Ok => &self.ok,
+            DownloadStatus::NotFound => &self.not_found,
+            DownloadStatus::Error => &self.errors,
+        }
+    }
+}
+
+impl IndexMut<DownloadStatus> for Counter {
+    fn index_mut(&mut self, status: DownloadStatus) -> &mut usize {
+        match status {
+            DownloadStatus::Ok => &mut self.ok,
+            DownloadStatus::NotFound => &mut self.not_found,
+            DownloadStatus::Error => &mut self.errors,
+        }
+    }
+}
+
+/// `tqdm.tqdm(iterable, total=n)`: a progress bar on stderr that advances as
+/// `iter` yields. Drawn only when `show` and stderr is a terminal.
+pub fn progress<I: Iterator>(iter: I, total: usize, show: bool) -> ProgressBarIter<I> {
+    iter.progress_with(progress_bar(total, show))
+}
+
+/// The bar [`progress`] draws, for loops that are not iterators (async
+/// code): call `inc(1)` per flag.
+pub fn progress_bar(total: usize, show: bool) -> ProgressBar {
+    let target = if show && std::io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    ProgressBar::with_draw_target(Some(total as u64), target)
+}
+
+/// The lines before a run: which server, how many flags, how many at once.
+pub fn initial_report(label: &str, base_url: &str, cc_list: &[String], actual_req: usize) {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let n = cc_list.len();
+    println!("{label} site: {base_url}");
+    match (cc_list.iter().min(), cc_list.iter().max()) {
+        (Some(first), Some(last)) => {
+            println!("Searching for {n} flag{}: from {first} to {last}", plural(n));
+        }
+        _ => println!("Searching for 0 flags"),
+    }
+    println!("{actual_req} concurrent connection{} will be used.", plural(actual_req));
+}
+
+/// The lines after a run: the counts and the time.
+pub fn final_report(counter: &Counter, elapsed: Duration, interrupted: bool) {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if interrupted {
+        println!("\nInterrupted.");
+    }
+    println!("{}", "-".repeat(20));
+    println!("{} downloaded.", plural(counter.ok, "flag"));
+    println!("{} not found.", counter.not_found);
+    println!("{}.", plural(counter.errors, "error"));
+    println!("Elapsed time: {:.2}s", elapsed.as_secs_f64());
+}
