@@ -46,6 +46,11 @@ side-by-side name *args:
     @cargo build --quiet --release --workspace --bins
     @./target/release/side_by_side "$@"
 
+# Draw the loiter schedule (a row per worker, a bar per task) into an SVG file
+loiter-svg file="loiter.svg":
+    @cargo build --quiet --release -p loiter_map -p compare
+    ./target/release/loiter_svg {{file}}
+
 # ── Check ─────────────────────────────────────────────────────────────────
 
 # Run every test of the workspace (offline: each test starts its own server)

@@ -6,39 +6,42 @@
 //! the table sets each median against the ideal, ⌈N / workers⌉ × mean delay,
 //! and the timeline shows where the time went.
 
+pub mod loiter;
+pub mod timeline;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use flags_common::cli::DownloadMany;
-use flags_common::report;
-use flags_common::timeline::{Kind, Panel, Span};
-use flags_common::{FlagError, Site};
+use flags_common::Site;
+use flags_common::flags2::{Counter, DownloadMany};
 use flags_server::{Config, Delay, FlagServer, RequestRecord};
 use serde::Serialize;
 
-/// A strategy: its name, its `download_many`, and how many workers it uses by
-/// default for `n` flags (the chapter's own numbers).
+use crate::timeline::{Kind, Panel, Span};
+
+/// A strategy: its name, its flags2 `download_many` (which counts every
+/// outcome and never stops early), and how many workers it uses by default
+/// for `n` flags (the chapter's own numbers).
 pub type Strategy = (&'static str, DownloadMany, fn(usize) -> usize);
 
-/// The strategies, in chapter order.
+/// The strategies, in chapter order. `submit_as_completed` is the thread
+/// pool's flags2 version with the futures listing's 10 workers.
 pub fn strategies() -> Vec<Strategy> {
     vec![
-        ("sequential", sequential::download_many, |_| 1),
-        ("threadpool", threadpool::download_many, |n| {
+        ("sequential", sequential::flags2::download_many, |_| 1),
+        ("threadpool", threadpool::flags2::download_many, |n| {
             threadpool::MAX_WORKERS.min(n)
         }),
-        (
-            "submit_as_completed",
-            submit_as_completed::download_many,
-            |_| submit_as_completed::MAX_WORKERS,
-        ),
-        ("processes", processes::download_many, |_| {
+        ("submit_as_completed", threadpool::flags2::download_many, |_| {
+            submit_as_completed::MAX_WORKERS
+        }),
+        ("processes", processes::flags2::download_many, |_| {
             thread::available_parallelism().map_or(1, |n| n.get())
         }),
-        ("async_flags", async_flags::download_many, |n| n),
+        ("async_flags", async_flags::flags2::download_many, |n| n),
     ]
 }
 
@@ -75,7 +78,7 @@ fn run_once(
     setup: &Setup,
     download_many: DownloadMany,
     workers: usize,
-) -> Result<(Duration, report::Tally, Vec<RequestRecord>), FlagError> {
+) -> (Duration, Counter, Vec<RequestRecord>) {
     let config = Config {
         delay: setup.delay,
         error_rate: setup.error_rate,
@@ -88,21 +91,16 @@ fn run_once(
     let _ = std::fs::remove_dir_all(&dest);
     std::fs::create_dir_all(&dest).expect("a scratch directory");
     let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30))
-        .expect("an HTTP client")
-        .with_max_req(workers);
-    // Counted like the flags2 tool: no error stops a run, nothing is printed.
-    report::start_quiet(setup.codes.len());
+        .expect("an HTTP client");
     let t0 = Instant::now();
-    download_many(&site, &setup.codes)?;
+    let counter = download_many(&site, &setup.codes, false, workers);
     let elapsed = t0.elapsed();
     let _ = std::fs::remove_dir_all(&dest);
-    Ok((elapsed, report::tally(), server.request_log()))
+    (elapsed, counter, server.request_log())
 }
 
 /// Runs every strategy `setup.repeat` times; a row per strategy.
-pub fn compare(setup: &Setup) -> Result<Vec<Row>, FlagError> {
-    flags_common::cli::raise_open_files_limit(setup.codes.len())
-        .expect("raise the open-files limit");
+pub fn compare(setup: &Setup) -> Vec<Row> {
     let n = setup.codes.len();
     let mut rows = Vec::new();
     for (strategy, download_many, default_workers) in strategies() {
@@ -111,9 +109,9 @@ pub fn compare(setup: &Setup) -> Result<Vec<Row>, FlagError> {
             (_, Some(workers)) => workers,
             (_, None) => default_workers(n),
         };
-        let mut runs = (0..setup.repeat.max(1))
+        let mut runs: Vec<_> = (0..setup.repeat.max(1))
             .map(|_| run_once(setup, download_many, workers))
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect();
         runs.sort_by_key(|run| run.0);
         let (median, tally, requests) = runs.swap_remove(runs.len() / 2);
         let waves = n.div_ceil(workers.max(1));
@@ -134,7 +132,7 @@ pub fn compare(setup: &Setup) -> Result<Vec<Row>, FlagError> {
             requests,
         });
     }
-    Ok(rows)
+    rows
 }
 
 /// The table `just compare` prints.
@@ -197,7 +195,7 @@ pub fn panels(rows: &[Row]) -> Vec<Panel> {
 
 /// Writes the timeline of `rows` to `path`.
 pub fn write_svg(path: &Path, rows: &[Row]) -> std::io::Result<()> {
-    flags_common::timeline::write_svg(path, &panels(rows))
+    timeline::write_svg(path, &panels(rows))
 }
 
 /// Load for benchmarks: `total` GETs of `url` from `connections` clients at

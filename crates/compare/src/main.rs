@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! $ just compare --svg compare.svg
+//! $ just compare --every --workers 1000 --delay 0.2   # 676 downloads at once
 //! ```
 
 use std::path::PathBuf;
@@ -16,8 +17,11 @@ use flags_server::{COUNTRIES, Delay};
 #[command(about = "Every download strategy against the same seeded flag server")]
 struct Args {
     /// Flags to download: the first N of the 194 (default: the chapter's 20)
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=194))]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=194), conflicts_with = "every")]
     count: Option<u16>,
+    /// Every code from AA to ZZ (676 requests, 482 of them 404), as `-e` does
+    #[arg(long)]
+    every: bool,
     /// Server latency per request: seconds (0.2) or a range (0.1..0.5)
     #[arg(long, default_value = "0.2")]
     delay: Delay,
@@ -45,7 +49,11 @@ fn main() -> ExitCode {
     // The process strategy re-runs this program as its workers.
     procspawn::init();
     let args: Args = flags_common::parse_args();
+    let letters = || 'A'..='Z';
     let codes: Vec<String> = match args.count {
+        None if args.every => letters()
+            .flat_map(|a| letters().map(move |b| format!("{a}{b}")))
+            .collect(),
         None => flags_common::POP20_CC
             .iter()
             .map(|cc| cc.to_string())
@@ -64,13 +72,10 @@ fn main() -> ExitCode {
         workers: args.workers.map(usize::from),
         repeat: args.repeat.into(),
     };
-    let rows = match compare::compare(&setup) {
-        Ok(rows) => rows,
-        Err(err) => {
-            eprintln!("compare: error: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
+    if let Err(err) = flags_common::cli::raise_open_files_limit(setup.codes.len()) {
+        eprintln!("compare: warning: cannot raise the open-files limit: {err}");
+    }
+    let rows = compare::compare(&setup);
     if args.json {
         println!(
             "{}",

@@ -1,6 +1,6 @@
 //! Timelines as SVG: one row per worker, one bar per task, one panel per run,
 //! all panels on one time axis. `compare --svg` draws the download strategies
-//! with it, `loiter_map --svg` the chapter's schedule.
+//! with it, `loiter_svg` the chapter's loiter schedule.
 
 use std::path::Path;
 

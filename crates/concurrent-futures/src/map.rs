@@ -11,12 +11,16 @@ use crate::{Error, Handle};
 ///
 /// A task's failure is that item's `Err` and the iteration goes on (Python
 /// raises it from `__next__` and stops). After an [`Error::Timeout`] the
-/// iterator ends. Dropping it cancels the tasks no worker has started, as
-/// Python's `result_iterator` does when it is closed.
+/// iterator ends. Dropping it part way cancels the tasks no worker has
+/// started, as Python's `result_iterator` does when it is closed; dropping it
+/// before the first `next` cancels nothing, as a Python generator that never
+/// started runs no `finally`.
+#[must_use = "the results come back only through this iterator"]
 pub struct Map<T> {
     source: &'static str,
     handles: VecDeque<Handle<T>>,
     deadline: Option<Instant>,
+    started: bool,
 }
 
 impl<T> Map<T> {
@@ -31,6 +35,7 @@ impl<T> Map<T> {
             source,
             handles: handles.into_iter().collect(),
             deadline,
+            started: false,
         }
     }
 
@@ -45,6 +50,7 @@ impl<T: Clone> Iterator for Map<T> {
     type Item = Result<T, Error>;
 
     fn next(&mut self) -> Option<Result<T, Error>> {
+        self.started = true;
         let handle = self.handles.pop_front()?;
         let res = match self.deadline {
             None => handle.result(),
@@ -66,7 +72,9 @@ impl<T: Clone> Iterator for Map<T> {
 
 impl<T> Drop for Map<T> {
     fn drop(&mut self) {
-        self.cancel_the_rest();
+        if self.started {
+            self.cancel_the_rest();
+        }
     }
 }
 

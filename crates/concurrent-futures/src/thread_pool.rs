@@ -39,11 +39,17 @@ struct PoolState {
 
 /// A queued task, whatever its type: Python's `_WorkItem`.
 trait WorkItem: Send {
-    /// Marked running at `submit`, when a worker was free for it.
+    /// Marked running, at `submit` or since, because a worker is free for it.
     fn reserved(&self) -> bool;
-    fn set_running_or_notify_cancel(&self) -> bool;
+    /// Marks a pending task running for a worker that is free; false if it
+    /// was cancelled.
+    fn reserve(&mut self) -> bool;
+    fn cancelled(&self) -> bool;
     fn cancel(&self) -> bool;
-    fn run(self: Box<Self>);
+    /// Runs the task, then calls `release` (the worker is free again),
+    /// then finishes the handle: whoever `result()` wakes up may submit the
+    /// next task to this worker.
+    fn run(self: Box<Self>, release: &dyn Fn());
 }
 
 struct Job<T, F> {
@@ -56,14 +62,33 @@ impl<T: Send, F: FnOnce() -> T + Send> WorkItem for Job<T, F> {
     fn reserved(&self) -> bool {
         self.reserved
     }
-    fn set_running_or_notify_cancel(&self) -> bool {
-        self.handle.set_running_or_notify_cancel()
+    fn reserve(&mut self) -> bool {
+        self.reserved = self.handle.set_running_or_notify_cancel();
+        self.reserved
+    }
+    fn cancelled(&self) -> bool {
+        self.handle.cancelled()
     }
     fn cancel(&self) -> bool {
         self.handle.cancel()
     }
-    fn run(self: Box<Self>) {
-        self.handle.run(self.task);
+    fn run(self: Box<Self>, release: &dyn Fn()) {
+        let Job { handle, task, .. } = *self;
+        handle.run(move || {
+            // Dropped when the task returns or unwinds: before the handle
+            // is finished either way.
+            let _release = Release(release);
+            task()
+        });
+    }
+}
+
+/// Calls its function when dropped.
+struct Release<'a>(&'a dyn Fn());
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        (self.0)();
     }
 }
 
@@ -146,7 +171,11 @@ impl ThreadPoolExecutor {
     ///
     /// Like Python's `Executor.map`: submitting is eager, only reading is
     /// lazy. Dropping the iterator early cancels the tasks not yet started.
-    pub fn map<I, T, F>(&self, f: F, items: impl IntoIterator<Item = I>) -> Result<Map<T>, Error>
+    pub fn map<I, T, F>(
+        &self,
+        f: F,
+        items: impl IntoIterator<Item = I>,
+    ) -> Result<Map<T>, Error>
     where
         F: Fn(I) -> T + Send + Sync + 'static,
         I: Send + 'static,
@@ -233,37 +262,47 @@ impl ThreadPoolExecutor {
     }
 }
 
-/// A worker's life: take the oldest task, run it, repeat; end when the
-/// queue is empty and the pool is shut down.
+/// A worker's life: take the oldest task marked running, run it, repeat;
+/// end when the queue is empty and the pool is shut down.
 fn work(inner: &Inner) {
-    let mut finished_one = false;
     loop {
         let item = {
             let mut state = inner.lock();
-            if finished_one {
-                state.busy -= 1;
-            }
             loop {
-                match state.queue.pop_front() {
-                    Some(item) if item.reserved() => break item,
-                    // Pending: it becomes running now (a cancelled one is skipped).
-                    Some(item) => {
-                        if item.set_running_or_notify_cancel() {
-                            state.busy += 1;
-                            break item;
-                        }
+                // Reserved tasks come before pending ones (see `release`),
+                // so the front is reserved, cancelled, or no task of ours.
+                match state.queue.front() {
+                    Some(item) if item.reserved() => {
+                        break state.queue.pop_front().expect("there is a front");
                     }
+                    Some(item) if item.cancelled() => drop(state.queue.pop_front()),
                     None if state.shutdown => return,
-                    None => state = inner.work.wait(state).expect("never poisoned"),
+                    _ => state = inner.work.wait(state).expect("never poisoned"),
                 }
             }
         };
-        item.run();
-        finished_one = true;
+        item.run(&|| inner.release());
     }
 }
 
 impl Inner {
+    /// A worker's task has ended: its place goes to the oldest pending task,
+    /// which is `running` from now on. This happens before the ended task's
+    /// handle is finished, so a caller woken by `result()` finds the worker
+    /// free (and a next `submit` reuses it instead of starting a thread).
+    fn release(&self) {
+        let mut state = self.lock();
+        state.busy -= 1;
+        let mut index = 0;
+        while state.busy < state.max_workers && index < state.queue.len() {
+            let item = &mut state.queue[index];
+            if !item.reserved() && item.reserve() {
+                state.busy += 1;
+            }
+            index += 1;
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, PoolState> {
         // Tasks run outside this lock, so it is never poisoned.
         self.state

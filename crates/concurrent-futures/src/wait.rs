@@ -5,6 +5,7 @@
 //! each future in the same way); a handle sends its index down the channel
 //! when it becomes done, so whichever finishes first is heard first.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -55,7 +56,7 @@ fn wait_until<T>(
     deadline: Option<Instant>,
     return_when: ReturnWhen,
 ) -> DoneAndNotDone<T> {
-    let handles: Vec<Handle<T>> = handles.into_iter().collect();
+    let handles = distinct(handles);
     let listener = Listener::new(&handles);
     let mut done = 0;
     loop {
@@ -79,6 +80,18 @@ fn wait_until<T>(
     DoneAndNotDone { done, not_done }
 }
 
+/// `handles` without repeats, in their first order: Python's `set(fs)`, so
+/// a handle given twice is waited for, and yielded, once.
+// A handle hashes by identity, which its mutable state does not change.
+#[allow(clippy::mutable_key_type)]
+fn distinct<T>(handles: impl IntoIterator<Item = Handle<T>>) -> Vec<Handle<T>> {
+    let mut seen = HashSet::new();
+    handles
+        .into_iter()
+        .filter(|handle| seen.insert(handle.clone()))
+        .collect()
+}
+
 /// Finished with an error: what `FIRST_EXCEPTION` waits for.
 fn raised<T>(handle: &Handle<T>) -> bool {
     handle.done() && !handle.cancelled() && matches!(handle.exception(), Ok(Some(_)))
@@ -86,7 +99,9 @@ fn raised<T>(handle: &Handle<T>) -> bool {
 
 /// Yields the handles as they become done, whatever order they were given in:
 /// Python's `futures.as_completed(fs)`. Those done already come first.
-pub fn as_completed<T>(handles: impl IntoIterator<Item = Handle<T>>) -> AsCompleted<T> {
+pub fn as_completed<T>(
+    handles: impl IntoIterator<Item = Handle<T>>,
+) -> AsCompleted<T> {
     AsCompleted(Completions::new(handles, None))
 }
 
@@ -112,7 +127,9 @@ impl<T> Iterator for AsCompleted<T> {
     type Item = Handle<T>;
 
     fn next(&mut self) -> Option<Handle<T>> {
-        self.0.next().map(|res| res.expect("no deadline, so no timeout"))
+        self.0
+            .next()
+            .map(|res| res.expect("no deadline, so no timeout"))
     }
 }
 
@@ -133,8 +150,11 @@ struct Completions<T> {
 }
 
 impl<T> Completions<T> {
-    fn new(handles: impl IntoIterator<Item = Handle<T>>, deadline: Option<Instant>) -> Self {
-        let handles: Vec<Handle<T>> = handles.into_iter().collect();
+    fn new(
+        handles: impl IntoIterator<Item = Handle<T>>,
+        deadline: Option<Instant>,
+    ) -> Self {
+        let handles = distinct(handles);
         let listener = Listener::new(&handles);
         Completions {
             remaining: handles.len(),

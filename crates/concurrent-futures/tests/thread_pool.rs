@@ -1,0 +1,327 @@
+//! CPython's `executor.py` (`ExecutorTest`) and `test_thread_pool.py`
+//! (`ThreadPoolExecutorTest`): submit, map, threads and their names.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
+
+use common::{Gate, recv, signal, thread_name};
+use concurrent_futures::{Error, ThreadPoolExecutor};
+
+/// CPython executor.py ExecutorTest.test_submit: the task's value comes back.
+#[test]
+fn submit() {
+    let pool = ThreadPoolExecutor::new(5);
+    let future = pool.submit(|| 2_u32.pow(8)).unwrap();
+    assert_eq!(future.result(), Ok(256));
+}
+
+/// CPython executor.py ExecutorTest.test_map: results come back in input
+/// order even though the tasks are made to finish in reverse order.
+#[test]
+fn map_yields_in_input_order() {
+    let pool = ThreadPoolExecutor::new(5);
+    // Task i waits for task i + 1 to finish; task 4 waits for nothing.
+    let gates: Vec<Gate> = (0..5).map(|_| Gate::new()).collect();
+    let keys: Vec<_> = gates.iter().map(Gate::key).collect();
+    let finished = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&finished);
+    let results: Vec<_> = pool
+        .map(
+            move |i: usize| {
+                if i < 4 {
+                    keys[i].wait();
+                }
+                log.lock().unwrap().push(i);
+                if i > 0 {
+                    keys[i - 1].open();
+                }
+                i.pow(i as u32)
+            },
+            0..5,
+        )
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(results, [1, 1, 4, 27, 256]);
+    assert_eq!(*finished.lock().unwrap(), [4, 3, 2, 1, 0]);
+}
+
+/// CPython executor.py ExecutorTest.test_map_exception: the task that panics
+/// (a division by zero) is that item's Err, and the items after it still
+/// come.
+#[test]
+fn map_exception() {
+    let pool = ThreadPoolExecutor::new(5);
+    let divmod = |d: i32| (1 / d, 1 % d);
+    let mut results = pool.map(divmod, [2, 3, 0, 5]).unwrap();
+    assert_eq!(results.next(), Some(Ok((0, 1))));
+    assert_eq!(results.next(), Some(Ok((0, 1))));
+    assert!(
+        matches!(results.next(), Some(Err(Error::Panicked(m))) if m.contains("divide by zero"))
+    );
+    assert_eq!(results.next(), Some(Ok((0, 1))));
+    assert_eq!(results.next(), None);
+}
+
+/// CPython executor.py ExecutorTest.test_map_timeout: the items ready in time
+/// come, then one Err(Timeout), then the iterator stops; the task that was
+/// too slow was running, so it still finishes.
+#[test]
+fn map_timeout() {
+    let pool = ThreadPoolExecutor::new(3);
+    let gate = Gate::new();
+    let key = gate.key();
+    let finished = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&finished);
+    let timeout = Duration::from_millis(50);
+    let start = Instant::now();
+    let mut results = pool
+        .map_timeout(
+            move |slow: bool| {
+                if slow {
+                    key.wait();
+                }
+                count.fetch_add(1, Ordering::SeqCst);
+            },
+            [false, false, true],
+            timeout,
+        )
+        .unwrap();
+    assert_eq!(results.next(), Some(Ok(())));
+    assert_eq!(results.next(), Some(Ok(())));
+    assert_eq!(results.next(), Some(Err(Error::Timeout)));
+    assert!(start.elapsed() >= timeout);
+    assert_eq!(results.next(), None);
+    gate.open();
+    drop(pool);
+    assert_eq!(finished.load(Ordering::SeqCst), 3);
+}
+
+/// CPython test_thread_pool.py ThreadPoolExecutorTest.test_executor_map_current_future_cancel:
+/// on a saturated pool, map_timeout(0) times out on its first item; that item
+/// and the one behind it are cancelled and never start.
+#[test]
+fn map_timeout_cancels_the_waiting_items() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let log_n_wait = {
+        let log = Arc::clone(&log);
+        move |ident: &'static str, gate: common::Key| {
+            log.lock().unwrap().push(format!("{ident} started"));
+            gate.wait();
+            log.lock().unwrap().push(format!("{ident} stopped"));
+        }
+    };
+    {
+        let pool = ThreadPoolExecutor::new(1);
+        let stop = Gate::new();
+        let (first_task, key) = (log_n_wait.clone(), stop.key());
+        let first = pool.submit(move || first_task("first", key)).unwrap();
+        let key = stop.key();
+        let mut results = pool
+            .map_timeout(
+                move |ident| log_n_wait(ident, key.clone()),
+                ["second", "third"],
+                Duration::ZERO,
+            )
+            .unwrap();
+        assert_eq!(results.next(), Some(Err(Error::Timeout)));
+        drop(results);
+        stop.open();
+        first.result().unwrap();
+    }
+    assert_eq!(*log.lock().unwrap(), ["first started", "first stopped"]);
+}
+
+/// CPython test_thread_pool.py ThreadPoolExecutorTest.test_executor_map_current_future_cancel
+/// (closing the iterator): dropping a map iterator early cancels the tasks
+/// no worker has started; they never run, while the started ones finish.
+#[test]
+fn dropping_map_cancels_unstarted_tasks() {
+    let started = Arc::new(Mutex::new(BTreeSet::new()));
+    {
+        let pool = ThreadPoolExecutor::new(2);
+        let gates = [Gate::new(), Gate::new()];
+        let keys = [gates[0].key(), gates[1].key()];
+        let log = Arc::clone(&started);
+        let mut results = pool
+            .map(
+                move |i: usize| {
+                    log.lock().unwrap().insert(i);
+                    keys[i.min(1)].wait();
+                    i
+                },
+                0..6,
+            )
+            .unwrap();
+        gates[0].open();
+        assert_eq!(results.next(), Some(Ok(0)));
+        drop(results);
+        gates[1].open();
+    }
+    let started = started.lock().unwrap();
+    assert!(started.contains(&0) && started.contains(&1), "{started:?}");
+    // Item 0's worker may have taken item 2; nothing after it can have started.
+    assert!(started.iter().all(|&i| i <= 2), "{started:?}");
+}
+
+/// CPython test_thread_pool.py ThreadPoolExecutorTest.test_map_submits_without_iteration:
+/// map submits every task at once; they all run with the iterator untouched.
+#[test]
+fn map_submits_without_iteration() {
+    let finished = Arc::new(Mutex::new(Vec::new()));
+    let pool = ThreadPoolExecutor::new(5);
+    let log = Arc::clone(&finished);
+    let results = pool
+        .map(move |n: usize| log.lock().unwrap().push(n), 0..10)
+        .unwrap();
+    pool.shutdown(true, false);
+    let mut finished = finished.lock().unwrap().clone();
+    finished.sort();
+    assert_eq!(finished, (0..10).collect::<Vec<_>>());
+    drop(results);
+}
+
+/// CPython executor.py ExecutorTest.test_no_stale_references: once a task has
+/// run, the executor keeps nothing it captured, though its handle is dropped
+/// unread and the executor lives on.
+#[test]
+fn no_stale_references() {
+    let pool = ThreadPoolExecutor::new(1);
+    let my_object = Arc::new("my object");
+    let weak = Arc::downgrade(&my_object);
+    drop(pool.submit(move || my_object.len()).unwrap());
+    // One worker, first in first out: this runs after the first is dropped.
+    pool.submit(|| ()).unwrap().result().unwrap();
+    assert!(weak.upgrade().is_none(), "the executor kept the task");
+}
+
+/// CPython executor.py ExecutorTest.test_max_workers_negative: zero workers is
+/// refused, as Python's ValueError.
+#[test]
+#[should_panic(expected = "max_workers must be greater than 0")]
+fn max_workers_zero_panics() {
+    let _ = ThreadPoolExecutor::new(0);
+}
+
+/// CPython executor.py ExecutorTest.test_free_reference: the map iterator
+/// keeps no result it has yielded.
+#[test]
+fn map_frees_yielded_results() {
+    let pool = ThreadPoolExecutor::new(1);
+    let results = pool.map(|i: u32| Arc::new(i), 0..10).unwrap();
+    // One worker, first in first out: every map task is over and dropped.
+    pool.submit(|| ()).unwrap().result().unwrap();
+    for obj in results {
+        let weak: Weak<u32> = Arc::downgrade(&obj.unwrap());
+        assert!(weak.upgrade().is_none(), "the iterator still holds it");
+    }
+}
+
+/// CPython test_thread_pool.py ThreadPoolExecutorTest.test_saturation: 60
+/// blocked tasks on a pool of 4 start exactly 4 threads.
+#[test]
+fn saturation() {
+    let pool = ThreadPoolExecutor::new(4);
+    let gate = Gate::new();
+    let (started, has_started) = signal();
+    let handles: Vec<_> = (0..15 * 4)
+        .map(|_| {
+            let (key, started) = (gate.key(), started.clone());
+            pool.submit(move || {
+                started.send(()).unwrap();
+                key.wait();
+                thread_name()
+            })
+            .unwrap()
+        })
+        .collect();
+    // Four tasks blocked at once: four threads, and no fifth starts.
+    (0..4).for_each(|_| recv(&has_started));
+    assert!(has_started.try_recv().is_err());
+    gate.open();
+    let names: BTreeSet<_> = handles.iter().map(|h| h.result().unwrap()).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+}
+
+/// CPython test_thread_pool.py ThreadPoolExecutorTest.test_idle_thread_reuse:
+/// submitting one task at a time to a pool of 10, waiting for each, keeps
+/// using the one thread already started.
+#[test]
+fn idle_thread_reuse() {
+    let pool = ThreadPoolExecutor::new(10);
+    let names: BTreeSet<_> = (0..30)
+        .map(|_| pool.submit(thread_name).unwrap().result().unwrap())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+/// CPython test_thread_pool.py ThreadPoolExecutorTest.test_thread_names_default:
+/// the workers are named `ThreadPoolExecutor-N_M`, M from 0 to max_workers - 1.
+#[test]
+fn thread_names_default() {
+    let pool = ThreadPoolExecutor::new(5);
+    let gate = Gate::new();
+    let key = gate.key();
+    let (started, has_started) = signal();
+    let results = pool
+        .map(
+            move |_: i32| {
+                started.send(()).unwrap();
+                key.wait();
+                thread_name()
+            },
+            -5..5,
+        )
+        .unwrap();
+    // Five tasks blocked at once hold the five workers.
+    (0..5).for_each(|_| recv(&has_started));
+    gate.open();
+    let names: BTreeSet<_> = results.map(Result::unwrap).collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+    for name in &names {
+        let (pool_no, worker) = name
+            .strip_prefix("ThreadPoolExecutor-")
+            .and_then(|rest| rest.split_once('_'))
+            .unwrap_or_else(|| panic!("{name}"));
+        assert!(
+            !pool_no.is_empty() && pool_no.chars().all(|c| c.is_ascii_digit()),
+            "{name}"
+        );
+        assert!(["0", "1", "2", "3", "4"].contains(&worker), "{name}");
+    }
+}
+
+/// CPython test_thread_pool.py ThreadPoolExecutorTest.test_saturation (the
+/// states): right after submit, the first max_workers tasks are running and
+/// the rest pending, every time (this crate decides at submit).
+#[test]
+fn first_max_workers_tasks_run_the_rest_wait() {
+    let pool = ThreadPoolExecutor::new(3);
+    let gate = Gate::new();
+    let handles: Vec<_> = (0..5)
+        .map(|i| {
+            let key = gate.key();
+            pool.submit(move || key.wait().then_some(i)).unwrap()
+        })
+        .collect();
+    let running: Vec<_> = handles.iter().map(|h| h.running()).collect();
+    assert_eq!(running, [true, true, true, false, false]);
+    assert!(handles.iter().all(|h| !h.done()));
+    assert!(!handles[0].cancel() && handles[4].cancel());
+    gate.open();
+    let results: Vec<_> = handles.iter().map(|h| h.result()).collect();
+    assert_eq!(
+        results,
+        [
+            Ok(Some(0)),
+            Ok(Some(1)),
+            Ok(Some(2)),
+            Ok(Some(3)),
+            Err(Error::Cancelled)
+        ]
+    );
+}

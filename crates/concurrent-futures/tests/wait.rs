@@ -1,0 +1,216 @@
+//! CPython's `test_wait.py` (`WaitTests`, `ThreadPoolWaitTests`): `wait`
+//! with each `ReturnWhen`, and with a timeout.
+
+mod common;
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{Gate, States, same_set};
+use concurrent_futures::{ReturnWhen, ThreadPoolExecutor, wait, wait_timeout};
+
+/// CPython test_wait.py WaitTests.test_20369: the same handle twice is one
+/// task: it is in `done` once.
+#[test]
+fn the_same_handle_twice_is_done_once() {
+    let pool = ThreadPoolExecutor::new(1);
+    let handle = pool.submit(|| 2).unwrap();
+    let result = wait([handle.clone(), handle.clone()], ReturnWhen::AllCompleted);
+    assert!(same_set(&result.done, &[&handle]), "{result:?}");
+    assert!(result.not_done.is_empty());
+}
+
+/// CPython test_wait.py WaitTests.test_first_completed: FirstCompleted returns
+/// as soon as one task finishes, while another is still blocked.
+#[test]
+fn first_completed() {
+    let pool = ThreadPoolExecutor::new(2);
+    let gate = Gate::new();
+    let (first_gate, key) = (Gate::new(), gate.key());
+    let first_key = first_gate.key();
+    let future1 = pool.submit(move || first_key.wait().then_some(42)).unwrap();
+    let future2 = pool.submit(move || key.wait().then_some(0)).unwrap();
+    let opener = thread::spawn(move || first_gate.open());
+    let result = wait(
+        [future1.clone(), future2.clone()],
+        ReturnWhen::FirstCompleted,
+    );
+    assert!(same_set(&result.done, &[&future1]), "{result:?}");
+    assert!(same_set(&result.not_done, &[&future2]));
+    assert!(future2.running());
+    gate.open();
+    assert_eq!(future2.result(), Ok(Some(0)));
+    opener.join().unwrap();
+}
+
+/// CPython test_wait.py WaitTests.test_first_completed_some_already_completed:
+/// handles done already (cancelled, finished) satisfy FirstCompleted at once.
+#[test]
+fn first_completed_some_already_completed() {
+    let s = States::new();
+    let all = [s.cancelled.clone(), s.finished.clone(), s.running.clone()];
+    let result = wait(all, ReturnWhen::FirstCompleted);
+    assert!(same_set(&result.done, &[&s.cancelled, &s.finished]));
+    assert!(same_set(&result.not_done, &[&s.running]));
+}
+
+/// CPython test_wait.py WaitTests.test_first_exception: FirstException waits
+/// past a task that returns, and returns when one panics, with a third still
+/// blocked.
+#[test]
+fn first_exception() {
+    let pool = ThreadPoolExecutor::new(3);
+    let (gate1, gate2) = (Gate::new(), Gate::new());
+    let (key1, key2) = (gate1.key(), gate2.key());
+    let future1 = pool.submit(|| 2 * 21).unwrap();
+    let future2 = pool
+        .submit(move || -> i32 {
+            key1.wait();
+            panic!("this is an exception")
+        })
+        .unwrap();
+    let future3 = pool
+        .submit(move || key2.wait().then_some(0).unwrap())
+        .unwrap();
+    // future1 finishes before future2 may panic.
+    let first = future1.clone();
+    let opener = thread::spawn(move || {
+        first.result().unwrap();
+        gate1.open();
+    });
+    let all = [future1.clone(), future2.clone(), future3.clone()];
+    let result = wait(all, ReturnWhen::FirstException);
+    assert!(same_set(&result.done, &[&future1, &future2]), "{result:?}");
+    assert!(same_set(&result.not_done, &[&future3]));
+    opener.join().unwrap();
+    gate2.open();
+    assert_eq!(future3.result(), Ok(0));
+}
+
+/// CPython test_wait.py WaitTests.test_first_exception_some_already_complete:
+/// a returned value and a cancellation are not exceptions; FirstException
+/// returns at the division by zero, leaving the blocked task not done.
+#[test]
+fn first_exception_some_already_complete() {
+    let s = States::new();
+    let pool = ThreadPoolExecutor::new(1);
+    let zero = std::hint::black_box(0);
+    let future1 = pool.submit(move || 21 / zero).unwrap();
+    let all = [
+        s.finished.clone(),
+        s.cancelled.clone(),
+        future1.clone(),
+        s.running.clone(),
+    ];
+    let result = wait(all, ReturnWhen::FirstException);
+    assert!(same_set(
+        &result.done,
+        &[&s.finished, &s.cancelled, &future1]
+    ));
+    assert!(same_set(&result.not_done, &[&s.running]));
+}
+
+/// CPython test_wait.py WaitTests.test_first_exception_one_already_failed:
+/// a handle that panicked already makes FirstException return at once.
+#[test]
+fn first_exception_one_already_failed() {
+    let s = States::new();
+    let result = wait(
+        [s.panicked.clone(), s.running.clone()],
+        ReturnWhen::FirstException,
+    );
+    assert!(same_set(&result.done, &[&s.panicked]));
+    assert!(same_set(&result.not_done, &[&s.running]));
+}
+
+/// CPython test_wait.py WaitTests.test_first_exception (no exception): when
+/// nothing panics, FirstException waits for all, as AllCompleted; a task's
+/// own `Err` value is not an exception.
+#[test]
+fn first_exception_without_one_waits_for_all() {
+    let pool = ThreadPoolExecutor::new(2);
+    let gate = Gate::new();
+    let key = gate.key();
+    let err = pool.submit(|| "x".parse::<u8>()).unwrap();
+    let late = pool
+        .submit(move || {
+            key.wait();
+            "1".parse::<u8>()
+        })
+        .unwrap();
+    let returned_err = err.clone();
+    let opener = thread::spawn(move || {
+        returned_err.result().unwrap().unwrap_err();
+        gate.open();
+    });
+    let result = wait([err.clone(), late.clone()], ReturnWhen::FirstException);
+    assert!(same_set(&result.done, &[&err, &late]), "{result:?}");
+    assert!(result.not_done.is_empty());
+    opener.join().unwrap();
+}
+
+/// CPython test_wait.py WaitTests.test_all_completed: AllCompleted returns
+/// with every handle done: finished, cancelled, panicked, a division by zero
+/// and a product.
+#[test]
+fn all_completed() {
+    let s = States::new();
+    let pool = ThreadPoolExecutor::new(2);
+    let zero = std::hint::black_box(0);
+    let future1 = pool.submit(move || 2 / zero).unwrap();
+    let future2 = pool.submit(|| 2 * 21).unwrap();
+    let all = [
+        s.finished.clone(),
+        s.cancelled.clone(),
+        s.panicked.clone(),
+        future1.clone(),
+        future2.clone(),
+    ];
+    let result = wait(all, ReturnWhen::AllCompleted);
+    let expected = [&s.finished, &s.cancelled, &s.panicked, &future1, &future2];
+    assert!(same_set(&result.done, &expected), "{result:?}");
+    assert!(result.not_done.is_empty());
+    assert_eq!(future2.result(), Ok(42));
+}
+
+/// CPython test_wait.py WaitTests.test_timeout: wait_timeout gives up after
+/// the time given, with the blocked task in not_done and the others done.
+#[test]
+fn wait_timeout_leaves_not_done() {
+    let s = States::new();
+    let timeout = Duration::from_millis(50);
+    let start = Instant::now();
+    let all = [
+        s.cancelled.clone(),
+        s.panicked.clone(),
+        s.finished.clone(),
+        s.running.clone(),
+    ];
+    let result = wait_timeout(all, timeout, ReturnWhen::AllCompleted);
+    assert!(start.elapsed() >= timeout);
+    assert!(same_set(
+        &result.done,
+        &[&s.cancelled, &s.panicked, &s.finished]
+    ));
+    assert!(same_set(&result.not_done, &[&s.running]));
+    assert!(s.running.running(), "the timeout does not touch the task");
+}
+
+/// CPython test_wait.py ThreadPoolWaitTests.test_pending_calls_race: 100
+/// tasks released at once all end up in done.
+#[test]
+fn pending_calls_race() {
+    let pool = ThreadPoolExecutor::new(5);
+    let gate = Gate::new();
+    let handles: Vec<_> = (0..100)
+        .map(|i| {
+            let key = gate.key();
+            pool.submit(move || key.wait().then_some(i)).unwrap()
+        })
+        .collect();
+    gate.open();
+    let result = wait(handles.clone(), ReturnWhen::AllCompleted);
+    assert_eq!(result.done.len(), 100);
+    assert!(result.not_done.is_empty());
+    assert!(handles.iter().all(|h| h.done()));
+}
