@@ -57,9 +57,10 @@ loiter-svg file="loiter.svg":
 test:
     cargo test --workspace
 
-# Check the notes against what the binaries print now
+# Check the notes against what the binaries print now, and run their Rust examples
 notes-check:
     cargo test --test notes
+    cargo test -p concurrent-futures --doc
 
 # ── Measure ───────────────────────────────────────────────────────────────
 
