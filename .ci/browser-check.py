@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""The book in a real browser: headless Chromium opens the loiter page of the
+built book (`just book`) at a desktop width and at a phone width, and checks
+what a reader sees:
+
+- desktop: the Python listing and the Rust listing stand side by side, each
+  wide enough to read, and the page does not scroll sideways;
+- phone: the two listings stack, Python above Rust, and nothing scrolls sideways;
+- both: the timeline image (img/loiter.svg) is loaded and shown, the Chinese
+  headings are drawn with a CJK font (not as boxes), and the page logs no
+  script error, console error or failed request.
+
+It saves screenshots (desktop top, desktop listings, desktop timeline, phone
+listings) to look at, and prints their paths.
+
+    python3 .ci/browser-check.py [--book target/book] [--shots target/book-shots]
+
+Stdlib only: Chromium is driven through the DevTools protocol over a pipe
+(--remote-debugging-pipe), and the book is served on 127.0.0.1 by http.server,
+as `just book-serve` would serve it.
+"""
+
+import argparse
+import base64
+import fcntl
+import functools
+import http.server
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+PAGE = "notes/loiter_map.html"
+DESKTOP = {"width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+CJK_FONTS = ("CJK", "WenQuanYi", "Source Han", "Droid Sans Fallback", "PingFang")
+
+# What the page shows, measured in the page (positions in CSS pixels).
+MEASURE = """(() => {
+  const box = e => { const b = e.getBoundingClientRect();
+    return {x: b.left + scrollX, y: b.top + scrollY, w: b.width, h: b.height}; };
+  const pair = document.querySelector('.side-by-side');
+  const [py, rs] = pair ? [...pair.querySelectorAll(':scope > .listing')] : [];
+  const timeline = [...document.querySelectorAll('main img')]
+    .filter(i => (i.getAttribute('src') || '').endsWith('loiter.svg'));
+  return JSON.stringify({
+    pairs: document.querySelectorAll('.side-by-side').length,
+    py: py ? box(py) : null, rs: rs ? box(rs) : null,
+    pyCode: !!(py && py.querySelector('code.language-python')),
+    rsCode: !!(rs && rs.querySelector('code.language-rust')),
+    timeline: timeline.map(i => ({loaded: i.complete && i.naturalWidth > 0,
+                                  shown: i.getBoundingClientRect().width})),
+    pageWidth: document.documentElement.scrollWidth, viewport: innerWidth,
+  });
+})()"""
+
+
+class Chromium:
+    """A headless Chromium driven over the DevTools pipe (fd 3 in, fd 4 out)."""
+
+    def __init__(self, binary, profile):
+        self.log = os.path.join(profile, "chromium.log")
+        to_chrome_r, self.to_chrome = os.pipe()
+        self.from_chrome, from_chrome_w = os.pipe()
+
+        def fds():
+            # Out of the way first, so that neither end lands on the other's number.
+            r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD, 10)
+            w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD, 10)
+            os.dup2(r, 3)
+            os.dup2(w, 4)
+
+        self.proc = subprocess.Popen(
+            [binary, "--headless=new", "--no-sandbox", "--disable-gpu",
+             "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
+             "--disable-extensions", "--hide-scrollbars", "--mute-audio",
+             f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
+            preexec_fn=fds, pass_fds=(3, 4), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=open(self.log, "wb"))
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self.next_id = 0
+        self.buffer = b""
+        self.events = []
+
+    def _read(self, deadline):
+        while b"\0" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.from_chrome], [], [], left)[0]:
+                raise TimeoutError("Chromium did not answer in time")
+            chunk = os.read(self.from_chrome, 1 << 20)
+            if not chunk:
+                raise RuntimeError("Chromium closed its DevTools pipe")
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def send(self, method, params=None, session=None, timeout=30):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self.to_chrome, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self._read(deadline)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_for(self, method, timeout=30):
+        deadline = time.monotonic() + timeout
+        for i, event in enumerate(self.events):
+            if event.get("method") == method:
+                return self.events.pop(i)
+        while True:
+            event = self._read(deadline)
+            if event.get("method") == method:
+                return event
+            self.events.append(event)
+
+    def close(self):
+        try:
+            self.send("Browser.close", timeout=5)
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def log_tail(self, lines=15):
+        with open(self.log, errors="replace") as log:
+            return "".join(log.readlines()[-lines:])
+
+
+def serve(book):
+    """The book on 127.0.0.1, on a free port; the paths it could not serve."""
+    missing = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def send_error(self, code, *args, **kwargs):
+            missing.append(f"{code} {self.path}")
+            super().send_error(code, *args, **kwargs)
+
+    handler = functools.partial(Handler, directory=book)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, missing
+
+
+def errors_logged(events):
+    """Script errors, console errors and failed loads among the page's events."""
+    found = []
+    for event in events:
+        method, params = event.get("method"), event.get("params", {})
+        if method == "Runtime.exceptionThrown":
+            details = params["exceptionDetails"]
+            text = details.get("exception", {}).get("description") or details["text"]
+            found.append(f"script error: {text}")
+        elif method == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
+            text = " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"])
+            found.append(f"console.{params['type']}: {text}")
+        elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
+            entry = params["entry"]
+            found.append(f"{entry['source']} error: {entry['text']} {entry.get('url', '')}")
+    return found
+
+
+def visit(chrome, session, url, metrics):
+    """Opens url at the given screen size; returns what MEASURE reports."""
+    chrome.send("Emulation.setDeviceMetricsOverride", metrics, session)
+    chrome.send("Page.navigate", {"url": url}, session)
+    chrome.wait_for("Page.loadEventFired")
+    chrome.send("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => 1)",
+                                     "awaitPromise": True}, session)
+    time.sleep(0.5)  # highlight.js and the image zoom run after load
+    reply = chrome.send("Runtime.evaluate", {"expression": MEASURE,
+                                             "returnByValue": True}, session)
+    return json.loads(reply["result"]["value"])
+
+
+def shoot(chrome, session, path, scroll_to=None, offset=0):
+    """A screenshot of the viewport, scrolled to an element first."""
+    if scroll_to:
+        chrome.send("Runtime.evaluate", {"expression":
+            f"document.querySelector({json.dumps(scroll_to)}).scrollIntoView();"
+            f"window.scrollBy(0, {offset});"}, session)
+    else:
+        chrome.send("Runtime.evaluate", {"expression": f"window.scrollTo(0, {offset})"},
+                    session)
+    time.sleep(0.3)
+    shot = chrome.send("Page.captureScreenshot", {"format": "png"}, session)
+    with open(path, "wb") as out:
+        out.write(base64.b64decode(shot["data"]))
+    return path
+
+
+def heading_fonts(chrome, session):
+    """The fonts Chromium really drew the page's title with."""
+    root = chrome.send("DOM.getDocument", {}, session)["root"]["nodeId"]
+    node = chrome.send("DOM.querySelector", {"nodeId": root, "selector": "main h1"},
+                       session)["nodeId"]
+    fonts = chrome.send("CSS.getPlatformFontsForNode", {"nodeId": node}, session)["fonts"]
+    return [f["familyName"] for f in fonts]
+
+
+def check(book, shots, binary):
+    problems = []
+    server, missing = serve(book)
+    url = f"http://127.0.0.1:{server.server_address[1]}/{PAGE}"
+    os.makedirs(shots, exist_ok=True)
+    saved = []
+    with tempfile.TemporaryDirectory(prefix="book-chromium-") as profile:
+        chrome = Chromium(binary, profile)
+        try:
+            target = chrome.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = chrome.send("Target.attachToTarget",
+                                  {"targetId": target, "flatten": True})["sessionId"]
+            for domain in ("Page", "Runtime", "Log", "DOM", "CSS"):
+                chrome.send(f"{domain}.enable", {}, session)
+
+            page = visit(chrome, session, url, DESKTOP)
+            py, rs = page["py"], page["rs"]
+            if page["pairs"] < 1 or not py or not rs:
+                problems.append("desktop: no two-column block of listings")
+            else:
+                if not (page["pyCode"] and page["rsCode"]):
+                    problems.append("desktop: the columns do not hold Python, then Rust")
+                if not (py["x"] + py["w"] <= rs["x"] + 1 and abs(py["y"] - rs["y"]) < 2):
+                    problems.append(f"desktop: listings not side by side: {py} {rs}")
+                if min(py["w"], rs["w"]) < 450:
+                    problems.append(f"desktop: columns too narrow to read: {py['w']}, {rs['w']}")
+            if page["pageWidth"] > page["viewport"] + 1:
+                problems.append(f"desktop: the page scrolls sideways ({page['pageWidth']}px)")
+            if not page["timeline"] or not all(i["loaded"] for i in page["timeline"]):
+                problems.append(f"desktop: the timeline image did not load: {page['timeline']}")
+            elif max(i["shown"] for i in page["timeline"]) < 300:
+                problems.append(f"desktop: the timeline image is not shown: {page['timeline']}")
+            fonts = heading_fonts(chrome, session)
+            if not any(cjk in font for font in fonts for cjk in CJK_FONTS):
+                problems.append(f"the Chinese title is drawn without a CJK font: {fonts}")
+            saved.append(shoot(chrome, session, f"{shots}/desktop-top.png"))
+            saved.append(shoot(chrome, session, f"{shots}/desktop-listings.png",
+                               ".side-by-side", -120))
+            saved.append(shoot(chrome, session, f"{shots}/desktop-timeline.png",
+                               "main img[src$='loiter.svg']", -160))
+            desktop_errors = errors_logged(chrome.events)
+            chrome.events.clear()
+
+            page = visit(chrome, session, url, PHONE)
+            py, rs = page["py"], page["rs"]
+            if not py or not rs:
+                problems.append("phone: no listings")
+            elif not (rs["y"] >= py["y"] + py["h"] - 1 and abs(py["x"] - rs["x"]) < 2):
+                problems.append(f"phone: listings do not stack: {py} {rs}")
+            if page["pageWidth"] > page["viewport"] + 1:
+                problems.append(f"phone: the page scrolls sideways ({page['pageWidth']}px)")
+            if not page["timeline"] or not all(i["loaded"] for i in page["timeline"]):
+                problems.append(f"phone: the timeline image did not load: {page['timeline']}")
+            if py and rs:
+                boundary = int(rs["y"]) - 420
+                saved.append(shoot(chrome, session, f"{shots}/phone-listings.png",
+                                   offset=boundary))
+            phone_errors = errors_logged(chrome.events)
+        except (OSError, RuntimeError, TimeoutError) as err:
+            sys.exit(f"browser-check: driving Chromium failed: {err}\n"
+                     f"Chromium said:\n{chrome.log_tail()}")
+        finally:
+            chrome.close()
+            server.shutdown()
+    problems += [f"desktop: {e}" for e in desktop_errors]
+    problems += [f"phone: {e}" for e in phone_errors]
+    problems += [f"not served: {m}" for m in missing]
+    return problems, saved, fonts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--book", default="target/book", help="the built book")
+    parser.add_argument("--shots", default="target/book-shots",
+                        help="where the screenshots go")
+    args = parser.parse_args()
+    if not os.path.isfile(os.path.join(args.book, PAGE)):
+        sys.exit(f"browser-check: {args.book}/{PAGE} is missing: run `just book` first")
+    binary = next(filter(None, map(shutil.which, (
+        "chromium", "chromium-browser", "google-chrome"))), None)
+    if not binary:
+        sys.exit("browser-check: Chromium is missing: apt-get install chromium fonts-noto-cjk")
+    started = time.monotonic()
+    problems, saved, fonts = check(os.path.abspath(args.book), args.shots, binary)
+    for path in saved:
+        print(f"browser-check: screenshot {path}")
+    if problems:
+        print("browser-check: FAILED", *problems, sep="\n  ", file=sys.stderr)
+        sys.exit(1)
+    print(f"browser-check: {PAGE} OK at {DESKTOP['width']}px and {PHONE['width']}px "
+          f"(two columns, then stacked; timeline loaded; no errors; title font "
+          f"{fonts[0]}), {time.monotonic() - started:.1f}s")
+
+
+if __name__ == "__main__":
+    main()
