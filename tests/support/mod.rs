@@ -1,5 +1,6 @@
 //! Helpers shared by every test of the workspace: a flag server on a free port,
-//! a throw-away directory, running a section's binary, checking saved flags.
+//! a throw-away directory, running a section's binary, checking saved flags,
+//! making room for many sockets, and saying so when a test is skipped.
 //!
 //! This is the root package's library (`support`); section crates take it as a
 //! dev-dependency, so no crate copies these helpers.
@@ -7,6 +8,7 @@
 pub mod flags2;
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -14,12 +16,22 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 pub use flags_common::Site;
-pub use flags_server::{Config, Delay, FlagServer, flag_gif};
+pub use flags_server::{Config, Delay, FlagServer, all_cc, flag_gif};
 
 /// A flag server on 127.0.0.1, on a free port, with a fixed delay per request.
 pub fn server_with_delay(delay: Duration) -> FlagServer {
     FlagServer::start(Config {
         delay: Delay::fixed(delay),
+        ..Config::default()
+    })
+    .expect("start the flag server")
+}
+
+/// A flag server whose answers follow `seed`: a share `error_rate` of 418s.
+pub fn server_with_errors(error_rate: f64, seed: u64) -> FlagServer {
+    FlagServer::start(Config {
+        error_rate,
+        seed,
         ..Config::default()
     })
     .expect("start the flag server")
@@ -72,6 +84,54 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.0);
     }
+}
+
+/// Says that the running test was skipped, and why, in one line that shows
+/// even though the test passes (libtest captures `println!`, not a direct
+/// write to stderr).
+pub fn skip(why: &str) {
+    let current = thread::current();
+    let test = current.name().unwrap_or("a test");
+    let _ = writeln!(std::io::stderr(), "skipped {test}: {why}");
+}
+
+/// Makes room in this process for `connections` sockets, each with both ends
+/// here (a test's own server and its client), plus the usual files: raises
+/// the soft open-files limit, up to the hard limit. The ordinary limit is 1024
+/// on Linux and 256 on macOS; a test of `-m 1000` needs more. Returns false,
+/// after saying it was skipped, when the hard limit is too low: the test
+/// then returns.
+pub fn room_for_connections(connections: usize) -> bool {
+    let wanted = 2 * connections as u64 + 256;
+    match flags_common::cli::raise_open_files_limit(connections) {
+        Ok(limit) if limit >= wanted => true,
+        Ok(limit) => {
+            skip(&format!(
+                "needs {wanted} open files, and the hard limit allows {limit}"
+            ));
+            false
+        }
+        Err(err) => {
+            skip(&format!("needs {wanted} open files: {err}"));
+            false
+        }
+    }
+}
+
+/// True if `python3` can be started.
+pub fn python3_available() -> bool {
+    Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
+/// Files in `dir` that are not GIFs: a temporary or half-written file.
+pub fn leftovers(dir: &TempDir) -> Vec<String> {
+    dir.files()
+        .into_iter()
+        .filter(|name| !name.ends_with(".gif"))
+        .collect()
 }
 
 /// Every file in `dir` is `cc.gif`, byte for byte what the server serves for
@@ -136,12 +196,27 @@ pub fn assert_usage_error(bin: &str, args: &[&str], reason: &str) {
 /// Builds binaries of the workspace (`cargo build <args>`, a no-op when they
 /// are fresh) and returns the directory they land in, next to the test's own.
 pub fn built_bins(args: &[&str]) -> PathBuf {
-    let status = Command::new(env!("CARGO"))
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
         .args(["build", "--quiet"])
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .expect("run cargo");
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    // The variables cargo set for this test (CARGO_MANIFEST_DIR ...) must not
+    // reach the build: build scripts that watch one (ring's) would see it
+    // change, and `cargo build` and `cargo test` would rebuild each other's
+    // dependencies, the whole HTTP stack, every time.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_by_cargo = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_BIN_", "CARGO_CRATE_"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+            || ["CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "OUT_DIR"]
+                .contains(&name.as_ref());
+        if set_by_cargo {
+            cargo.env_remove(name.as_ref());
+        }
+    }
+    let status = cargo.status().expect("run cargo");
     assert!(status.success(), "cargo build {args:?} failed");
     let test_exe = std::env::current_exe().expect("the test's own path");
     // target/debug/deps/<test> -> target/debug

@@ -1,33 +1,24 @@
-//! tokio tasks download like the thread pool, capped by a semaphore.
+//! tokio tasks download like the thread pool; the flags2 version caps them
+//! with a semaphore, and flags3 fetches metadata first.
 
 use std::fs;
 use std::time::{Duration, Instant};
 
-use async_flags::{Naming, gather, supervisor};
+use async_flags::{flags2, flags3};
+use flags_common::flags2::Counter;
 use flags_common::{FlagError, POP20_CC, Site};
 use flags_server::{Config, Delay, FlagServer, flag_gif};
-use support::{TempDir, assert_flags_match_server, codes, server_with_delay, site};
+use support::{
+    TempDir, assert_flags_match_server, codes, leftovers, room_for_connections,
+    server_with_delay, server_with_errors, site,
+};
 
-/// Runs the supervisor on its own runtime, as `download_many` does.
-fn run(
-    site: &Site,
-    cc_list: &[String],
-    max_req: usize,
-    naming: Naming,
-) -> Vec<Result<String, FlagError>> {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime
-        .block_on(async { gather(supervisor(site, cc_list, max_req, naming)).await })
-}
-
-/// (ok, not found, errors)
-fn tally(results: &[Result<String, FlagError>]) -> (usize, usize, usize) {
-    let ok = results.iter().filter(|r| r.is_ok()).count();
-    let not_found = results
-        .iter()
-        .filter(|r| r.as_ref().is_err_and(FlagError::is_not_found))
-        .count();
-    (ok, not_found, results.len() - ok - not_found)
+fn counter(ok: usize, not_found: usize, errors: usize) -> Counter {
+    Counter {
+        ok,
+        not_found,
+        errors,
+    }
 }
 
 /// Every flag is saved, byte-identical to what the server sent.
@@ -41,18 +32,69 @@ fn saves_every_flag_byte_for_byte() {
     assert_eq!(assert_flags_match_server(&dest).len(), 20);
 }
 
-/// flags3: metadata first, then the GIF, saved under the country's name.
+/// The chapter's listing spawns every task at once, with no cap: all 20
+/// requests are in flight together, and it takes about one delay.
 #[test]
-fn metadata_mode_names_files_after_countries() {
+fn without_a_cap_all_twenty_are_in_flight() {
+    let delay = Duration::from_millis(200);
+    let server = server_with_delay(delay);
+    let dest = TempDir::new("async-nocap");
+    let t0 = Instant::now();
+    let count = async_flags::download_many(&site(&server, &dest), &codes(&POP20_CC))
+        .unwrap();
+    let elapsed = t0.elapsed();
+    assert_eq!(count, 20);
+    assert_eq!(server.stats().max_in_flight, 20);
+    assert!(elapsed < delay * 3, "{elapsed:?} for 20 flags at {delay:?}");
+}
+
+/// The listing's `?` re-raises the first failed task: a 404 ends the run
+/// with that error, the other tasks are dropped, and whatever was saved is
+/// whole, with no temporary file left.
+#[test]
+fn a_404_ends_the_listing_with_that_error() {
+    let server = server_with_delay(Duration::ZERO);
+    let dest = TempDir::new("async-404");
+    let err = async_flags::download_many(
+        &site(&server, &dest),
+        &codes(&["US", "QQ", "CN"]),
+    )
+    .unwrap_err();
+    assert_eq!(err, FlagError::NotFound { cc: "QQ".into() });
+    let saved = assert_flags_match_server(&dest);
+    assert!(saved.iter().all(|cc| cc == "CN" || cc == "US"), "{saved:?}");
+    assert!(leftovers(&dest).is_empty(), "{:?}", leftovers(&dest));
+}
+
+/// A request that outlives the client's timeout ends the listing with a
+/// "timed out" error.
+#[test]
+fn a_timeout_ends_the_listing_with_that_error() {
+    let server = server_with_delay(Duration::from_millis(400));
+    let dest = TempDir::new("async-timeout-listing");
+    let site = Site::new(&server.base_url(), dest.path(), Duration::from_millis(100))
+        .unwrap();
+    let err = async_flags::download_many(&site, &codes(&["CN"])).unwrap_err();
+    assert!(
+        matches!(&err, FlagError::Network { cc, reason, .. } if cc == "CN" && reason == "timed out"),
+        "{err:?}"
+    );
+    assert!(dest.files().is_empty(), "{:?}", dest.files());
+}
+
+/// flags3: metadata first, then the GIF, saved under the country's name; a
+/// code with no metadata is "not found" after one request.
+#[test]
+fn flags3_names_files_after_countries() {
     let server = server_with_delay(Duration::ZERO);
     let dest = TempDir::new("async-metadata");
-    let results = run(
+    let counted = flags3::download_many(
         &site(&server, &dest),
         &codes(&["CN", "US", "CD", "ZZ"]),
+        false,
         4,
-        Naming::ByCountry,
     );
-    assert_eq!(tally(&results), (3, 1, 0));
+    assert_eq!(counted, counter(3, 1, 0));
     assert_eq!(
         dest.files(),
         [
@@ -69,31 +111,26 @@ fn metadata_mode_names_files_after_countries() {
     assert_eq!(server.stats().requests, 3 * 2 + 1);
 }
 
-/// `-m 5`: never more than 5 requests in flight, and 5 are reached.
+/// flags2 with `concur_req` 5: never more than 5 requests in flight, and 5
+/// are reached.
 #[test]
 fn the_semaphore_caps_requests_in_flight() {
     let server = server_with_delay(Duration::from_millis(50));
     let dest = TempDir::new("async-cap");
-    let results = run(&site(&server, &dest), &codes(&POP20_CC), 5, Naming::ByCode);
-    assert_eq!(tally(&results), (20, 0, 0));
+    let counted =
+        flags2::download_many(&site(&server, &dest), &codes(&POP20_CC), false, 5);
+    assert_eq!(counted, counter(20, 0, 0));
     assert_eq!(server.stats().max_in_flight, 5);
 }
 
-/// With no cap, all 20 requests are in flight together.
+/// flags2 over AA..ZZ with 1000 permits: 194 flags, 482 not found, most of
+/// the 676 requests in flight at once, so a few delays in all, not the 135
+/// waves that 5 at a time would take.
 #[test]
-fn without_a_cap_all_twenty_are_in_flight() {
-    let server = server_with_delay(Duration::from_millis(200));
-    let dest = TempDir::new("async-nocap");
-    let count = async_flags::download_many(&site(&server, &dest), &codes(&POP20_CC))
-        .unwrap();
-    assert_eq!(count, 20);
-    assert_eq!(server.stats().max_in_flight, 20);
-}
-
-/// AA..ZZ at 1000 requests at a time: 194 flags, 482 not found, in under 3 delays.
-#[test]
-fn every_code_aa_to_zz_with_a_thousand_requests_at_once() {
-    flags_common::cli::raise_open_files_limit(1000).unwrap();
+fn every_code_aa_to_zz_with_a_thousand_permits() {
+    if !room_for_connections(676) {
+        return;
+    }
     let delay = Duration::from_millis(300);
     let server = server_with_delay(delay);
     let dest = TempDir::new("async-every");
@@ -101,46 +138,35 @@ fn every_code_aa_to_zz_with_a_thousand_requests_at_once() {
         .flat_map(|a| ('A'..='Z').map(move |b| format!("{a}{b}")))
         .collect();
     let t0 = Instant::now();
-    let results = run(&site(&server, &dest), &every, 1000, Naming::ByCode);
-    let elapsed = t0.elapsed();
-    assert_eq!(tally(&results), (194, 482, 0));
+    let counted = flags2::download_many(&site(&server, &dest), &every, false, 1000);
+    let delays = t0.elapsed().as_secs_f64() / delay.as_secs_f64();
+    assert_eq!(counted, counter(194, 482, 0));
     assert_eq!(dest.files().len(), 194);
-    assert!(
-        elapsed < delay * 3,
-        "{elapsed:?} for 676 requests at {delay:?}"
-    );
+    let most = server.stats().max_in_flight;
+    assert!(most > 676 / 2, "only {most} requests at once");
+    assert!(delays < 6.0, "676 requests took {delays:.1} delays");
 }
 
-/// A 418 is an error for that flag only; the others still finish.
+/// flags2: a 418 is an error for that flag only; the others still finish,
+/// and the counts agree with the server's.
 #[test]
 fn teapots_are_counted_as_errors_and_the_rest_finish() {
-    let config = Config {
-        error_rate: 0.25,
-        seed: 7,
-        ..Config::default()
-    };
-    let server = FlagServer::start(config).unwrap();
+    let server = server_with_errors(0.25, 7);
     let dest = TempDir::new("async-teapot");
     let all = flags_server::all_cc();
-    let results = run(&site(&server, &dest), &all, 50, Naming::ByCode);
-    let (ok, not_found, errors) = tally(&results);
-    assert_eq!(ok + errors, 194);
-    assert_eq!(not_found, 0);
-    assert_eq!(errors as u64, server.stats().teapots);
+    let counted = flags2::download_many(&site(&server, &dest), &all, false, 50);
+    assert_eq!(counted.ok + counted.errors, 194, "{counted:?}");
+    assert_eq!(counted.not_found, 0);
+    assert_eq!(counted.errors as u64, server.stats().teapots);
     assert!(
-        errors > 20 && ok > 100,
-        "{ok} ok, {errors} errors at a 25% error rate"
+        counted.errors > 20 && counted.ok > 100,
+        "{counted:?} at a 25% error rate"
     );
-    assert!(
-        results
-            .iter()
-            .filter_map(|r| r.as_ref().err())
-            .all(|e| e.to_string().contains("HTTP 418"))
-    );
-    assert_eq!(assert_flags_match_server(&dest).len(), ok);
+    assert_eq!(assert_flags_match_server(&dest).len(), counted.ok);
 }
 
-/// A request that outlives the timeout is an error for that flag only.
+/// flags2: a request that outlives the timeout is an error for that flag
+/// only; the faster ones are saved.
 #[test]
 fn timeouts_are_counted_as_errors_and_the_rest_finish() {
     let slow = Delay::uniform(Duration::ZERO, Duration::from_millis(1000));
@@ -154,12 +180,9 @@ fn timeouts_are_counted_as_errors_and_the_rest_finish() {
     let site =
         Site::new(&server.base_url(), dest.path(), Duration::from_millis(500))
             .unwrap();
-    let results = run(&site, &codes(&POP20_CC), 20, Naming::ByCode);
-    let (ok, not_found, errors) = tally(&results);
-    assert_eq!((ok + errors, not_found), (20, 0));
-    assert!(ok >= 1 && errors >= 1, "{ok} ok, {errors} timed out");
-    for err in results.iter().filter_map(|r| r.as_ref().err()) {
-        assert!(err.to_string().contains("timed out"), "{err}");
-    }
-    assert_eq!(dest.files().len(), ok);
+    let counted = flags2::download_many(&site, &codes(&POP20_CC), false, 20);
+    assert_eq!(counted.ok + counted.errors, 20, "{counted:?}");
+    assert_eq!(counted.not_found, 0);
+    assert!(counted.ok >= 1 && counted.errors >= 1, "{counted:?}");
+    assert_eq!(dest.files().len(), counted.ok);
 }

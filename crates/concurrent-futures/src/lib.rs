@@ -4,6 +4,7 @@
 //! | Python                                   | Rust                                              | What differs |
 //! |------------------------------------------|---------------------------------------------------|--------------|
 //! | `ThreadPoolExecutor(max_workers)`        | [`ThreadPoolExecutor::new`]                       | `max_workers` is required |
+//! | `ProcessPoolExecutor(max_workers, initializer=, initargs=, max_tasks_per_child=)` | [`ProcessPoolExecutor::new`], [`ProcessPoolExecutor::builder`] | `submit(f, arg)` with a plain `fn`; `map(.., chunksize=n)` is [`map_chunksize`](ProcessPoolExecutor::map_chunksize); a dead worker fails only its task ([`Error::WorkerDied`]); `procspawn::init()` first in `main` |
 //! | `executor.submit(fn, *args)`             | [`submit(move \|\| f(arg))`](ThreadPoolExecutor::submit) | a closure carries the arguments; `Err(Shutdown)` instead of `RuntimeError` |
 //! | `executor.map(fn, items, timeout=t)`     | [`map`](ThreadPoolExecutor::map), [`map_timeout`](ThreadPoolExecutor::map_timeout) | yields `Result`s: a failed task does not end the loop |
 //! | `executor.shutdown(wait, cancel_futures=...)` | [`shutdown(wait, cancel_futures)`](ThreadPoolExecutor::shutdown) | |
@@ -28,14 +29,24 @@
 mod error;
 mod future;
 mod map;
+#[cfg(feature = "process-pool")]
+mod process_pool;
 mod thread_pool;
 mod wait;
 
 pub use error::Error;
 pub use future::{Handle, short_type_name};
 pub use map::Map;
+#[cfg(feature = "process-pool")]
+pub use process_pool::{Picklable, ProcessPoolBuilder, ProcessPoolExecutor};
 pub use thread_pool::ThreadPoolExecutor;
 pub use wait::{
     AsCompleted, AsCompletedTimeout, DoneAndNotDone, ReturnWhen, as_completed,
     as_completed_timeout, wait, wait_timeout,
 };
+
+/// The examples of `notes/concurrent_futures.md`, compiled and run as doc
+/// tests so the note cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../../../notes/concurrent_futures.md")]
+pub struct NotesConcurrentFutures;

@@ -30,8 +30,10 @@ struct Args {
 fn parse_unit(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(unit) if (0.001..=10.0).contains(&unit) => Ok(unit),
+        // At most 20 characters of the value: the error stays one short line.
         _ => Err(format!(
-            "'{text}' is not a unit between 0.001 and 10 seconds"
+            "'{}' is not a unit between 0.001 and 10 seconds",
+            text.chars().take(20).collect::<String>()
         )),
     }
 }

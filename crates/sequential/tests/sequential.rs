@@ -2,10 +2,11 @@
 
 use std::time::{Duration, Instant};
 
-use flags_common::POP20_CC;
+use flags_common::flags2::Counter;
+use flags_common::{FlagError, POP20_CC};
 use support::{
-    TempDir, assert_flags_match_server, codes, run_bin, server_with_delay, site,
-    text,
+    TempDir, assert_flags_match_server, codes, run_bin, server_with_delay,
+    server_with_errors, site, text,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_sequential");
@@ -18,14 +19,14 @@ fn saves_every_pop20_flag_byte_for_byte() {
     let count =
         sequential::download_many(&site(&server, &dest), &codes(&POP20_CC)).unwrap();
     assert_eq!(count, 20);
-    let mut saved = assert_flags_match_server(&dest);
-    saved.sort();
+    let saved = assert_flags_match_server(&dest);
     let mut expected = codes(&POP20_CC);
     expected.sort();
     assert_eq!(saved, expected);
 }
 
-/// It really is sequential: 20 requests with delay L take at least 20·L.
+/// It really is sequential: 20 requests with delay L take at least 20·L, and
+/// never two are in flight at once.
 #[test]
 fn takes_at_least_the_sum_of_the_delays() {
     let delay = Duration::from_millis(20);
@@ -45,65 +46,114 @@ fn takes_at_least_the_sum_of_the_delays() {
     );
 }
 
-/// A code with no flag (ZZ) is skipped, not saved, not a crash; with codes
-/// on the command line, the flags2 report counts it as not found.
+/// The chapter's listing has no `except`: the first 404 ends the run with
+/// that error. Codes go in sorted order, so CN is saved, QQ fails, and US is
+/// never asked for.
 #[test]
-fn a_code_with_no_flag_is_reported_not_saved() {
+fn the_listing_stops_at_the_first_code_with_no_flag() {
     let server = server_with_delay(Duration::ZERO);
-    let dest = TempDir::new("seq-zz");
-    let count = sequential::download_many(
-        &site(&server, &dest),
-        &codes(&["CN", "ZZ", "FR"]),
-    );
-    assert_eq!(count.unwrap(), 2);
-    assert_eq!(dest.files(), ["cn.gif", "fr.gif"]);
-
-    let dest = TempDir::new("seq-zz-bin");
-    let url = server.base_url();
-    let args = [
-        "-s",
-        &url,
-        "--dest",
-        dest.path().to_str().unwrap(),
-        "CN",
-        "ZZ",
-        "FR",
-    ];
-    let out = run_bin(BIN, &args, Duration::from_secs(60));
-    let (stdout, _) = text(&out);
-    assert!(out.status.success(), "{out:?}");
-    let report = support::flags2::parse_report(&stdout);
-    assert_eq!(
-        (report.ok, report.not_found, report.errors),
-        (2, 1, 0),
-        "{stdout}"
-    );
-    assert_eq!(dest.files(), ["cn.gif", "fr.gif"]);
+    let dest = TempDir::new("seq-404");
+    let err =
+        sequential::download_many(&site(&server, &dest), &codes(&["US", "QQ", "CN"]))
+            .unwrap_err();
+    assert_eq!(err, FlagError::NotFound { cc: "QQ".into() });
+    assert_eq!(dest.files(), ["cn.gif"]);
+    assert_eq!(server.stats().requests, 2, "nothing after the error");
 }
 
-/// The output has the chapter's shape: sorted codes, then the count and time.
+/// A 418 ends the run as well, before anything is written.
+#[test]
+fn the_listing_stops_at_the_first_server_error() {
+    let server = server_with_errors(1.0, 0);
+    let dest = TempDir::new("seq-418");
+    let err = sequential::download_many(&site(&server, &dest), &codes(&POP20_CC))
+        .unwrap_err();
+    let expected = FlagError::Http {
+        cc: "BD".into(),
+        status: "418 I'm a teapot".into(),
+    };
+    assert_eq!(err, expected);
+    assert!(dest.files().is_empty(), "{:?}", dest.files());
+    assert_eq!(server.stats().requests, 1);
+}
+
+/// flags2_sequential.py counts instead of stopping: CN and FR ok, ZZ not
+/// found, every code asked for.
+#[test]
+fn the_flags2_version_counts_a_404_and_goes_on() {
+    let server = server_with_delay(Duration::ZERO);
+    let dest = TempDir::new("seq-flags2");
+    let counter = sequential::flags2::download_many(
+        &site(&server, &dest),
+        &codes(&["CN", "ZZ", "FR"]),
+        false,
+        1,
+    );
+    let expected = Counter {
+        ok: 2,
+        not_found: 1,
+        errors: 0,
+    };
+    assert_eq!(counter, expected);
+    assert_eq!(dest.files(), ["cn.gif", "fr.gif"]);
+    assert_eq!(server.stats().requests, 3);
+}
+
+/// flags2_sequential.py with 25% of 418s: every code counted once, errors
+/// as many as the server's teapots, and one request at a time.
+#[test]
+fn the_flags2_version_counts_every_error() {
+    let server = server_with_errors(0.25, 7);
+    let dest = TempDir::new("seq-flags2-errors");
+    let all = support::all_cc();
+    let counter = sequential::flags2::download_many(&site(&server, &dest), &all, false, 1);
+    assert_eq!(counter.ok + counter.errors, 194, "{counter:?}");
+    assert_eq!(counter.not_found, 0);
+    assert_eq!(counter.errors as u64, server.stats().teapots);
+    assert_eq!(assert_flags_match_server(&dest).len(), counter.ok);
+    assert_eq!(server.stats().max_in_flight, 1);
+}
+
+/// The output has the chapter's shape: sorted codes, then `20 flags
+/// downloaded in X.XXs`, where X is the time the downloads took: at least the
+/// 20 delays, at most the whole run of the program, and most of it.
 #[test]
 fn prints_the_chapter_s_output() {
-    let server = server_with_delay(Duration::ZERO);
+    let delay = Duration::from_millis(30);
+    let server = server_with_delay(delay);
     let dest = TempDir::new("seq-output");
     let url = server.base_url();
+    let t0 = Instant::now();
     let out = run_bin(
         BIN,
         &["-s", &url, "--dest", dest.path().to_str().unwrap()],
         Duration::from_secs(60),
     );
-    let (stdout, _) = text(&out);
+    let measured = t0.elapsed().as_secs_f64();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
     let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
     assert_eq!(
         lines[0].trim_end(),
         "BD BR CD CN DE EG ET FR ID IN IR JP MX NG PH PK RU TR US VN"
     );
-    let last = lines[1];
-    let seconds = last
-        .strip_prefix("20 flags downloaded in ")
-        .and_then(|s| s.strip_suffix('s'));
-    let seconds: f64 = seconds.expect(last).parse().expect(last);
-    assert!(seconds >= 0.0 && last.ends_with(&format!("{seconds:.2}s")));
+    let (count, seconds) = lines[1]
+        .strip_suffix('s')
+        .and_then(|l| l.split_once(" flags downloaded in "))
+        .unwrap_or_else(|| panic!("not the chapter's last line: {}", lines[1]));
+    assert_eq!(count, "20");
+    assert_eq!(seconds.split_once('.').map(|(_, d)| d.len()), Some(2), "{seconds}");
+    let printed: f64 = seconds.parse().unwrap();
+    let delays = 20.0 * delay.as_secs_f64();
+    assert!(printed >= delays - 0.005, "{printed}s < 20 delays ({delays}s)");
+    // Rounded to 0.01 s; the program also starts and exits around the timing.
+    assert!(printed <= measured + 0.005, "{printed}s > the run's {measured:.3}s");
+    assert!(
+        printed >= 0.5 * measured,
+        "{printed}s is under half the run's {measured:.3}s"
+    );
+    assert!(stderr.is_empty(), "{stderr}");
 }
 
 /// Unreachable server: one error line, a non-zero exit, and no file written.
@@ -127,14 +177,37 @@ fn an_unreachable_server_is_one_error_line_and_no_files() {
     assert!(dest.files().is_empty(), "{:?}", dest.files());
 }
 
-/// Bad usage (unknown option, malformed code) exits 2 with a one-line reason.
+/// The binary's chapter run ends at the first 418 with one error line on
+/// stderr, exit 1, and nothing written.
+#[test]
+fn the_binary_reports_the_error_that_stopped_it() {
+    let server = server_with_errors(1.0, 0);
+    let dest = TempDir::new("seq-bin-418");
+    let url = server.base_url();
+    let args = ["-s", &url, "--dest", dest.path().to_str().unwrap()];
+    let out = run_bin(BIN, &args, Duration::from_secs(60));
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "sequential: error: BD: HTTP 418 I'm a teapot"
+    );
+    assert!(dest.files().is_empty(), "{:?}", dest.files());
+}
+
+/// Bad usage (unknown option, malformed code, out-of-range number) exits 2
+/// with a one-line reason.
 #[test]
 fn bad_usage_exits_2_with_one_line() {
     for (args, reason) in [
         (&["--bogus"][..], "unexpected argument '--bogus'"),
         (&["C1"], "invalid country code 'C1'"),
         (&["CHN"], "invalid country code 'CHN'"),
-        (&["--timeout", "0"], "not a positive number of seconds"),
+        (
+            &["--timeout", "0"],
+            "'0' is not a number of seconds from 0.001 to 3600",
+        ),
+        (&["-l", "0"], "'0' is not a whole number >= 1"),
         (
             &["-s", "ftp://example.com"],
             "unknown server label 'ftp://example.com'",

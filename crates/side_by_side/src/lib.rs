@@ -1,5 +1,10 @@
 //! `just side-by-side NAME`: the Python listing and the Rust section, run one
-//! after the other against the same seeded flag server, printed in two columns.
+//! after the other, each against its own fresh flag server with the same
+//! seed, printed in two columns.
+//!
+//! A fresh server each, not one shared: the server draws a path's delay from
+//! the seed and from how many times that path was asked for, so on a shared
+//! server the second side would get the second draw, a different schedule.
 //!
 //! The section names come from the justfile's `run` recipe (the one place the
 //! short names are mapped); the Python listings live in `notes/py/`.
@@ -9,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use flags_server::{Config, FlagServer};
+use flags_server::{Config, FlagServer, RequestRecord};
 
 /// A section as `just run NAME` knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +85,9 @@ pub struct Run {
     pub lines: Vec<String>,
     pub elapsed: Duration,
     pub success: bool,
+    /// What this side's server saw, when it keeps a log
+    /// ([`Config::log_requests`]); empty for a section with no server.
+    pub requests: Vec<RequestRecord>,
 }
 
 /// Runs a program and captures stdout, then stderr, as lines.
@@ -98,6 +106,7 @@ pub fn capture(
         lines: text.lines().map(str::to_string).collect(),
         elapsed,
         success: out.status.success(),
+        requests: Vec::new(),
     })
 }
 
@@ -123,9 +132,31 @@ impl std::fmt::Display for Error {
     }
 }
 
-/// Runs the Python listing, then the Rust binary (from `bin_dir`), against one
-/// in-process flag server with a fixed seed and delay.
+/// The server of `just side-by-side`: the in-process default (seed 2017,
+/// 0.1..0.5 s per request), the schedule the notes' sample runs show.
+pub fn server_config() -> Config {
+    Config {
+        delay: flags_server::DEFAULT_DELAY,
+        seed: flags_server::DEFAULT_SEED,
+        ..Config::default()
+    }
+}
+
+/// Runs the Python listing, then the Rust binary (from `bin_dir`), each
+/// against a fresh in-process server started from [`server_config`].
 pub fn run_pair(
+    section: &Section,
+    extra: &[String],
+    workspace: &Path,
+    bin_dir: &Path,
+) -> Result<(Run, Run), Error> {
+    run_pair_on(&server_config(), section, extra, workspace, bin_dir)
+}
+
+/// [`run_pair`] with each side's server started from `config`: the same
+/// seed twice, so both sides meet the same delays and faults.
+pub fn run_pair_on(
+    config: &Config,
     section: &Section,
     extra: &[String],
     workspace: &Path,
@@ -137,36 +168,55 @@ pub fn run_pair(
     if Command::new(&python).arg("--version").output().is_err() {
         return Err(Error::NoPython);
     }
-    let config = Config {
-        delay: flags_server::DEFAULT_DELAY,
-        seed: flags_server::DEFAULT_SEED,
-        ..Config::default()
-    };
-    let server = FlagServer::start(config).map_err(Error::Io)?;
     let scratch =
         std::env::temp_dir().join(format!("side-by-side-{}", std::process::id()));
-    let args_for = |side: &str| {
-        let mut args = Vec::new();
-        if needs_server {
-            let dest = scratch.join(side);
-            args.extend(["--server".to_string(), server.base_url()]);
-            args.extend(["--dest".to_string(), dest.display().to_string()]);
-        }
-        args.extend(extra.iter().cloned());
-        args
-    };
     let script = workspace.join("notes/py").join(listing);
-    let mut py_args = vec![script.display().to_string()];
-    py_args.extend(args_for("python"));
-    let python_run =
-        capture(&format!("Python: notes/py/{listing}"), &python, &py_args);
-    let rust_run = capture(
+    let python_run = run_side(
+        &format!("Python: notes/py/{listing}"),
+        &python,
+        std::slice::from_ref(&script.display().to_string()),
+        needs_server.then_some(config),
+        &scratch.join("python"),
+        extra,
+    );
+    let rust_run = run_side(
         &format!("Rust: {}", section.bin),
         &bin_dir.join(&section.bin),
-        &args_for("rust"),
+        &[],
+        needs_server.then_some(config),
+        &scratch.join("rust"),
+        extra,
     );
     let _ = std::fs::remove_dir_all(&scratch);
-    Ok((python_run.map_err(Error::Io)?, rust_run.map_err(Error::Io)?))
+    Ok((python_run?, rust_run?))
+}
+
+/// One side: `program first_args... [--server URL --dest DIR] extra...`,
+/// with a server of its own started from `config`, if it needs one.
+fn run_side(
+    title: &str,
+    program: &Path,
+    first_args: &[String],
+    config: Option<&Config>,
+    dest: &Path,
+    extra: &[String],
+) -> Result<Run, Error> {
+    let mut args = first_args.to_vec();
+    let server = match config {
+        Some(config) => {
+            let server = FlagServer::start(config.clone()).map_err(Error::Io)?;
+            args.extend(["--server".to_string(), server.base_url()]);
+            args.extend(["--dest".to_string(), dest.display().to_string()]);
+            Some(server)
+        }
+        None => None,
+    };
+    args.extend(extra.iter().cloned());
+    let mut run = capture(title, program, &args).map_err(Error::Io)?;
+    if let Some(server) = server {
+        run.requests = server.request_log();
+    }
+    Ok(run)
 }
 
 /// Two runs in two columns of `width` characters each, long lines wrapped,

@@ -1,9 +1,11 @@
 //! Side by side: both programs run and their results can be compared line by line.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::time::Duration;
 
-use side_by_side::{Section, columns, find, run_pair, sections};
+use flags_server::{Config, Delay};
+use side_by_side::{Run, Section, columns, find, run_pair, run_pair_on, sections};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -48,8 +50,8 @@ fn the_justfile_maps_every_short_name() {
 /// `just side-by-side loiter --unit 0.2`: both columns, and the same results.
 #[test]
 fn loiter_side_by_side_gives_the_same_results() {
-    if Command::new("python3").arg("--version").output().is_err() {
-        eprintln!("python3 is not installed: nothing to compare against");
+    if !support::python3_available() {
+        support::skip("python3 is not installed: nothing to compare against");
         return;
     }
     // The Rust side runs the loiter_map binary: build it next to this test.
@@ -74,4 +76,84 @@ fn loiter_side_by_side_gives_the_same_results() {
     let shown = columns(&python, &rust, 70);
     // One in each column (Python's lines may interleave, so not always on one row).
     assert_eq!(shown.matches("result 4: 40").count(), 2, "{shown}");
+}
+
+/// The delay each flag met on one side's server: path `/flags/cn/cn.gif` is
+/// `CN`, its delay the time the server held the request.
+fn delays(run: &Run) -> HashMap<String, Duration> {
+    run.requests
+        .iter()
+        .map(|r| {
+            let cc = r.path.rsplit('/').next().unwrap().trim_end_matches(".gif");
+            (cc.to_uppercase(), r.end - r.start)
+        })
+        .collect()
+}
+
+/// The codes in the order one side printed them, from its line of codes.
+/// Python's `print(cc, end=' ')` writes the code and the space separately,
+/// so threads can print `CNNG  `: the letters, two by two, are the order.
+fn completion_order(run: &Run) -> Vec<String> {
+    let letters: Vec<char> = run
+        .lines
+        .iter()
+        .find(|l| l.chars().all(|c| c == ' ' || c.is_ascii_uppercase()) && l.len() >= 40)
+        .unwrap_or_else(|| panic!("{}: no line of codes in {:#?}", run.title, run.lines))
+        .chars()
+        .filter(char::is_ascii_uppercase)
+        .collect();
+    assert_eq!(letters.len(), 40, "{}: {:?}", run.title, run.lines);
+    letters.chunks(2).map(|cc| cc.iter().collect()).collect()
+}
+
+/// `just side-by-side pool` gives both sides the same server schedule: each
+/// flag meets the same delay on both sides, so flags whose delays are well
+/// apart finish in the same order in both columns.
+#[test]
+fn both_sides_meet_the_same_schedule_and_finish_in_the_same_order() {
+    if !support::python3_available() {
+        support::skip("python3 is not installed: nothing to compare against");
+        return;
+    }
+    let bin_dir = support::built_bins(&["-p", "threadpool"]);
+    let section = find(&justfile_sections(), "pool").unwrap();
+    let config = Config {
+        delay: Delay::uniform(Duration::from_millis(50), Duration::from_millis(650)),
+        seed: 11,
+        log_requests: true,
+        ..Config::default()
+    };
+    let (python, rust) =
+        run_pair_on(&config, &section, &[], &workspace(), &bin_dir).unwrap();
+    assert!(python.success, "{:#?}", python.lines);
+    assert!(rust.success, "{:#?}", rust.lines);
+    let (py_delays, rs_delays) = (delays(&python), delays(&rust));
+    assert_eq!(py_delays.len(), 20, "{:?}", python.requests);
+    assert_eq!(rs_delays.len(), 20, "{:?}", rust.requests);
+    // The same seed and a first ask on both servers: the same draw each.
+    for (cc, py) in &py_delays {
+        let rs = rs_delays[cc];
+        let apart = if *py > rs { *py - rs } else { rs - *py };
+        assert!(apart < Duration::from_millis(40), "{cc}: {py:?} vs {rs:?}");
+    }
+    let (py_order, rs_order) = (completion_order(&python), completion_order(&rust));
+    let position = |order: &[String], cc: &str| order.iter().position(|c| c == cc);
+    // Threads start a few milliseconds apart: compare only pairs whose
+    // delays are well apart.
+    let gap = Duration::from_millis(100);
+    let mut pairs = 0;
+    for (a, da) in &rs_delays {
+        for (b, db) in &rs_delays {
+            if *da + gap < *db {
+                pairs += 1;
+                for (side, order) in [("Python", &py_order), ("Rust", &rs_order)] {
+                    assert!(
+                        position(order, a) < position(order, b),
+                        "{side}: {a} ({da:?}) finished after {b} ({db:?}): {order:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(pairs > 50, "only {pairs} pairs of well-separated delays");
 }

@@ -3,8 +3,10 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use flags_common::FlagError;
 use support::{
-    TempDir, assert_flags_match_server, run_bin, server_with_delay, text,
+    TempDir, assert_flags_match_server, codes, leftovers, run_bin, server_with_delay,
+    server_with_errors, site, text,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_submit_as_completed");
@@ -46,7 +48,8 @@ fn ten_running_then_ten_pending_at_scheduling_time() {
 }
 
 /// Each finished line names the same handle that was scheduled for its code,
-/// shows it finished, and its result is that code; every flag is on disk.
+/// shows it finished and returning a `String` (Python's `returned str`), and
+/// its result is that code; every flag is on disk.
 #[test]
 fn finished_lines_match_their_scheduled_handles() {
     let dest = TempDir::new("futures-finished");
@@ -69,14 +72,16 @@ fn finished_lines_match_their_scheduled_handles() {
         let (_, cc) = line.rsplit_once(" result: ").expect(line);
         assert_eq!(address(line).as_ref(), scheduled.get(cc), "{line}");
         assert!(
-            line.contains("state=finished returned Result<String, FlagError>>"),
+            line.contains("<Future at 0x")
+                && line.contains(" state=finished returned String> result: "),
             "{line}"
         );
     }
     assert_eq!(assert_flags_match_server(&dest).len(), 20);
 }
 
-/// Two waves of 10: elapsed between 2·L and 5·L.
+/// Ten workers for twenty flags: two waves of 10, so the printed time is
+/// between 2 and 5 delays.
 #[test]
 fn ten_workers_take_two_waves() {
     let delay = Duration::from_millis(200);
@@ -94,4 +99,43 @@ fn ten_workers_take_two_waves() {
         (2.0..5.0).contains(&waves),
         "{seconds}s is {waves:.2} delays"
     );
+}
+
+/// `future.result()` re-raises: the first handle `as_completed` yields with a
+/// 404 ends the listing with that error; whatever else was saved is whole.
+#[test]
+fn a_404_ends_the_listing_with_that_error() {
+    let server = server_with_delay(Duration::ZERO);
+    let dest = TempDir::new("futures-404");
+    let err = submit_as_completed::download_many(
+        &site(&server, &dest),
+        &codes(&["US", "QQ", "CN"]),
+    )
+    .unwrap_err();
+    assert_eq!(err, FlagError::NotFound { cc: "QQ".into() });
+    let saved = assert_flags_match_server(&dest);
+    assert!(saved.iter().all(|cc| cc == "CN" || cc == "US"), "{saved:?}");
+    assert!(leftovers(&dest).is_empty(), "{:?}", leftovers(&dest));
+}
+
+/// The binary prints what it scheduled, then stops at the first 418 with one
+/// error line, exit 1, and nothing saved.
+#[test]
+fn a_server_error_ends_the_run_with_one_line() {
+    let server = server_with_errors(1.0, 0);
+    let dest = TempDir::new("futures-418");
+    let url = server.base_url();
+    let args = ["-s", &url, "--dest", dest.path().to_str().unwrap()];
+    let out = run_bin(BIN, &args, Duration::from_secs(60));
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let scheduled = stdout.lines().filter(|l| l.starts_with("Scheduled for "));
+    assert_eq!(scheduled.count(), 20, "{stdout}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("submit_as_completed: error: ")
+            && stderr.contains(": HTTP 418 I'm a teapot"),
+        "{stderr}"
+    );
+    assert!(dest.files().is_empty(), "{:?}", dest.files());
 }
