@@ -5,8 +5,8 @@
 
 use std::hint::black_box;
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use concurrent_futures::ThreadPoolExecutor;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
 const TASKS: u64 = 100_000;
 const WORKERS: usize = 4;
@@ -34,7 +34,7 @@ fn executor(c: &mut Criterion) {
             || ThreadPoolExecutor::new(WORKERS),
             |executor| {
                 executor.map(black_box, 0..TASKS).unwrap().for_each(|n| {
-                    black_box(n);
+                    black_box(n.unwrap());
                 })
             },
             BatchSize::PerIteration,

@@ -4,7 +4,7 @@
 //! | Python                                   | Rust                                              | What differs |
 //! |------------------------------------------|---------------------------------------------------|--------------|
 //! | `ThreadPoolExecutor(max_workers)`        | [`ThreadPoolExecutor::new`]                       | `max_workers` is required |
-//! | `ProcessPoolExecutor(max_workers, initializer=, initargs=, max_tasks_per_child=)` | [`ProcessPoolExecutor::new`], [`ProcessPoolExecutor::builder`] | `submit(f, arg)` with a plain `fn`; `map(.., chunksize=n)` is [`map_chunksize`](ProcessPoolExecutor::map_chunksize); a dead worker fails only its task ([`Error::WorkerDied`]); `procspawn::init()` first in `main` |
+//! | `ProcessPoolExecutor(max_workers, initializer=, initargs=, max_tasks_per_child=)` | [`ProcessPoolExecutor::new`], [`ProcessPoolExecutor::builder`] | `submit(f, arg)`: a plain `fn`, arguments and results [`Picklable`] (serde); `map(.., chunksize=n)` is [`map_chunksize`](ProcessPoolExecutor::map_chunksize); a dead worker fails only its task ([`Error::WorkerDied`]); `procspawn::init()` first in `main` |
 //! | `executor.submit(fn, *args)`             | [`submit(move \|\| f(arg))`](ThreadPoolExecutor::submit) | a closure carries the arguments; `Err(Shutdown)` instead of `RuntimeError` |
 //! | `executor.map(fn, items, timeout=t)`     | [`map`](ThreadPoolExecutor::map), [`map_timeout`](ThreadPoolExecutor::map_timeout) | yields `Result`s: a failed task does not end the loop |
 //! | `executor.shutdown(wait, cancel_futures=...)` | [`shutdown(wait, cancel_futures)`](ThreadPoolExecutor::shutdown) | |

@@ -54,9 +54,8 @@ impl<T: Clone> Iterator for Map<T> {
         let handle = self.handles.pop_front()?;
         let res = match self.deadline {
             None => handle.result(),
-            Some(deadline) => {
-                handle.result_timeout(deadline.saturating_duration_since(Instant::now()))
-            }
+            Some(deadline) => handle
+                .result_timeout(deadline.saturating_duration_since(Instant::now())),
         };
         if matches!(res, Err(Error::Timeout)) {
             handle.cancel();
@@ -81,6 +80,10 @@ impl<T> Drop for Map<T> {
 impl<T> fmt::Debug for Map<T> {
     /// Shaped like Python's `<generator object Executor.map.<locals>.result_iterator at 0x...>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<generator object {}.<locals>.result_iterator at {self:p}>", self.source)
+        write!(
+            f,
+            "<generator object {}.<locals>.result_iterator at {self:p}>",
+            self.source
+        )
     }
 }

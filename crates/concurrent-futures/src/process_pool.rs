@@ -1,0 +1,272 @@
+//! [`ProcessPoolExecutor`]: `max_workers` long-lived worker processes, fed
+//! serialized tasks, behind the thread pool's interface.
+//!
+//! Python's picture, and ours:
+//!
+//! ```text
+//! Python   submit -> pending work items -> call queue -> worker processes
+//!          manager thread <- result queue <-----------------'
+//! Rust     submit -> queue (Box<dyn Job>) -> keeper thread -> socket -> worker
+//!          Handle::finish <- keeper thread <- socket <-------------'
+//! ```
+//!
+//! Each worker has one keeper thread and one Unix socket pair, its call
+//! queue and result queue in one. A worker takes one job at a time, so a task
+//! not yet running stays in the pool's queue, where it can be cancelled; an
+//! idle worker is written to straight from `submit`. Arguments and results
+//! cross as postcard frames (`wire.rs`), the twin of pickling, and the
+//! function crosses as an offset in the shared executable (`function.rs`),
+//! the twin of pickling it by name.
+//!
+//! Starting a worker is procspawn's job: it re-executes this program, and
+//! `procspawn::init()` at the top of `main` (Python's `if __name__ ==
+//! '__main__':` guard) turns that copy into a worker. Tests call
+//! `procspawn::enable_test_support!()` instead.
+//!
+//! Where Python breaks the whole pool when one worker dies, here only the
+//! task that worker was running fails, with [`Error::WorkerDied`] naming the
+//! signal or exit status, and a new worker takes over the queue.
+
+mod builder;
+mod function;
+mod job;
+mod keeper;
+mod state;
+mod wire;
+mod worker;
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{Error, Handle, Map};
+use builder::Config;
+pub use builder::ProcessPoolBuilder;
+use job::{Chunk, Job};
+use state::{Pool, State};
+
+/// What can cross to a worker and back: Python's "picklable". Arguments,
+/// results and `initargs` are serialized with serde, so any type that
+/// derives `Serialize` and `Deserialize` (and may move between threads) is.
+pub trait Picklable: Serialize + DeserializeOwned + Send + 'static {}
+
+impl<T: Serialize + DeserializeOwned + Send + 'static> Picklable for T {}
+
+/// A pool of worker processes: Python's `ProcessPoolExecutor`.
+///
+/// A task is a plain `fn(A) -> R` (a closure that captures nothing also
+/// coerces to one) and an argument; both the argument and the result must be
+/// serializable, as Python's must be picklable. Dropping the executor is
+/// `shutdown(true, false)`: it waits for every task, then ends and collects
+/// every worker.
+pub struct ProcessPoolExecutor {
+    pool: Arc<Pool>,
+    keepers: Mutex<Vec<JoinHandle<()>>>,
+    name: String,
+}
+
+impl ProcessPoolExecutor {
+    /// A pool of up to `max_workers` processes, started as tasks need them.
+    pub fn new(max_workers: usize) -> ProcessPoolExecutor {
+        ProcessPoolExecutor::builder()
+            .max_workers(max_workers)
+            .build()
+    }
+
+    /// For Python's other arguments: `ProcessPoolExecutor::builder()
+    /// .max_workers(2).initializer(f, args).max_tasks_per_child(1).build()`.
+    pub fn builder() -> ProcessPoolBuilder {
+        ProcessPoolBuilder::default()
+    }
+
+    pub fn max_workers(&self) -> usize {
+        self.pool.config.max_workers
+    }
+
+    fn with_config(config: Config) -> ProcessPoolExecutor {
+        static POOLS: AtomicUsize = AtomicUsize::new(0);
+        let state = State {
+            queue: VecDeque::new(),
+            idle: Vec::new(),
+            keepers: 0,
+            shutdown: false,
+            broken: None,
+        };
+        let pool = POOLS.fetch_add(1, Ordering::Relaxed);
+        ProcessPoolExecutor {
+            pool: Arc::new(Pool {
+                state: Mutex::new(state),
+                config,
+            }),
+            keepers: Mutex::new(Vec::new()),
+            name: format!("ProcessPoolExecutor-{pool}"),
+        }
+    }
+
+    /// Schedules `f(arg)` in a worker process and returns at once with its
+    /// [`Handle`]. After [`shutdown`](Self::shutdown): `Err(Error::Shutdown)`.
+    pub fn submit<A: Picklable, R: Picklable>(
+        &self,
+        f: fn(A) -> R,
+        arg: A,
+    ) -> Result<Handle<R>, Error> {
+        let (chunk, mut handles) = Chunk::new(f, vec![arg]);
+        self.schedule(Box::new(chunk))?;
+        Ok(handles.pop().expect("a chunk of one has one handle"))
+    }
+
+    /// Python's `executor.map(f, items)`: every item is submitted now, and
+    /// the results come in the order of `items`.
+    pub fn map<A: Picklable, R: Picklable>(
+        &self,
+        f: fn(A) -> R,
+        items: impl IntoIterator<Item = A>,
+    ) -> Result<Map<R>, Error> {
+        self.map_until(f, items, 1, None)
+    }
+
+    /// [`map`](Self::map) whose iterator gives [`Error::Timeout`] (and then
+    /// stops) if a result is not ready `timeout` after this call.
+    pub fn map_timeout<A: Picklable, R: Picklable>(
+        &self,
+        f: fn(A) -> R,
+        items: impl IntoIterator<Item = A>,
+        timeout: Duration,
+    ) -> Result<Map<R>, Error> {
+        self.map_until(f, items, 1, Some(Instant::now() + timeout))
+    }
+
+    /// Python's `executor.map(f, items, chunksize=n)`: items cross to the
+    /// workers `chunksize` at a time, one request per chunk, which pays for
+    /// the round trip once per chunk. Results still come one per item, in
+    /// order; a panic fails only its own item. Panics if `chunksize` is 0.
+    pub fn map_chunksize<A: Picklable, R: Picklable>(
+        &self,
+        f: fn(A) -> R,
+        items: impl IntoIterator<Item = A>,
+        chunksize: usize,
+    ) -> Result<Map<R>, Error> {
+        assert!(chunksize > 0, "chunksize must be >= 1");
+        self.map_until(f, items, chunksize, None)
+    }
+
+    fn map_until<A: Picklable, R: Picklable>(
+        &self,
+        f: fn(A) -> R,
+        items: impl IntoIterator<Item = A>,
+        chunksize: usize,
+        deadline: Option<Instant>,
+    ) -> Result<Map<R>, Error> {
+        let mut handles = Vec::new();
+        let mut items = items.into_iter().peekable();
+        while items.peek().is_some() {
+            let (chunk, chunk_handles) =
+                Chunk::new(f, items.by_ref().take(chunksize).collect());
+            if let Err(err) = self.schedule(Box::new(chunk)) {
+                handles
+                    .iter()
+                    .for_each(|handle: &Handle<R>| _ = handle.cancel());
+                return Err(err);
+            }
+            handles.extend(chunk_handles);
+        }
+        Ok(Map::new("ProcessPoolExecutor.map", handles, deadline))
+    }
+
+    /// Gives `job` to an idle worker, or queues it (starting a worker if the
+    /// pool has room for one).
+    fn schedule(&self, job: Box<dyn Job>) -> Result<(), Error> {
+        let mut state = self.pool.lock();
+        if let Some(why) = &state.broken {
+            return Err(Error::WorkerDied(why.clone()));
+        }
+        if state.shutdown {
+            return Err(Error::Shutdown);
+        }
+        if let Some(conn) = state.idle.pop() {
+            // Written from this thread: no hop through the worker's keeper.
+            let slot = conn.lock_slot();
+            drop(state);
+            conn.send(slot, job);
+            return Ok(());
+        }
+        state.queue.push_back(job);
+        if state.keepers < self.pool.config.max_workers {
+            state.keepers += 1;
+            drop(state);
+            let pool = Arc::clone(&self.pool);
+            let keeper = thread::Builder::new()
+                .name(format!("{}_keeper", self.name))
+                .spawn(move || keeper::keep(pool))
+                .expect("the operating system refused to start a thread");
+            let mut keepers = self.lock_keepers();
+            keepers.retain(|keeper| !keeper.is_finished());
+            keepers.push(keeper);
+        }
+        Ok(())
+    }
+
+    /// Stops taking new tasks. With `cancel_futures`, cancels the tasks no
+    /// worker has taken; with `wait`, returns once every worker process has
+    /// ended and been collected. Calling it again is harmless.
+    pub fn shutdown(&self, wait: bool, cancel_futures: bool) {
+        let mut state = self.pool.lock();
+        state.shutdown = true;
+        let cancelled: Vec<_> = match cancel_futures {
+            true => state.queue.drain(..).collect(),
+            false => Vec::new(),
+        };
+        // An idle worker is waiting to read: closing its channel ends it.
+        for conn in state.idle.drain(..) {
+            conn.close();
+        }
+        drop(state);
+        // Outside the pool's lock: cancelling runs the tasks' callbacks.
+        for job in cancelled {
+            job.cancel();
+        }
+        if wait {
+            let keepers = std::mem::take(&mut *self.lock_keepers());
+            for keeper in keepers {
+                // A done-callback runs on a keeper: it must not wait for itself.
+                if keeper.thread().id() != thread::current().id() {
+                    // A keeper that panicked has lost its worker already
+                    // (procspawn's handle kills and collects it when dropped).
+                    let _ = keeper.join();
+                }
+            }
+        }
+    }
+
+    fn lock_keepers(&self) -> MutexGuard<'_, Vec<JoinHandle<()>>> {
+        self.keepers.lock().expect("never poisoned")
+    }
+}
+
+impl Drop for ProcessPoolExecutor {
+    /// Waits for every submitted task, then for every worker to exit:
+    /// leaving Python's `with` block.
+    fn drop(&mut self) {
+        self.shutdown(true, false);
+    }
+}
+
+impl fmt::Debug for ProcessPoolExecutor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.pool.lock();
+        f.debug_struct("ProcessPoolExecutor")
+            .field("max_workers", &self.pool.config.max_workers)
+            .field("workers", &state.keepers)
+            .field("idle", &state.idle.len())
+            .field("queued", &state.queue.len())
+            .field("shutdown", &state.shutdown)
+            .field("broken", &state.broken)
+            .finish()
+    }
+}

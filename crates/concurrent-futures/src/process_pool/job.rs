@@ -1,0 +1,117 @@
+//! A job: what waits in the pool's queue for a worker, Python's `_WorkItem`
+//! (or, for `map(chunksize=n)`, its `_process_chunk` call).
+//!
+//! One job is one request to a worker: a function and a chunk of arguments,
+//! one [`Handle`] per argument. `submit` makes a chunk of one.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::function::FnRef;
+use super::wire;
+use crate::{Error, Handle};
+
+/// A queued job, whatever its types.
+pub(super) trait Job: Send {
+    /// A worker is taking it: marks its tasks running, drops the cancelled
+    /// ones, and writes the request into `frame`. False if nothing is left
+    /// to run (every task was cancelled, or an argument would not serialize).
+    fn start(&mut self, frame: &mut Vec<u8>) -> bool;
+    /// Gives each task its outcome from the worker's reply.
+    fn finish(self: Box<Self>, reply: &[u8]);
+    /// Gives every task the same error (its worker died; the pool is broken).
+    fn fail(self: Box<Self>, error: Error);
+    /// `shutdown(cancel_futures=True)`.
+    fn cancel(&self);
+}
+
+/// `f` to be called on each of `args`, results to `handles`.
+pub(super) struct Chunk<A, R> {
+    call: FnRef,
+    handles: Vec<Handle<R>>,
+    args: Vec<A>,
+}
+
+impl<A, R> Chunk<A, R>
+where
+    A: Serialize + DeserializeOwned,
+    R: Serialize + DeserializeOwned,
+{
+    /// A chunk and the handles of its tasks, in the order of `args`.
+    pub(super) fn new(f: fn(A) -> R, args: Vec<A>) -> (Chunk<A, R>, Vec<Handle<R>>) {
+        let handles: Vec<Handle<R>> = args.iter().map(|_| Handle::new()).collect();
+        let chunk = Chunk {
+            call: FnRef::new(f),
+            handles: handles.clone(),
+            args,
+        };
+        (chunk, handles)
+    }
+}
+
+impl<A, R> Job for Chunk<A, R>
+where
+    A: Serialize + Send,
+    R: DeserializeOwned + Send,
+{
+    fn start(&mut self, frame: &mut Vec<u8>) -> bool {
+        // Python's set_running_or_notify_cancel, once per task.
+        let running: Vec<bool> = self
+            .handles
+            .iter()
+            .map(Handle::set_running_or_notify_cancel)
+            .collect();
+        let mut keep = running.iter();
+        self.handles
+            .retain(|_| *keep.next().expect("one flag per handle"));
+        let mut keep = running.iter();
+        self.args
+            .retain(|_| *keep.next().expect("one flag per argument"));
+        if self.handles.is_empty() {
+            return false;
+        }
+        wire::begin(frame);
+        let written = wire::put_request(self.call, &self.args, frame)
+            .map_err(|err| format!("cannot serialize the argument: {err}"))
+            .and_then(|()| wire::end(frame).map_err(|err| err.to_string()));
+        // The arguments live in the frame now (or never will).
+        self.args = Vec::new();
+        match written {
+            Ok(()) => true,
+            Err(why) => {
+                for handle in self.handles.drain(..) {
+                    handle.finish(Err(Error::Panicked(why.clone())));
+                }
+                false
+            }
+        }
+    }
+
+    fn finish(self: Box<Self>, reply: &[u8]) {
+        let mut reply = reply;
+        for handle in self.handles {
+            let outcome = match wire::take::<Result<R, String>>(&mut reply) {
+                Ok(outcome) => outcome.map_err(Error::Panicked),
+                Err(err) => {
+                    reply = &[];
+                    Err(Error::Panicked(format!(
+                        "cannot deserialize the result: {err}"
+                    )))
+                }
+            };
+            handle.finish(outcome);
+        }
+    }
+
+    fn fail(self: Box<Self>, error: Error) {
+        for handle in self.handles {
+            handle.finish(Err(error.clone()));
+        }
+    }
+
+    fn cancel(&self) {
+        for handle in &self.handles {
+            handle.cancel();
+        }
+    }
+}

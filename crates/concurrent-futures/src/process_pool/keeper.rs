@@ -1,0 +1,262 @@
+//! A keeper: the pool's thread for one worker process. It starts the
+//! process, hands it jobs from the queue, reads its replies, and, when the
+//! process ends, learns why and collects it.
+//!
+//! Python has one manager thread for all its workers; one keeper per worker
+//! means a reply never waits behind another worker's, and a keeper can block
+//! on its own socket instead of polling them all.
+
+use std::io::{self, BufReader, Write};
+use std::net::Shutdown;
+use std::os::fd::OwnedFd;
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::ExitStatusExt;
+use std::panic::{self, AssertUnwindSafe};
+use std::process::{ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rustix::process::{Pid, WaitId, WaitIdOptions, waitid};
+
+use super::builder::Config;
+use super::function::FnRef;
+use super::job::Job;
+use super::state::Pool;
+use super::wire::{self, Hello};
+use super::worker::{self, Start};
+use crate::Error;
+
+/// The pool's end of one worker's channel, shared with `submit`, which may
+/// write a job straight to an idle worker.
+pub(super) struct Conn {
+    stream: UnixStream,
+    slot: Mutex<Slot>,
+}
+
+/// The job a worker is running, and the frame that carried it.
+pub(super) struct Slot {
+    job: Option<Box<dyn Job>>,
+    frame: Vec<u8>,
+}
+
+impl Conn {
+    pub(super) fn lock_slot(&self) -> MutexGuard<'_, Slot> {
+        // Only our own code runs under this lock, and it does not panic.
+        self.slot.lock().expect("a worker's slot is never poisoned")
+    }
+
+    /// Sends `job` to the worker; false if it had nothing left to run.
+    pub(super) fn send(
+        &self,
+        mut slot: MutexGuard<'_, Slot>,
+        mut job: Box<dyn Job>,
+    ) -> bool {
+        let slot = &mut *slot;
+        if !job.start(&mut slot.frame) {
+            return false;
+        }
+        slot.job = Some(job);
+        // A failed write means the worker is gone: its keeper reads the end
+        // of file next and fails the job.
+        let _ = (&self.stream).write_all(&slot.frame);
+        true
+    }
+
+    /// Closes the channel: the worker's signal to finish and exit.
+    pub(super) fn close(&self) {
+        let _ = self.stream.shutdown(Shutdown::Write);
+    }
+}
+
+/// The keeper thread's life: a worker, then its replacement if work waits.
+pub(super) fn keep(pool: Arc<Pool>) {
+    loop {
+        match Worker::start(&pool.config) {
+            Ok(worker) => worker.serve(&pool),
+            Err(why) => return pool.break_with(why),
+        }
+        // Retired (max_tasks_per_child), died, or shut down: replace it only
+        // if work is waiting; `submit` starts a keeper when work comes later.
+        let mut state = pool.lock();
+        if state.queue.is_empty() {
+            state.keepers -= 1;
+            return;
+        }
+    }
+}
+
+/// One worker process, as its keeper sees it.
+struct Worker {
+    conn: Arc<Conn>,
+    reader: BufReader<UnixStream>,
+    reply: Vec<u8>,
+    process: WorkerProcess,
+    pid: u32,
+}
+
+impl Worker {
+    /// Starts a worker process and waits for its hello.
+    fn start(config: &Config) -> Result<Worker, String> {
+        let start = Start {
+            initializer: config.initializer.clone().transpose()?,
+            max_tasks_per_child: config.max_tasks_per_child,
+        };
+        let (process, ours) = spawn(start)?;
+        let Some(pid) = process.pid() else {
+            let why = process.join().err().map(|err| err.to_string());
+            return Err(format!(
+                "cannot start a worker: {}",
+                why.unwrap_or_default()
+            ));
+        };
+        let reader = ours.try_clone().map_err(|err| err.to_string())?;
+        let slot = Slot {
+            job: None,
+            frame: Vec::new(),
+        };
+        let mut worker = Worker {
+            conn: Arc::new(Conn {
+                stream: ours,
+                slot: Mutex::new(slot),
+            }),
+            reader: BufReader::with_capacity(1 << 16, reader),
+            reply: Vec::new(),
+            process,
+            pid,
+        };
+        if wire::read(&mut worker.reader, &mut worker.reply).is_err() {
+            return Err(format!("a worker died starting: {}", worker.reap()));
+        }
+        let hello: Hello = wire::take(&mut worker.reply.as_slice())
+            .map_err(|err| format!("a worker's hello: {err}"))?;
+        if hello.layout != FnRef::layout() {
+            return Err("a worker runs another build of this program".to_string());
+        }
+        if let Err(why) = hello.initialized {
+            return Err(format!("the initializer panicked: {why}"));
+        }
+        Ok(worker)
+    }
+
+    /// Runs jobs until the worker retires or dies, then collects it.
+    fn serve(mut self, pool: &Pool) {
+        let mut served = 0;
+        self.feed(pool);
+        loop {
+            let got = wire::read(&mut self.reader, &mut self.reply);
+            if got.is_err() {
+                // Off the idle list first: no `submit` can choose this worker
+                // now, and one that already did holds the slot until its job
+                // is stored there, so the job below cannot be missed.
+                pool.lock()
+                    .idle
+                    .retain(|conn| !Arc::ptr_eq(conn, &self.conn));
+            }
+            let job = self.conn.lock_slot().job.take();
+            match (got, job) {
+                (Ok(()), Some(job)) => {
+                    served += 1;
+                    let retiring = pool.config.max_tasks_per_child == Some(served);
+                    // The next job goes out before this one's results are
+                    // decoded, so the worker is busy while we are.
+                    if !retiring {
+                        self.feed(pool);
+                    }
+                    job.finish(&self.reply);
+                    if retiring {
+                        self.reap(); // It exits by itself after its last task.
+                        return;
+                    }
+                }
+                (Ok(()), None) => {
+                    unreachable!("a worker only answers what it was sent")
+                }
+                (Err(_), job) => {
+                    let pid = self.pid;
+                    let why = format!("pid {pid}, {}", self.reap());
+                    if let Some(job) = job {
+                        job.fail(Error::WorkerDied(why));
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Gives the worker the next job, or puts it on the idle list, or, when
+    /// the pool is shut down and nothing is left, closes its channel.
+    fn feed(&self, pool: &Pool) {
+        loop {
+            let mut state = pool.lock();
+            let Some(job) = state.queue.pop_front() else {
+                if state.shutdown {
+                    self.conn.close();
+                } else {
+                    state.idle.push(Arc::clone(&self.conn));
+                }
+                return;
+            };
+            let slot = self.conn.lock_slot();
+            drop(state);
+            if self.conn.send(slot, job) {
+                return;
+            }
+        }
+    }
+
+    /// Waits for the process to end and collects it: no zombie is left.
+    /// Returns how it ended, e.g. `signal: 9 (SIGKILL)`.
+    fn reap(self) -> String {
+        // waitid with NOWAIT learns the exit status but leaves the process
+        // to be collected by procspawn's handle, which owns it (dropping the
+        // handle kills, a no-op on an ended process, then waits).
+        let status = loop {
+            let pid =
+                Pid::from_raw(self.pid as i32).expect("a worker's pid is positive");
+            match waitid(
+                WaitId::Pid(pid),
+                WaitIdOptions::EXITED | WaitIdOptions::NOWAIT,
+            ) {
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                status => break status,
+            }
+        };
+        drop(self.process);
+        match status {
+            Ok(Some(status)) => {
+                // Rebuild the wait status std knows how to print.
+                let raw = match (status.exit_status(), status.terminating_signal()) {
+                    (Some(code), _) => (code & 0xff) << 8,
+                    (None, Some(signal)) => {
+                        signal | if status.dumped() { 0x80 } else { 0 }
+                    }
+                    (None, None) => 0,
+                };
+                ExitStatus::from_raw(raw).to_string()
+            }
+            Ok(None) => "status unknown".to_string(),
+            Err(err) => format!("status unknown ({err})"),
+        }
+    }
+}
+
+/// Starts a process that becomes a worker (procspawn re-executes this
+/// program), its stdin the far end of a socket pair: the worker sees end of
+/// file the moment the pool closes its end, or dies.
+fn spawn(start: Start) -> Result<(WorkerProcess, UnixStream), String> {
+    let (ours, theirs) = UnixStream::pair().map_err(|err| err.to_string())?;
+    let stdin = Stdio::from(OwnedFd::from(theirs));
+    let spawn = || {
+        procspawn::Builder::new()
+            .stdin(stdin)
+            .spawn(start, worker::main)
+    };
+    // procspawn panics if this program never called `procspawn::init()`.
+    let process = panic::catch_unwind(AssertUnwindSafe(spawn))
+        .map_err(|_| NOT_INITIALIZED.to_string())?;
+    Ok((process, ours))
+}
+
+type WorkerProcess = procspawn::JoinHandle<Result<(), String>>;
+
+const NOT_INITIALIZED: &str = "cannot start a worker: call procspawn::init() \
+    first in main (procspawn::enable_test_support!() in tests)";
