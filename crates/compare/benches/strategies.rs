@@ -1,31 +1,13 @@
-//! Criterion benchmarks (`just bench`): the process pool's cost per task, the
-//! flag server's requests per second at 64 connections, and a zero-delay
-//! download of all 194 flags (files saved) by every strategy.
+//! Criterion benchmarks (`just bench`): the flag server's requests per second
+//! at 64 connections, and a zero-delay download of all 194 flags (files
+//! saved) by every strategy's flags2 version. The executors' own benchmarks
+//! live in `crates/concurrent-futures/benches`.
 
 use std::time::Duration;
 
-use criterion::{BatchSize, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use flags_common::Site;
-use flags_common::report;
 use flags_server::{Config, FlagServer};
-use processes::pool::ProcessPoolExecutor;
-
-fn nothing(n: u64) -> u64 {
-    n
-}
-
-fn process_pool(c: &mut Criterion) {
-    let mut group = c.benchmark_group("process pool");
-    group.sample_size(10).throughput(Throughput::Elements(100));
-    group.bench_function("100 no-op tasks, 2 workers", |b| {
-        b.iter_batched(
-            || ProcessPoolExecutor::new(Some(2)),
-            |executor| assert_eq!(executor.map(nothing, 0..100).count(), 100),
-            BatchSize::PerIteration,
-        );
-    });
-    group.finish();
-}
 
 fn server(c: &mut Criterion) {
     let server = FlagServer::start(Config::default()).unwrap();
@@ -50,14 +32,9 @@ fn downloads(c: &mut Criterion) {
     let mut group = c.benchmark_group("194 flags, zero delay");
     group.sample_size(10).throughput(Throughput::Elements(194));
     for (name, download_many, _) in compare::strategies() {
-        let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30))
-            .unwrap()
-            .with_max_req(20);
+        let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30)).unwrap();
         group.bench_function(name, |b| {
-            b.iter(|| {
-                report::start_quiet(codes.len());
-                assert_eq!(download_many(&site, &codes).unwrap(), 194);
-            });
+            b.iter(|| assert_eq!(download_many(&site, &codes, false, 20).ok, 194));
         });
     }
     group.finish();
@@ -68,7 +45,6 @@ fn main() {
     // The process pool re-runs this benchmark binary as its workers.
     procspawn::init();
     let mut c = Criterion::default().configure_from_args();
-    process_pool(&mut c);
     server(&mut c);
     downloads(&mut c);
     c.final_summary();

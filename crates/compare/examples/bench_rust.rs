@@ -9,11 +9,10 @@
 
 use std::time::{Duration, Instant};
 
+use concurrent_futures::{ProcessPoolExecutor, ThreadPoolExecutor};
 use flags_common::Site;
-use flags_common::executor::ThreadPoolExecutor;
-use flags_common::report;
+use flags_common::flags2::DownloadMany;
 use flags_server::{Config, FlagServer};
-use processes::pool::ProcessPoolExecutor;
 
 fn nothing(n: u64) -> u64 {
     n
@@ -23,18 +22,34 @@ fn nothing(n: u64) -> u64 {
 fn executor_us(tasks: u64) -> f64 {
     let executor = ThreadPoolExecutor::new(4);
     let t0 = Instant::now();
-    let to_do: Vec<_> = (0..tasks).map(|i| executor.submit(move || i)).collect();
+    let to_do: Vec<_> = (0..tasks)
+        .map(|i| executor.submit(move || i).unwrap())
+        .collect();
     for future in to_do {
-        future.into_result().unwrap();
+        future.result().unwrap();
     }
     t0.elapsed().as_secs_f64() * 1e6 / tasks as f64
 }
 
+/// Microseconds per task on 2 started worker processes: submit, then result.
 fn process_pool_us(tasks: u64) -> f64 {
-    let executor = ProcessPoolExecutor::new(Some(2));
+    let executor = ProcessPoolExecutor::new(2);
+    executor.submit(nothing, 0).unwrap().result().unwrap(); // the workers are up
     let t0 = Instant::now();
-    assert_eq!(executor.map(nothing, 0..tasks).count() as u64, tasks);
+    for i in 0..tasks {
+        executor.submit(nothing, i).unwrap().result().unwrap();
+    }
     t0.elapsed().as_secs_f64() * 1e6 / tasks as f64
+}
+
+/// Microseconds per item of `map` with `chunksize`, on 2 worker processes.
+fn process_map_us(items: u64, chunksize: usize) -> f64 {
+    let executor = ProcessPoolExecutor::new(2);
+    executor.submit(nothing, 0).unwrap().result().unwrap();
+    let t0 = Instant::now();
+    let results = executor.map_chunksize(nothing, 0..items, chunksize).unwrap();
+    assert_eq!(results.filter(Result::is_ok).count() as u64, items);
+    t0.elapsed().as_secs_f64() * 1e6 / items as f64
 }
 
 /// Requests per second: `total` GETs of `url` from `connections` clients.
@@ -46,21 +61,15 @@ fn requests_per_second(url: &str, total: usize, connections: usize) -> f64 {
 }
 
 /// Flags per second for a zero-delay download of all 194, files saved.
-fn flags_per_second(
-    download_many: flags_common::cli::DownloadMany,
-    workers: usize,
-) -> f64 {
+fn flags_per_second(download_many: DownloadMany, workers: usize) -> f64 {
     let server = FlagServer::start(Config::default()).unwrap();
     let dest =
         std::env::temp_dir().join(format!("bench-rust-{}", std::process::id()));
     std::fs::create_dir_all(&dest).unwrap();
-    let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30))
-        .unwrap()
-        .with_max_req(workers);
+    let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30)).unwrap();
     let codes = flags_server::all_cc();
-    report::start_quiet(codes.len());
     let t0 = Instant::now();
-    download_many(&site, &codes).unwrap();
+    assert_eq!(download_many(&site, &codes, false, workers).ok, 194);
     let rate = 194.0 / t0.elapsed().as_secs_f64();
     let _ = std::fs::remove_dir_all(&dest);
     rate
@@ -75,18 +84,21 @@ fn main() {
     let flag_url = format!("{}/cn/cn.gif", server.base_url());
     let mut rows = vec![
         ("executor_submit_result_us", executor_us(100_000)),
-        ("process_pool_task_us", process_pool_us(200)),
+        ("process_pool_task_us", process_pool_us(5_000)),
+        ("process_map_chunksize_1_us", process_map_us(20_000, 1)),
+        ("process_map_chunksize_10_us", process_map_us(100_000, 10)),
+        ("process_map_chunksize_100_us", process_map_us(200_000, 100)),
         (
             "server_requests_per_s",
             requests_per_second(&flag_url, 10_000, 64),
         ),
         (
             "download_194_sequential_flags_per_s",
-            flags_per_second(sequential::download_many, 1),
+            flags_per_second(sequential::flags2::download_many, 1),
         ),
         (
             "download_194_threadpool_flags_per_s",
-            flags_per_second(threadpool::download_many, 20),
+            flags_per_second(threadpool::flags2::download_many, 20),
         ),
     ];
     if let Some(url) = python_server {

@@ -15,8 +15,9 @@ use crate::Site;
 /// with at most `concur_req` requests at a time, and counts the outcomes.
 pub type DownloadMany = fn(&Site, &[String], bool, usize) -> Counter;
 
-/// How one download ended: the book's `DownloadStatus`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// How one download ended: the book's `DownloadStatus`. Serialisable, so a
+/// worker process can send it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum DownloadStatus {
     Ok,
     NotFound,

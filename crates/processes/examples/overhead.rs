@@ -1,10 +1,9 @@
 //! Per-task cost of each executor, for tasks that do nothing:
-//! `cargo run --release -p processes --example overhead`.
+//! `just overhead` (`cargo run --release -p processes --example overhead`).
 
 use std::time::Instant;
 
-use flags_common::executor::ThreadPoolExecutor;
-use processes::pool::ProcessPoolExecutor;
+use concurrent_futures::{ProcessPoolExecutor, ThreadPoolExecutor};
 
 fn nothing(n: u64) -> u64 {
     n
@@ -14,30 +13,29 @@ fn per_task(label: &str, tasks: u64, run: impl FnOnce()) {
     let t0 = Instant::now();
     run();
     let micros = t0.elapsed().as_secs_f64() * 1e6 / tasks as f64;
-    println!("{label:<44} {micros:>10.1} µs per task");
+    println!("{label:<52} {micros:>8.2} µs per task");
 }
 
 fn main() {
     procspawn::init();
-    per_task(
-        "ThreadPoolExecutor, 2 workers, 100000 tasks",
-        100_000,
-        || {
-            let executor = ThreadPoolExecutor::new(2);
-            assert_eq!(executor.map(nothing, 0..100_000).count(), 100_000);
-        },
-    );
-    per_task(
-        "ProcessPoolExecutor (a process per task), 2, 200",
-        200,
-        || {
-            let executor = ProcessPoolExecutor::new(Some(2));
-            assert_eq!(executor.map(nothing, 0..200).count(), 200);
-        },
-    );
-    per_task("procspawn::Pool (processes reused), 2, 2000", 2000, || {
-        let pool = procspawn::Pool::new(2).unwrap();
-        let handles: Vec<_> = (0..2000).map(|n| pool.spawn(n, nothing)).collect();
-        assert!(handles.into_iter().all(|h| h.join().is_ok()));
+    let count = |results: concurrent_futures::Map<u64>| results.filter(Result::is_ok).count() as u64;
+    per_task("ThreadPoolExecutor, 2 workers, map of 100000", 100_000, || {
+        let executor = ThreadPoolExecutor::new(2);
+        assert_eq!(count(executor.map(nothing, 0..100_000).unwrap()), 100_000);
+    });
+    for chunksize in [1, 10, 100] {
+        let label = format!("ProcessPoolExecutor, 2 workers, map of 20000, chunksize {chunksize}");
+        per_task(&label, 20_000, || {
+            let executor = ProcessPoolExecutor::new(2);
+            let results = executor.map_chunksize(nothing, 0..20_000, chunksize).unwrap();
+            assert_eq!(count(results), 20_000);
+        });
+    }
+    per_task("ProcessPoolExecutor, max_tasks_per_child = 1, 200", 200, || {
+        let executor = ProcessPoolExecutor::builder()
+            .max_workers(2)
+            .max_tasks_per_child(1)
+            .build();
+        assert_eq!(count(executor.map(nothing, 0..200).unwrap()), 200);
     });
 }

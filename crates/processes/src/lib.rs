@@ -1,116 +1,58 @@
 //! ProcessPoolExecutor · 用进程池下载 · Downloading with processes
 //!
 //! Mirrors the book's `flags_processpool.py`: the thread pool section with
-//! the executor switched to processes. In Python that is one line. In Rust it
-//! is one line plus what Python does silently: everything that crosses to a
-//! worker process (the function, its argument, its result or error) must be
-//! plain, serialisable data, so the job carries the site's address instead of
-//! the site, and errors travel back as a [`Failure`].
+//! the executor switched to processes. What Python does silently, Rust says
+//! in types: the function must be a plain `fn`, and what crosses to a worker
+//! process and back must be serialisable data (Python pickles it). Each
+//! worker gets the site once, through the pool's initializer, so
+//! `download_one(cc)` stays as short as the book's. The book's flags2 tool
+//! has no process version; [`flags2`] is the thread pool's, on processes.
 //!
-//! Sample run (`just run procs`, 2 cores, in-process server with 0.1..0.5 s
-//! of latency; `-m 20` for 20 worker processes):
+//! Sample run (`just run procs`, 2 cores, so 2 worker processes; in-process
+//! server with 0.1..0.5 s of latency):
 //!
 //! ```text
-//! IR JP VN PH DE CD BR MX ET EG CN TR US ID IN FR BD RU NG PK
-//! 20 flags downloaded in 0.62s
+//! BD BR CD CN EG ET DE FR IN ID IR JP MX PK NG PH RU TR US VN
+//! 20 flags downloaded in 2.79s
 //! ```
 
-pub mod pool;
+pub mod flags2;
 pub mod primes;
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::OnceLock;
 
-use flags_common::{FlagError, Site, count_flags, report, show};
-use serde::{Deserialize, Serialize};
+use concurrent_futures::ProcessPoolExecutor;
+use flags_common::{FlagError, Site};
 
-use crate::pool::ProcessPoolExecutor;
+/// This worker process's site: Python's module-level `BASE_URL` and
+/// `DEST_DIR`, which the initializer sets once in each worker.
+static SITE: OnceLock<Site> = OnceLock::new();
 
-/// The flags2 tool's `-m`, as for the thread pool. Without `-m`, the
-/// chapter's listing uses one worker per core.
-pub const DEFAULT_CONCUR_REQ: usize = 30;
-pub const MAX_CONCUR_REQ: usize = 1000;
-
-/// What one download needs, as plain data a worker process can receive.
-/// The worker sees none of the parent's state, so even "print the code or
-/// not" (`show`: off under the flags2 report) travels with the job.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Job {
-    pub base_url: String,
-    pub dest_dir: PathBuf,
-    pub timeout: Duration,
-    pub cc: String,
-    pub show: bool,
+/// Runs once in each worker process: Python's `initializer=flags.configure`.
+pub fn configure(site: Site) {
+    let _ = SITE.set(site);
 }
 
-/// Why a download failed, in a form that can cross back to the parent
-/// (a `FlagError` holds an `io::Error`, which cannot be serialised).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Failure {
-    NotFound { cc: String },
-    Other { cc: String, message: String },
-}
-
-impl Failure {
-    fn new(cc: &str, err: FlagError) -> Failure {
-        match err {
-            FlagError::NotFound { .. } => Failure::NotFound { cc: cc.into() },
-            err => Failure::Other {
-                cc: cc.into(),
-                message: err.reason(),
-            },
-        }
-    }
-}
-
-impl From<Failure> for FlagError {
-    fn from(failure: Failure) -> FlagError {
-        match failure {
-            Failure::NotFound { cc } => FlagError::NotFound { cc },
-            Failure::Other { cc, message } => FlagError::Worker { cc, message },
-        }
-    }
-}
-
-/// Runs in a worker process, a fresh one per job: it builds its own client
-/// from the job's plain data, as a Python worker re-imports the module.
-pub fn download_one(job: Job) -> Result<String, Failure> {
-    let Job {
-        base_url,
-        dest_dir,
-        timeout,
-        cc,
-        show: show_code,
-    } = job;
-    let failed = |err| Failure::new(&cc, err);
-    let site =
-        Site::new(&base_url, &dest_dir, timeout).map_err(|err| Failure::Other {
-            cc: cc.clone(),
-            message: err.to_string(),
-        })?;
-    let image = site.get_flag(&cc).map_err(failed)?;
-    if show_code {
-        show(&cc);
-    }
-    site.save_flag(&image, &format!("{}.gif", cc.to_lowercase()))
-        .map_err(failed)?;
-    Ok(cc)
+/// The thread pool's `download_one`, on this worker's site. Only `cc` goes
+/// to the worker and only the `Result` comes back: plain, serialisable data.
+pub fn download_one(cc: String) -> Result<String, FlagError> {
+    let site = SITE.get().expect("the initializer gave this worker its site");
+    threadpool::download_one(site, &cc)
 }
 
 pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError> {
-    // The one line that changes: processes instead of threads. Without -m,
-    // one worker per core, like Python's ProcessPoolExecutor().
-    let executor = ProcessPoolExecutor::new(site.max_req());
+    // The line that changes: processes instead of threads, one per core. A
+    // `Site` travels as its address; each worker builds its own HTTP client.
+    let executor = ProcessPoolExecutor::builder()
+        .initializer(configure, site.clone())
+        .build();
     let mut cc_list = cc_list.to_vec();
     cc_list.sort();
-    // The site itself cannot be sent to another process; its address can.
-    let jobs = cc_list.into_iter().map(|cc| Job {
-        base_url: site.base_url().to_string(),
-        dest_dir: site.dest_dir().to_path_buf(),
-        timeout: site.timeout(),
-        cc,
-        show: !report::flags2(),
-    });
-    let res = executor.map(download_one, jobs);
-    count_flags(res.map(|result| result.map_err(FlagError::from)))
+    let res = executor.map(download_one, cc_list)?;
+    let mut count = 0;
+    for result in res {
+        result??;
+        count += 1;
+    }
+    Ok(count)
 }

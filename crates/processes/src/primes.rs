@@ -1,5 +1,5 @@
-//! The CPU-bound lesson: check 20 large numbers for primality by trial
-//! division, sequentially, on threads, and on processes.
+//! The CPU-bound lesson: check the book's 20 large numbers for primality by
+//! trial division, sequentially, on threads, and on processes.
 //!
 //! In Python only processes speed this up: the GIL lets one thread run Python
 //! code at a time. Rust has no GIL, so threads use every core too; processes
@@ -7,36 +7,45 @@
 
 use std::time::{Duration, Instant};
 
-use flags_common::executor::{Handle, TaskError, ThreadPoolExecutor, as_completed};
+use concurrent_futures::{Error, Handle, ProcessPoolExecutor, ThreadPoolExecutor, as_completed};
 use serde::{Deserialize, Serialize};
 
-use crate::pool::ProcessPoolExecutor;
-
-/// Primes and composites between 10^15 and 10^16 (and 2). The squares of
-/// large primes are the hard composites: no small factor, so trial division
-/// runs as long as for a prime.
-pub const NUMBERS: [u64; 20] = [
-    2,
-    999_997_874_844_049, // 31_622_743²
-    999_999_999_999_989,
-    1_000_000_000_000_000,
-    2_718_281_828_458_993,
-    2_718_281_828_459_045,
-    2_718_281_828_459_051,
-    3_141_592_653_589_771,
-    3_141_592_653_589_793,
-    3_141_592_653_589_861,
-    4_999_999_841_798_329, // 70_710_677²
-    4_999_999_999_999_997,
-    5_000_000_000_000_023,
-    7_777_777_777_777_777,
-    7_999_999_999_999_871,
-    8_000_000_000_000_011,
-    9_999_997_800_000_121, // 99_999_989²
-    9_999_999_999_999_937,
-    9_999_999_999_999_999,
-    9_999_999_999_999_991,
+/// Fluent Python's `PRIME_FIXTURE` (its `primes.py`): twenty numbers up to
+/// about 10^16 and whether each is prime, so a run here can be set against
+/// the book's line for line.
+pub const PRIME_FIXTURE: [(u64, bool); 20] = [
+    (2, true),
+    (142_702_110_479_723, true),
+    (299_593_572_317_531, true),
+    (3_333_333_333_333_301, true),
+    (3_333_333_333_333_333, false),
+    (3_333_335_652_092_209, false),
+    (4_444_444_444_444_423, true),
+    (4_444_444_444_444_444, false),
+    (4_444_444_488_888_889, false),
+    (5_555_553_133_149_889, false),
+    (5_555_555_555_555_503, true),
+    (5_555_555_555_555_555, false),
+    (6_666_666_666_666_666, false),
+    (6_666_666_666_666_719, true),
+    (6_666_667_141_414_921, false),
+    (7_777_777_536_340_681, false),
+    (7_777_777_777_777_753, true),
+    (7_777_777_777_777_777, false),
+    (9_999_999_999_999_917, true),
+    (9_999_999_999_999_999, false),
 ];
+
+/// The numbers alone: the book's `NUMBERS = [n for n, _ in PRIME_FIXTURE]`.
+pub const NUMBERS: [u64; 20] = {
+    let mut numbers = [0; 20];
+    let mut i = 0;
+    while i < 20 {
+        numbers[i] = PRIME_FIXTURE[i].0;
+        i += 1;
+    }
+    numbers
+};
 
 /// Trial division by 2 and every odd number up to √n, like the book's.
 pub fn is_prime(n: u64) -> bool {
@@ -96,9 +105,9 @@ pub fn run(
     workers: usize,
     numbers: &[u64],
     mut report: impl FnMut(&PrimeResult),
-) -> Result<Vec<PrimeResult>, TaskError> {
+) -> Result<Vec<PrimeResult>, Error> {
     let mut results = Vec::new();
-    let mut collect = |future: Handle<PrimeResult>| -> Result<(), TaskError> {
+    let mut collect = |future: Handle<PrimeResult>| -> Result<(), Error> {
         let result = future.result()?;
         report(&result);
         results.push(result);
@@ -114,19 +123,23 @@ pub fn run(
         }
         Strategy::Threads => {
             let executor = ThreadPoolExecutor::new(workers);
-            let to_do: Vec<_> = numbers
+            let to_do = numbers
                 .iter()
                 .map(|&n| executor.submit(move || check(n)))
-                .collect();
+                .collect::<Result<Vec<_>, _>>()?;
             for future in as_completed(to_do) {
                 collect(future)?;
             }
         }
         Strategy::Processes => {
-            // The one line that differs from the threads above.
-            let executor = ProcessPoolExecutor::new(Some(workers));
-            let to_do: Vec<_> =
-                numbers.iter().map(|&n| executor.submit(check, n)).collect();
+            // Two lines differ from the threads above: the executor, and
+            // `submit` taking a plain `fn` and its argument, since a closure
+            // cannot be sent to another process.
+            let executor = ProcessPoolExecutor::new(workers);
+            let to_do = numbers
+                .iter()
+                .map(|&n| executor.submit(check, n))
+                .collect::<Result<Vec<_>, _>>()?;
             for future in as_completed(to_do) {
                 collect(future)?;
             }
@@ -157,9 +170,9 @@ mod tests {
     }
 
     #[test]
-    fn the_hard_composites_are_squares_of_primes() {
-        for p in [31_622_743_u64, 70_710_677, 99_999_989] {
-            assert!(is_prime(p) && NUMBERS.contains(&(p * p)));
+    fn is_prime_agrees_with_the_book_s_fixture() {
+        for (n, prime) in PRIME_FIXTURE {
+            assert_eq!(is_prime(n), prime, "{n}");
         }
     }
 }
