@@ -169,7 +169,7 @@ fn printed(bin: &str, args: &[String]) -> Vec<String> {
         .args(args)
         .current_dir(&scratch)
         .output()
-        .unwrap();
+        .unwrap_or_else(|err| panic!("cannot run {bin}: {err}"));
     let _ = fs::remove_dir_all(&scratch);
     let text = String::from_utf8_lossy(&out.stdout).into_owned()
         + &String::from_utf8_lossy(&out.stderr);
@@ -230,7 +230,9 @@ fn a_stale_sample_is_caught() {
         .into_iter()
         .find(|s| s.command == "just run futures")
         .expect("the futures note shows `just run futures`");
-    assert!(check(&sample, &all).is_ok(), "the note itself is stale");
+    if let Err(diff) = check(&sample, &all) {
+        panic!("the note itself is stale:\n{diff}");
+    }
     let line = sample
         .shown
         .iter_mut()
@@ -273,7 +275,9 @@ fn every_just_command_named_exists() {
 /// spans and link targets blanked, so that only words a reader reads remain.
 fn sections_of(text: &str) -> Vec<(String, String)> {
     static CODE: OnceLock<Regex> = OnceLock::new();
-    let code = CODE.get_or_init(|| Regex::new(r"`[^`]*`|\]\([^)]*\)|<https?://[^>]*>").unwrap());
+    let code = CODE.get_or_init(|| {
+        Regex::new(r"`[^`]*`|\]\([^)]*\)|<https?://[^>]*>").unwrap()
+    });
     let mut sections: Vec<(String, String)> = Vec::new();
     let mut fenced = false;
     for line in text.lines() {
@@ -299,13 +303,13 @@ fn sections_of(text: &str) -> Vec<(String, String)> {
 /// Common English words: a run of words with a few of these in it is an
 /// English sentence, not a list of codes or identifiers.
 const ENGLISH: &[&str] = &[
-    "a", "an", "the", "is", "are", "was", "be", "it", "its", "of", "to", "in",
-    "on", "at", "by", "for", "with", "from", "as", "and", "or", "but", "not",
-    "no", "this", "that", "these", "each", "every", "one", "two", "all", "when",
-    "then", "than", "so", "if", "only", "here", "there", "what", "how", "why",
-    "which", "who", "do", "does", "can", "has", "have", "you", "your", "we", "our",
-    "they", "their", "them", "into", "out", "up", "same", "more", "most", "like",
-    "see", "run", "runs", "about", "after", "before", "until", "while", "instead",
+    "a", "an", "the", "is", "are", "was", "be", "it", "its", "of", "to", "in", "on",
+    "at", "by", "for", "with", "from", "as", "and", "or", "but", "not", "no",
+    "this", "that", "these", "each", "every", "one", "two", "all", "when", "then",
+    "than", "so", "if", "only", "here", "there", "what", "how", "why", "which",
+    "who", "do", "does", "can", "has", "have", "you", "your", "we", "our", "they",
+    "their", "them", "into", "out", "up", "same", "more", "most", "like", "see",
+    "run", "runs", "about", "after", "before", "until", "while", "instead",
 ];
 
 /// True if `text` holds a real English sentence: a run of at least four
@@ -339,9 +343,9 @@ fn has_english(text: &str) -> bool {
 /// True if a heading has an English word: two letters or more, with a lower
 /// case one (acronyms like `GIL` alone do not count), outside `code`.
 fn heading_has_english(heading: &str) -> bool {
-    heading.split(|c: char| !c.is_ascii_alphabetic()).any(|word| {
-        word.len() >= 2 && word.chars().any(|c| c.is_ascii_lowercase())
-    })
+    heading
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|word| word.len() >= 2 && word.chars().any(|c| c.is_ascii_lowercase()))
 }
 
 /// Every heading of every note, at any level, is itself in both languages
@@ -369,7 +373,8 @@ fn every_heading_has_chinese_and_english() {
                 continue;
             }
             if !chinese.is_match(body) {
-                problems.push(format!("{name}: under '{heading}' there is no Chinese"));
+                problems
+                    .push(format!("{name}: under '{heading}' there is no Chinese"));
             }
             if !has_english(body) {
                 problems.push(format!(
@@ -390,8 +395,12 @@ fn code_and_lists_of_codes_are_not_english() {
         has_english(&sections_of(&note)[0].1)
     };
     assert!(prose("The waits no longer add up: 20 flags take one wait."));
-    assert!(!prose("`executor.map(download_one, cc_list)` `is the one` `to see`"));
-    assert!(!prose("BD BR CD CN DE EG ET FR ID IN IR JP MX NG PH PK RU TR US VN"));
+    assert!(!prose(
+        "`executor.map(download_one, cc_list)` `is the one` `to see`"
+    ));
+    assert!(!prose(
+        "BD BR CD CN DE EG ET FR ID IN IR JP MX NG PH PK RU TR US VN"
+    ));
     assert!(!prose("```text\nthe output is in the block\n```"));
     assert!(!prose("<https://docs.rs/the/crate/is/here/for/you>"));
     assert!(!prose("[docs](https://docs.rs/the/crate/is/here/for/you)"));

@@ -58,7 +58,11 @@ fn every_section_stops_at_a_code_with_no_flag() {
         assert_eq!(err, FlagError::NotFound { cc: "QQ".into() }, "{name}");
         let saved = assert_flags_match_server(&dest);
         assert!(saved.iter().all(|cc| cc == "JP" || cc == "US"), "{name}");
-        assert!(leftovers(&dest).is_empty(), "{name}: {:?}", leftovers(&dest));
+        assert!(
+            leftovers(&dest).is_empty(),
+            "{name}: {:?}",
+            leftovers(&dest)
+        );
     }
 }
 
@@ -69,8 +73,8 @@ fn every_section_stops_at_a_server_error() {
     let server = server_with_errors(1.0, 0);
     for (name, download_many) in SECTIONS {
         let dest = TempDir::new(name);
-        let err = download_many(&site(&server, &dest), &codes(&["CN", "IN"]))
-            .unwrap_err();
+        let err =
+            download_many(&site(&server, &dest), &codes(&["CN", "IN"])).unwrap_err();
         assert!(
             matches!(&err, FlagError::Http { status, .. } if status == "418 I'm a teapot"),
             "{name}: {err:?}"
@@ -92,7 +96,11 @@ fn every_flags2_version_counts_the_same() {
         let dest = TempDir::new(name);
         let counter = download_many(&site(&server, &dest), &cc_list, false, 20);
         let stats = server.stats();
-        assert_eq!(counter.ok + counter.not_found + counter.errors, 196, "{name}");
+        assert_eq!(
+            counter.ok + counter.not_found + counter.errors,
+            196,
+            "{name}"
+        );
         assert_eq!(counter.not_found as u64, stats.not_found, "{name}");
         assert_eq!(counter.errors as u64, stats.teapots, "{name}");
         assert_eq!(assert_flags_match_server(&dest).len(), counter.ok, "{name}");

@@ -87,10 +87,11 @@ pub fn every_code_at_once(bin: &str, delay: Duration, concurrent: bool) {
             "{stdout}"
         );
         assert!(most > 676 / 2, "only {most} requests at once");
-        // One wave is one delay; 676 at a time of 5 would be 135.
+        // One wave is one delay, plus opening 676 connections on a busy
+        // machine; 5 at a time would be 135 delays.
         let delays = report.elapsed / delay.as_secs_f64();
         assert!(
-            delays < 6.0,
+            delays < 10.0,
             "{}s is {delays:.1} delays of {delay:?}",
             report.elapsed
         );
@@ -235,9 +236,12 @@ pub fn interrupt_leaves_a_report_and_whole_files(bin: &str, extra: &[&str]) {
     let report = parse_report(&stdout);
     // Cut short: some flags may be saved but not yet counted, never the reverse.
     assert!(report.ok < 194, "{report:?}");
-    assert!(leftovers(&dest).is_empty(), "left behind: {:?}", leftovers(&dest));
+    assert!(
+        leftovers(&dest).is_empty(),
+        "left behind: {:?}",
+        leftovers(&dest)
+    );
     // Every GIF on disk is whole (a save that started, finished).
     let saved = assert_flags_match_server(&dest).len();
     assert!(saved >= report.ok, "{saved} files, {} reported", report.ok);
 }
-

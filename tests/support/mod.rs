@@ -207,9 +207,14 @@ pub fn built_bins(args: &[&str]) -> PathBuf {
     // dependencies, the whole HTTP stack, every time.
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
-        let set_by_cargo = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_BIN_", "CARGO_CRATE_"]
-            .iter()
-            .any(|prefix| name.starts_with(prefix))
+        let set_by_cargo = [
+            "CARGO_MANIFEST_",
+            "CARGO_PKG_",
+            "CARGO_BIN_",
+            "CARGO_CRATE_",
+        ]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
             || ["CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "OUT_DIR"]
                 .contains(&name.as_ref());
         if set_by_cargo {

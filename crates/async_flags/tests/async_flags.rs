@@ -72,8 +72,9 @@ fn a_404_ends_the_listing_with_that_error() {
 fn a_timeout_ends_the_listing_with_that_error() {
     let server = server_with_delay(Duration::from_millis(400));
     let dest = TempDir::new("async-timeout-listing");
-    let site = Site::new(&server.base_url(), dest.path(), Duration::from_millis(100))
-        .unwrap();
+    let site =
+        Site::new(&server.base_url(), dest.path(), Duration::from_millis(100))
+            .unwrap();
     let err = async_flags::download_many(&site, &codes(&["CN"])).unwrap_err();
     assert!(
         matches!(&err, FlagError::Network { cc, reason, .. } if cc == "CN" && reason == "timed out"),
@@ -124,14 +125,15 @@ fn the_semaphore_caps_requests_in_flight() {
 }
 
 /// flags2 over AA..ZZ with 1000 permits: 194 flags, 482 not found, most of
-/// the 676 requests in flight at once, so a few delays in all, not the 135
-/// waves that 5 at a time would take.
+/// the 676 requests in flight at once, so a few delays in all (slack for
+/// opening 676 connections on a busy machine), not the 135 waves that 5 at a
+/// time would take.
 #[test]
 fn every_code_aa_to_zz_with_a_thousand_permits() {
     if !room_for_connections(676) {
         return;
     }
-    let delay = Duration::from_millis(300);
+    let delay = Duration::from_millis(500);
     let server = server_with_delay(delay);
     let dest = TempDir::new("async-every");
     let every: Vec<String> = ('A'..='Z')
@@ -144,7 +146,7 @@ fn every_code_aa_to_zz_with_a_thousand_permits() {
     assert_eq!(dest.files().len(), 194);
     let most = server.stats().max_in_flight;
     assert!(most > 676 / 2, "only {most} requests at once");
-    assert!(delays < 6.0, "676 requests took {delays:.1} delays");
+    assert!(delays < 10.0, "676 requests took {delays:.1} delays");
 }
 
 /// flags2: a 418 is an error for that flag only; the others still finish,

@@ -111,7 +111,10 @@ fn keeps_the_chapter_s_schedule() {
         assert!(ended >= n as f64 - 0.05, "loiter({n}) ended at {ended:.2}");
     }
     let total = units(lines);
-    assert!((4.95..6.5).contains(&total), "the run took {total:.2} units");
+    assert!(
+        (4.95..6.5).contains(&total),
+        "the run took {total:.2} units"
+    );
 }
 
 /// Results come back in input order, each after its own task is done.
@@ -176,7 +179,10 @@ fn prints_the_chapter_s_lines() {
 fn more_workers_shorten_the_run() {
     let lines = run_loiter(&["--workers", "5"]);
     let total = units(&lines);
-    assert!((3.95..5.0).contains(&total), "the run took {total:.2} units");
+    assert!(
+        (3.95..5.0).contains(&total),
+        "the run took {total:.2} units"
+    );
     assert!(index(&lines, &started(4)) < index(&lines, &done(1)));
 }
 
@@ -203,7 +209,10 @@ fn bad_options_exit_2() {
             &["--unit", "fast"],
             "'fast' is not a unit between 0.001 and 10 seconds",
         ),
-        (&["--unit", "nan"], "'nan' is not a unit between 0.001 and 10"),
+        (
+            &["--unit", "nan"],
+            "'nan' is not a unit between 0.001 and 10",
+        ),
         (&["--unit", &long], &long_unit),
         (&["--count", "99"], "invalid value '99' for '--count"),
     ] {

@@ -53,9 +53,11 @@ fn takes_at_least_the_sum_of_the_delays() {
 fn the_listing_stops_at_the_first_code_with_no_flag() {
     let server = server_with_delay(Duration::ZERO);
     let dest = TempDir::new("seq-404");
-    let err =
-        sequential::download_many(&site(&server, &dest), &codes(&["US", "QQ", "CN"]))
-            .unwrap_err();
+    let err = sequential::download_many(
+        &site(&server, &dest),
+        &codes(&["US", "QQ", "CN"]),
+    )
+    .unwrap_err();
     assert_eq!(err, FlagError::NotFound { cc: "QQ".into() });
     assert_eq!(dest.files(), ["cn.gif"]);
     assert_eq!(server.stats().requests, 2, "nothing after the error");
@@ -106,7 +108,8 @@ fn the_flags2_version_counts_every_error() {
     let server = server_with_errors(0.25, 7);
     let dest = TempDir::new("seq-flags2-errors");
     let all = support::all_cc();
-    let counter = sequential::flags2::download_many(&site(&server, &dest), &all, false, 1);
+    let counter =
+        sequential::flags2::download_many(&site(&server, &dest), &all, false, 1);
     assert_eq!(counter.ok + counter.errors, 194, "{counter:?}");
     assert_eq!(counter.not_found, 0);
     assert_eq!(counter.errors as u64, server.stats().teapots);
@@ -143,12 +146,22 @@ fn prints_the_chapter_s_output() {
         .and_then(|l| l.split_once(" flags downloaded in "))
         .unwrap_or_else(|| panic!("not the chapter's last line: {}", lines[1]));
     assert_eq!(count, "20");
-    assert_eq!(seconds.split_once('.').map(|(_, d)| d.len()), Some(2), "{seconds}");
+    assert_eq!(
+        seconds.split_once('.').map(|(_, d)| d.len()),
+        Some(2),
+        "{seconds}"
+    );
     let printed: f64 = seconds.parse().unwrap();
     let delays = 20.0 * delay.as_secs_f64();
-    assert!(printed >= delays - 0.005, "{printed}s < 20 delays ({delays}s)");
+    assert!(
+        printed >= delays - 0.005,
+        "{printed}s < 20 delays ({delays}s)"
+    );
     // Rounded to 0.01 s; the program also starts and exits around the timing.
-    assert!(printed <= measured + 0.005, "{printed}s > the run's {measured:.3}s");
+    assert!(
+        printed <= measured + 0.005,
+        "{printed}s > the run's {measured:.3}s"
+    );
     assert!(
         printed >= 0.5 * measured,
         "{printed}s is under half the run's {measured:.3}s"

@@ -12,6 +12,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use flags_server::{Config, FlagServer, RequestRecord};
@@ -168,8 +169,12 @@ pub fn run_pair_on(
     if Command::new(&python).arg("--version").output().is_err() {
         return Err(Error::NoPython);
     }
-    let scratch =
-        std::env::temp_dir().join(format!("side-by-side-{}", std::process::id()));
+    // One scratch directory per pair: two pairs at once (tests) must not
+    // delete each other's.
+    static PAIRS: AtomicUsize = AtomicUsize::new(0);
+    let pair = PAIRS.fetch_add(1, Ordering::Relaxed);
+    let scratch = std::env::temp_dir()
+        .join(format!("side-by-side-{}-{pair}", std::process::id()));
     let script = workspace.join("notes/py").join(listing);
     let python_run = run_side(
         &format!("Python: notes/py/{listing}"),

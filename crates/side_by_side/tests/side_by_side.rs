@@ -97,8 +97,12 @@ fn completion_order(run: &Run) -> Vec<String> {
     let letters: Vec<char> = run
         .lines
         .iter()
-        .find(|l| l.chars().all(|c| c == ' ' || c.is_ascii_uppercase()) && l.len() >= 40)
-        .unwrap_or_else(|| panic!("{}: no line of codes in {:#?}", run.title, run.lines))
+        .find(|l| {
+            l.chars().all(|c| c == ' ' || c.is_ascii_uppercase()) && l.len() >= 40
+        })
+        .unwrap_or_else(|| {
+            panic!("{}: no line of codes in {:#?}", run.title, run.lines)
+        })
         .chars()
         .filter(char::is_ascii_uppercase)
         .collect();
@@ -133,7 +137,7 @@ fn both_sides_meet_the_same_schedule_and_finish_in_the_same_order() {
     // The same seed and a first ask on both servers: the same draw each.
     for (cc, py) in &py_delays {
         let rs = rs_delays[cc];
-        let apart = if *py > rs { *py - rs } else { rs - *py };
+        let apart = py.abs_diff(rs);
         assert!(apart < Duration::from_millis(40), "{cc}: {py:?} vs {rs:?}");
     }
     let (py_order, rs_order) = (completion_order(&python), completion_order(&rust));

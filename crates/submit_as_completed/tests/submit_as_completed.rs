@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use flags_common::FlagError;
 use support::{
-    TempDir, assert_flags_match_server, codes, leftovers, run_bin, server_with_delay,
-    server_with_errors, site, text,
+    TempDir, assert_flags_match_server, codes, leftovers, run_bin,
+    server_with_delay, server_with_errors, site, text,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_submit_as_completed");
