@@ -221,6 +221,58 @@ fn sample_outputs_match_the_binaries() {
     assert!(failures.is_empty(), "stale notes:\n{}", failures.join("\n"));
 }
 
+/// The sample run in each section's `//!` header: the command named in
+/// "Sample run (`just run X ...`" and the `text` block after it.
+fn listing_samples() -> Vec<Sample> {
+    let mut found = Vec::new();
+    let command = Regex::new(r"\(`(just run [^`]+)`").unwrap();
+    for entry in fs::read_dir(workspace().join("crates")).unwrap() {
+        let lib = entry.unwrap().path().join("src/lib.rs");
+        let Ok(text) = fs::read_to_string(&lib) else { continue };
+        let doc: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("//!"))
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect();
+        let Some(start) = doc.iter().position(|l| l.starts_with("Sample run")) else {
+            continue;
+        };
+        let header = doc[start..].iter().take_while(|l| !l.starts_with("```")).copied();
+        let header = header.collect::<Vec<_>>().join(" ");
+        let cmd = command
+            .captures(&header)
+            .unwrap_or_else(|| panic!("{}: no (`just run ...` in {header:?}", lib.display()))[1]
+            .to_string();
+        let shown = doc[start..]
+            .iter()
+            .skip_while(|l| **l != "```text")
+            .skip(1)
+            .take_while(|l| !l.starts_with("```"))
+            .map(|l| l.to_string())
+            .collect();
+        let name = lib.strip_prefix(workspace()).unwrap().display().to_string();
+        found.push(Sample {
+            note: name,
+            command: cmd,
+            shown,
+        });
+    }
+    found
+}
+
+/// Every section's `//!` sample run matches what its binary prints today.
+#[test]
+fn listing_samples_match_the_binaries() {
+    let all = justfile_sections();
+    let samples = listing_samples();
+    assert!(samples.len() >= 6, "only {} listings show a sample run", samples.len());
+    let failures: Vec<String> = samples
+        .iter()
+        .filter_map(|s| check(s, &all).err())
+        .collect();
+    assert!(failures.is_empty(), "stale listings:\n{}", failures.join("\n"));
+}
+
 /// A note edited to show output the binary does not print is caught.
 #[test]
 fn a_stale_sample_is_caught() {
