@@ -154,7 +154,10 @@ fn parse_cc(text: &str) -> Result<String, String> {
 fn parse_at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!("'{}' is not a whole number >= 1", text.chars().take(20).collect::<String>())),
+        _ => Err(format!(
+            "'{}' is not a whole number >= 1",
+            text.chars().take(20).collect::<String>()
+        )),
     }
 }
 
@@ -265,7 +268,8 @@ pub fn run(
             eprintln!("{name}: warning: cannot raise the open-files limit: {err}");
         }
         flags2::initial_report(&label, &base_url, &cc_list, actual_req);
-        let counter: Counter = (flags2.download_many)(&site, &cc_list, args.verbose, actual_req);
+        let counter: Counter =
+            (flags2.download_many)(&site, &cc_list, args.verbose, actual_req);
         flags2::final_report(&counter, t0.elapsed(), crate::interrupted());
         return exit_code();
     }
@@ -300,53 +304,4 @@ fn exit_code() -> ExitCode {
 pub fn raise_open_files_limit(connections: usize) -> std::io::Result<u64> {
     let wanted = 2 * connections as u64 + 256;
     rlimit::increase_nofile_limit(wanted)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(args: &[&str]) -> Result<FlagArgs, clap::Error> {
-        FlagArgs::try_parse_from(
-            std::iter::once("flags").chain(args.iter().copied()),
-        )
-    }
-
-    fn codes(args: &[&str]) -> Vec<String> {
-        parse(args).unwrap().cc_list()
-    }
-
-    #[test]
-    fn no_codes_means_the_chapter_s_pop20() {
-        assert_eq!(codes(&[]), POP20_CC);
-    }
-
-    #[test]
-    fn codes_are_upper_cased_expanded_sorted_and_limited() {
-        assert_eq!(codes(&["us", "CN", "cn"]), ["CN", "US"]);
-        let a = codes(&["A"]);
-        assert_eq!(a.len(), 26);
-        assert_eq!((a[0].as_str(), a[25].as_str()), ("AA", "AZ"));
-        assert_eq!(codes(&["-e"]).len(), 676);
-        assert_eq!(codes(&["--all"]).len(), 194);
-        assert_eq!(codes(&["-a", "-l", "10"]).len(), 10);
-    }
-
-    #[test]
-    fn malformed_codes_and_conflicting_options_are_usage_errors() {
-        for bad in [
-            &["C1"][..],
-            &["CHN"],
-            &["-a", "CN"],
-            &["-s", "http://x", "--delay", "1"],
-            &["-m", "0"],
-        ] {
-            let err = parse(bad).unwrap_err();
-            assert_ne!(err.kind(), clap::error::ErrorKind::DisplayHelp, "{bad:?}");
-        }
-        let err = parse(&["C1"]).unwrap_err().to_string();
-        assert!(err.contains("invalid country code 'C1'"), "{err}");
-        let err = parse(&["-m", "0"]).unwrap_err().to_string();
-        assert!(err.contains("'0' is not a whole number >= 1"), "{err}");
-    }
 }

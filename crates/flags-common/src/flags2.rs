@@ -7,7 +7,9 @@ use std::io::IsTerminal;
 use std::ops::{Index, IndexMut};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressBarIter, ProgressDrawTarget, ProgressIterator};
+use indicatif::{
+    ProgressBar, ProgressBarIter, ProgressDrawTarget, ProgressIterator,
+};
 
 use crate::Site;
 
@@ -17,7 +19,9 @@ pub type DownloadMany = fn(&Site, &[String], bool, usize) -> Counter;
 
 /// How one download ended: the book's `DownloadStatus`. Serialisable, so a
 /// worker process can send it back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum DownloadStatus {
     Ok,
     NotFound,
@@ -68,7 +72,11 @@ impl IndexMut<DownloadStatus> for Counter {
 
 /// `tqdm.tqdm(iterable, total=n)`: a progress bar on stderr that advances as
 /// `iter` yields. Drawn only when `show` and stderr is a terminal.
-pub fn progress<I: Iterator>(iter: I, total: usize, show: bool) -> ProgressBarIter<I> {
+pub fn progress<I: Iterator>(
+    iter: I,
+    total: usize,
+    show: bool,
+) -> ProgressBarIter<I> {
     iter.progress_with(progress_bar(total, show))
 }
 
@@ -84,22 +92,35 @@ pub fn progress_bar(total: usize, show: bool) -> ProgressBar {
 }
 
 /// The lines before a run: which server, how many flags, how many at once.
-pub fn initial_report(label: &str, base_url: &str, cc_list: &[String], actual_req: usize) {
+pub fn initial_report(
+    label: &str,
+    base_url: &str,
+    cc_list: &[String],
+    actual_req: usize,
+) {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let n = cc_list.len();
     println!("{label} site: {base_url}");
     match (cc_list.iter().min(), cc_list.iter().max()) {
         (Some(first), Some(last)) => {
-            println!("Searching for {n} flag{}: from {first} to {last}", plural(n));
+            println!(
+                "Searching for {n} flag{}: from {first} to {last}",
+                plural(n)
+            );
         }
         _ => println!("Searching for 0 flags"),
     }
-    println!("{actual_req} concurrent connection{} will be used.", plural(actual_req));
+    println!(
+        "{actual_req} concurrent connection{} will be used.",
+        plural(actual_req)
+    );
 }
 
 /// The lines after a run: the counts and the time.
 pub fn final_report(counter: &Counter, elapsed: Duration, interrupted: bool) {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural = |n: usize, word: &str| {
+        format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+    };
     if interrupted {
         println!("\nInterrupted.");
     }

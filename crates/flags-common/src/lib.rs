@@ -107,7 +107,10 @@ pub fn parse_args<A: clap::Parser>() -> A {
 /// Exits as [`parse_args`] does for a clap error: the first line only.
 pub fn usage_error(err: clap::Error) -> ! {
     use clap::error::ErrorKind;
-    if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
         err.exit();
     }
     let text = err.to_string();
@@ -134,7 +137,8 @@ mod tests {
 
     #[test]
     fn save_flag_writes_the_file_and_leaves_no_temporary() {
-        let dir = std::env::temp_dir().join(format!("save-flag-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("save-flag-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         save_flag(b"GIF89a...", &dir, "cn.gif").unwrap();
         assert_eq!(fs::read(dir.join("cn.gif")).unwrap(), b"GIF89a...");

@@ -27,7 +27,11 @@ pub fn metadata_url(base_url: &str, cc: &str) -> String {
 
 /// GETs `url` with an async client and reads the body, capped like the
 /// blocking client's: the async sections' one HTTP call.
-pub async fn fetch(client: &reqwest::Client, cc: &str, url: &str) -> Result<Vec<u8>, FlagError> {
+pub async fn fetch(
+    client: &reqwest::Client,
+    cc: &str,
+    url: &str,
+) -> Result<Vec<u8>, FlagError> {
     if crate::interrupted() {
         return Err(FlagError::Interrupted);
     }
