@@ -59,7 +59,8 @@ fn main() {
                 .max_blocking_threads(16)
                 .build()
                 .unwrap();
-            runtime.block_on(async_flags::flags2::supervisor(&site, &codes, false, N))
+            runtime
+                .block_on(async_flags::flags2::supervisor(&site, &codes, false, N))
         }
         _ => {
             eprintln!("usage: memory threads|tasks");

@@ -46,7 +46,12 @@ pub async fn download_one(
     Ok(status)
 }
 
-pub async fn supervisor(site: &Site, cc_list: &[String], verbose: bool, concur_req: usize) -> Counter {
+pub async fn supervisor(
+    site: &Site,
+    cc_list: &[String],
+    verbose: bool,
+    concur_req: usize,
+) -> Counter {
     let mut counter = Counter::default();
     let semaphore = Arc::new(Semaphore::new(concur_req));
     let client = Client::builder()
@@ -58,7 +63,13 @@ pub async fn supervisor(site: &Site, cc_list: &[String], verbose: bool, concur_r
     let bar = progress_bar(cc_list.len(), !verbose);
     let mut to_do = JoinSet::new();
     for cc in cc_list {
-        let task = download_one(client.clone(), site.clone(), cc, Arc::clone(&semaphore), verbose);
+        let task = download_one(
+            client.clone(),
+            site.clone(),
+            cc,
+            Arc::clone(&semaphore),
+            verbose,
+        );
         to_do.spawn(task);
     }
     // `asyncio.as_completed`: each outcome as its task finishes.
@@ -84,7 +95,13 @@ pub async fn supervisor(site: &Site, cc_list: &[String], verbose: bool, concur_r
 }
 
 /// `asyncio.run(supervisor(...))`: one runtime, entered once.
-pub fn download_many(site: &Site, cc_list: &[String], verbose: bool, concur_req: usize) -> Counter {
-    let runtime = tokio::runtime::Runtime::new().expect("cannot start the tokio runtime");
+pub fn download_many(
+    site: &Site,
+    cc_list: &[String],
+    verbose: bool,
+    concur_req: usize,
+) -> Counter {
+    let runtime =
+        tokio::runtime::Runtime::new().expect("cannot start the tokio runtime");
     runtime.block_on(supervisor(site, cc_list, verbose, concur_req))
 }

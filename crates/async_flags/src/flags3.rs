@@ -17,18 +17,23 @@ use crate::get_flag;
 pub use crate::flags2::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ};
 
 /// The country's name, from `{cc}/metadata.json`.
-pub async fn get_country(client: &Client, base_url: &str, cc: &str) -> Result<String, FlagError> {
+pub async fn get_country(
+    client: &Client,
+    base_url: &str,
+    cc: &str,
+) -> Result<String, FlagError> {
     #[derive(serde::Deserialize)]
     struct Metadata {
         country: String,
     }
     let url = metadata_url(base_url, cc);
     let json = fetch(client, cc, &url).await?;
-    let metadata: Metadata = serde_json::from_slice(&json).map_err(|err| FlagError::Network {
-        cc: cc.into(),
-        url,
-        reason: format!("bad metadata: {err}"),
-    })?;
+    let metadata: Metadata =
+        serde_json::from_slice(&json).map_err(|err| FlagError::Network {
+            cc: cc.into(),
+            url,
+            reason: format!("bad metadata: {err}"),
+        })?;
     Ok(metadata.country)
 }
 
@@ -66,7 +71,12 @@ pub async fn download_one(
     Ok(status)
 }
 
-pub async fn supervisor(site: &Site, cc_list: &[String], verbose: bool, concur_req: usize) -> Counter {
+pub async fn supervisor(
+    site: &Site,
+    cc_list: &[String],
+    verbose: bool,
+    concur_req: usize,
+) -> Counter {
     let mut counter = Counter::default();
     let semaphore = Arc::new(Semaphore::new(concur_req));
     let client = Client::builder()
@@ -78,7 +88,13 @@ pub async fn supervisor(site: &Site, cc_list: &[String], verbose: bool, concur_r
     let bar = progress_bar(cc_list.len(), !verbose);
     let mut to_do = JoinSet::new();
     for cc in cc_list {
-        let task = download_one(client.clone(), site.clone(), cc, Arc::clone(&semaphore), verbose);
+        let task = download_one(
+            client.clone(),
+            site.clone(),
+            cc,
+            Arc::clone(&semaphore),
+            verbose,
+        );
         to_do.spawn(task);
     }
     while let Some(joined) = to_do.join_next().await {
@@ -100,7 +116,13 @@ pub async fn supervisor(site: &Site, cc_list: &[String], verbose: bool, concur_r
     counter
 }
 
-pub fn download_many(site: &Site, cc_list: &[String], verbose: bool, concur_req: usize) -> Counter {
-    let runtime = tokio::runtime::Runtime::new().expect("cannot start the tokio runtime");
+pub fn download_many(
+    site: &Site,
+    cc_list: &[String],
+    verbose: bool,
+    concur_req: usize,
+) -> Counter {
+    let runtime =
+        tokio::runtime::Runtime::new().expect("cannot start the tokio runtime");
     runtime.block_on(supervisor(site, cc_list, verbose, concur_req))
 }

@@ -20,11 +20,19 @@ use flags_common::{FlagError, Site, fetch, flag_url, gif_name, show};
 use reqwest::Client;
 use tokio::task::{self, JoinError, JoinSet};
 
-pub async fn get_flag(client: &Client, base_url: &str, cc: &str) -> Result<Vec<u8>, FlagError> {
+pub async fn get_flag(
+    client: &Client,
+    base_url: &str,
+    cc: &str,
+) -> Result<Vec<u8>, FlagError> {
     fetch(client, cc, &flag_url(base_url, cc)).await
 }
 
-pub async fn download_one(client: Client, site: Site, cc: String) -> Result<String, FlagError> {
+pub async fn download_one(
+    client: Client,
+    site: Site,
+    cc: String,
+) -> Result<String, FlagError> {
     let image = get_flag(&client, site.base_url(), &cc).await?;
     // Writing a file blocks the thread. On a runtime worker it would stall every
     // task scheduled there, so it goes to tokio's blocking pool (asyncio.to_thread).
@@ -36,11 +44,17 @@ pub async fn download_one(client: Client, site: Site, cc: String) -> Result<Stri
     Ok(cc)
 }
 
-pub async fn supervisor(site: &Site, cc_list: &[String]) -> Result<usize, FlagError> {
-    let client = Client::builder()
-        .timeout(site.timeout())
-        .build()
-        .map_err(|err| FlagError::Task(format!("cannot create the HTTP client: {err}")))?;
+pub async fn supervisor(
+    site: &Site,
+    cc_list: &[String],
+) -> Result<usize, FlagError> {
+    let client =
+        Client::builder()
+            .timeout(site.timeout())
+            .build()
+            .map_err(|err| {
+                FlagError::Task(format!("cannot create the HTTP client: {err}"))
+            })?;
     let mut cc_list = cc_list.to_vec();
     cc_list.sort();
     let mut to_do = JoinSet::new();
@@ -60,8 +74,9 @@ pub async fn supervisor(site: &Site, cc_list: &[String]) -> Result<usize, FlagEr
 
 /// `asyncio.run(supervisor(cc_list))`: a runtime for this one call.
 pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError> {
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|err| FlagError::Task(format!("cannot start the tokio runtime: {err}")))?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|err| {
+        FlagError::Task(format!("cannot start the tokio runtime: {err}"))
+    })?;
     runtime.block_on(supervisor(site, cc_list))
 }
 

@@ -32,7 +32,8 @@ fn downloads(c: &mut Criterion) {
     let mut group = c.benchmark_group("194 flags, zero delay");
     group.sample_size(10).throughput(Throughput::Elements(194));
     for (name, download_many, _) in compare::strategies() {
-        let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30)).unwrap();
+        let site =
+            Site::new(&server.base_url(), &dest, Duration::from_secs(30)).unwrap();
         group.bench_function(name, |b| {
             b.iter(|| assert_eq!(download_many(&site, &codes, false, 20).ok, 194));
         });

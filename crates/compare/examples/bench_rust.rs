@@ -47,7 +47,9 @@ fn process_map_us(items: u64, chunksize: usize) -> f64 {
     let executor = ProcessPoolExecutor::new(2);
     executor.submit(nothing, 0).unwrap().result().unwrap();
     let t0 = Instant::now();
-    let results = executor.map_chunksize(nothing, 0..items, chunksize).unwrap();
+    let results = executor
+        .map_chunksize(nothing, 0..items, chunksize)
+        .unwrap();
     assert_eq!(results.filter(Result::is_ok).count() as u64, items);
     t0.elapsed().as_secs_f64() * 1e6 / items as f64
 }
@@ -66,7 +68,8 @@ fn flags_per_second(download_many: DownloadMany, workers: usize) -> f64 {
     let dest =
         std::env::temp_dir().join(format!("bench-rust-{}", std::process::id()));
     std::fs::create_dir_all(&dest).unwrap();
-    let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30)).unwrap();
+    let site =
+        Site::new(&server.base_url(), &dest, Duration::from_secs(30)).unwrap();
     let codes = flags_server::all_cc();
     let t0 = Instant::now();
     assert_eq!(download_many(&site, &codes, false, workers).ok, 194);

@@ -35,9 +35,11 @@ pub fn strategies() -> Vec<Strategy> {
         ("threadpool", threadpool::flags2::download_many, |n| {
             threadpool::MAX_WORKERS.min(n)
         }),
-        ("submit_as_completed", threadpool::flags2::download_many, |_| {
-            submit_as_completed::MAX_WORKERS
-        }),
+        (
+            "submit_as_completed",
+            threadpool::flags2::download_many,
+            |_| submit_as_completed::MAX_WORKERS,
+        ),
         ("processes", processes::flags2::download_many, |_| {
             thread::available_parallelism().map_or(1, |n| n.get())
         }),

@@ -13,7 +13,9 @@ pub fn spans(output: &str) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut t0 = None;
     for line in output.lines() {
-        let Some((stamp, text)) = line.strip_prefix('[').and_then(|l| l.split_once(']')) else {
+        let Some((stamp, text)) =
+            line.strip_prefix('[').and_then(|l| l.split_once(']'))
+        else {
             continue;
         };
         let Some(t) = seconds(stamp) else { continue };
@@ -40,7 +42,11 @@ pub fn spans(output: &str) -> Vec<Span> {
 fn seconds(stamp: &str) -> Option<f64> {
     let mut parts = stamp.split(':');
     let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
-    Some(h.parse::<f64>().ok()? * 3600.0 + m.parse::<f64>().ok()? * 60.0 + s.parse::<f64>().ok()?)
+    Some(
+        h.parse::<f64>().ok()? * 3600.0
+            + m.parse::<f64>().ok()? * 60.0
+            + s.parse::<f64>().ok()?,
+    )
 }
 
 /// `loiter(3): doing nothing ...` with `suffix` ": doing nothing" -> 3.
@@ -71,7 +77,8 @@ mod tests {
 ";
         let spans = spans(output);
         assert_eq!(spans.len(), 5);
-        let rows: std::collections::BTreeSet<_> = spans.iter().filter_map(|s| s.row).collect();
+        let rows: std::collections::BTreeSet<_> =
+            spans.iter().filter_map(|s| s.row).collect();
         assert_eq!(rows.len(), 3, "{spans:?}");
         let last = spans.iter().map(|s| s.end).fold(0.0, f64::max);
         assert!((last - 5.003).abs() < 1e-6, "{last}");

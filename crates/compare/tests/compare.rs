@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use compare::{Setup, compare, write_svg};
 use compare::timeline::Kind;
+use compare::{Setup, compare, write_svg};
 use flags_server::Delay;
 
 procspawn::enable_test_support!();

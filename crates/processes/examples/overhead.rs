@@ -18,24 +18,38 @@ fn per_task(label: &str, tasks: u64, run: impl FnOnce()) {
 
 fn main() {
     procspawn::init();
-    let count = |results: concurrent_futures::Map<u64>| results.filter(Result::is_ok).count() as u64;
-    per_task("ThreadPoolExecutor, 2 workers, map of 100000", 100_000, || {
-        let executor = ThreadPoolExecutor::new(2);
-        assert_eq!(count(executor.map(nothing, 0..100_000).unwrap()), 100_000);
-    });
+    let count = |results: concurrent_futures::Map<u64>| {
+        results.filter(Result::is_ok).count() as u64
+    };
+    per_task(
+        "ThreadPoolExecutor, 2 workers, map of 100000",
+        100_000,
+        || {
+            let executor = ThreadPoolExecutor::new(2);
+            assert_eq!(count(executor.map(nothing, 0..100_000).unwrap()), 100_000);
+        },
+    );
     for chunksize in [1, 10, 100] {
-        let label = format!("ProcessPoolExecutor, 2 workers, map of 20000, chunksize {chunksize}");
+        let label = format!(
+            "ProcessPoolExecutor, 2 workers, map of 20000, chunksize {chunksize}"
+        );
         per_task(&label, 20_000, || {
             let executor = ProcessPoolExecutor::new(2);
-            let results = executor.map_chunksize(nothing, 0..20_000, chunksize).unwrap();
+            let results = executor
+                .map_chunksize(nothing, 0..20_000, chunksize)
+                .unwrap();
             assert_eq!(count(results), 20_000);
         });
     }
-    per_task("ProcessPoolExecutor, max_tasks_per_child = 1, 200", 200, || {
-        let executor = ProcessPoolExecutor::builder()
-            .max_workers(2)
-            .max_tasks_per_child(1)
-            .build();
-        assert_eq!(count(executor.map(nothing, 0..200).unwrap()), 200);
-    });
+    per_task(
+        "ProcessPoolExecutor, max_tasks_per_child = 1, 200",
+        200,
+        || {
+            let executor = ProcessPoolExecutor::builder()
+                .max_workers(2)
+                .max_tasks_per_child(1)
+                .build();
+            assert_eq!(count(executor.map(nothing, 0..200).unwrap()), 200);
+        },
+    );
 }

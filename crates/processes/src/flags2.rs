@@ -18,12 +18,21 @@ pub const DEFAULT_CONCUR_REQ: usize = 8;
 pub const MAX_CONCUR_REQ: usize = 64;
 
 /// `sequential::flags2::download_one`, in a worker, on the worker's site.
-pub fn download_one((cc, verbose): (String, bool)) -> Result<DownloadStatus, FlagError> {
-    let site = crate::SITE.get().expect("the initializer gave this worker its site");
+pub fn download_one(
+    (cc, verbose): (String, bool),
+) -> Result<DownloadStatus, FlagError> {
+    let site = crate::SITE
+        .get()
+        .expect("the initializer gave this worker its site");
     sequential::flags2::download_one(site, &cc, verbose)
 }
 
-pub fn download_many(site: &Site, cc_list: &[String], verbose: bool, concur_req: usize) -> Counter {
+pub fn download_many(
+    site: &Site,
+    cc_list: &[String],
+    verbose: bool,
+    concur_req: usize,
+) -> Counter {
     let mut counter = Counter::default();
     let executor = ProcessPoolExecutor::builder()
         .max_workers(concur_req)

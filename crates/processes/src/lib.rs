@@ -36,7 +36,7 @@ pub fn configure(site: Site) {
 /// The thread pool's `download_one`, on this worker's site. Only `cc` goes
 /// to the worker and only the `Result` comes back: plain, serialisable data.
 pub fn download_one(cc: String) -> Result<String, FlagError> {
-    let site = SITE.get().expect("the initializer gave this worker its site");
+    let site = SITE.get().expect("configure ran in this worker");
     threadpool::download_one(site, &cc)
 }
 

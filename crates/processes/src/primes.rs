@@ -7,7 +7,9 @@
 
 use std::time::{Duration, Instant};
 
-use concurrent_futures::{Error, Handle, ProcessPoolExecutor, ThreadPoolExecutor, as_completed};
+use concurrent_futures::{
+    Error, Handle, ProcessPoolExecutor, ThreadPoolExecutor, as_completed,
+};
 use serde::{Deserialize, Serialize};
 
 /// Fluent Python's `PRIME_FIXTURE` (its `primes.py`): twenty numbers up to

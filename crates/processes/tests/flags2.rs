@@ -65,11 +65,17 @@ fn every_code_with_processes_stays_under_the_cap() {
     );
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stdout.contains("64 concurrent connections will be used."), "{stdout}");
+    assert!(
+        stdout.contains("64 concurrent connections will be used."),
+        "{stdout}"
+    );
     let report = parse_report(&stdout);
     assert_eq!((report.ok, report.not_found, report.errors), (194, 482, 0));
     let most = server.stats().max_in_flight;
-    assert!(most <= 64, "{most} requests at once from at most 64 workers");
+    assert!(
+        most <= 64,
+        "{most} requests at once from at most 64 workers"
+    );
     assert!(most > 8, "only {most} requests at once");
     assert_eq!(assert_flags_match_server(&dest).len(), 194);
 }
@@ -83,10 +89,16 @@ fn members(pgid: u32) -> Vec<String> {
             continue;
         };
         // pid (comm) state ppid pgrp ...: the fields after the last ')'.
-        let Some((_, rest)) = stat.rsplit_once(')') else { continue };
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
         let fields: Vec<&str> = rest.split_whitespace().collect();
         if fields.get(2) == Some(&pgid.to_string().as_str()) {
-            found.push(format!("{} {}", entry.file_name().to_string_lossy(), fields[0]));
+            found.push(format!(
+                "{} {}",
+                entry.file_name().to_string_lossy(),
+                fields[0]
+            ));
         }
     }
     found
@@ -111,10 +123,15 @@ fn ctrl_c_to_the_process_group_leaves_no_worker_and_no_partial_file() {
     let pgid = child.id();
     let t0 = Instant::now();
     while dest.files().iter().filter(|f| f.ends_with(".gif")).count() < 3 {
-        assert!(t0.elapsed() < Duration::from_secs(60), "no flags saved in 60 s");
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "no flags saved in 60 s"
+        );
         thread::sleep(Duration::from_millis(10)); // polling the disk, not a race
     }
-    let killed = Command::new("kill").args(["-INT", "--", &format!("-{pgid}")]).status();
+    let killed = Command::new("kill")
+        .args(["-INT", "--", &format!("-{pgid}")])
+        .status();
     assert!(killed.unwrap().success());
     let out = child.wait_with_output().unwrap();
     let (stdout, stderr) = text(&out);
@@ -123,12 +140,20 @@ fn ctrl_c_to_the_process_group_leaves_no_worker_and_no_partial_file() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     let report = parse_report(&stdout);
     assert!(report.ok < 194, "{report:?}");
-    assert!(leftovers(&dest).is_empty(), "left behind: {:?}", leftovers(&dest));
+    assert!(
+        leftovers(&dest).is_empty(),
+        "left behind: {:?}",
+        leftovers(&dest)
+    );
     assert!(assert_flags_match_server(&dest).len() >= report.ok);
     // The workers were told to stop when the parent went; give them a moment.
     let t0 = Instant::now();
     while !members(pgid).is_empty() && t0.elapsed() < Duration::from_secs(10) {
         thread::sleep(Duration::from_millis(20)); // polling /proc, not a race
     }
-    assert_eq!(members(pgid), Vec::<String>::new(), "workers outlived the run");
+    assert_eq!(
+        members(pgid),
+        Vec::<String>::new(),
+        "workers outlived the run"
+    );
 }

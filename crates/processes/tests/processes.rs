@@ -34,7 +34,12 @@ fn flags2_counts_the_workers_outcomes() {
     let server = server_with_delay(Duration::ZERO);
     let dest = TempDir::new("procs-flags2");
     let site = site(&server, &dest);
-    let counter = processes::flags2::download_many(&site, &codes(&["CN", "FR", "ZZ"]), false, 2);
+    let counter = processes::flags2::download_many(
+        &site,
+        &codes(&["CN", "FR", "ZZ"]),
+        false,
+        2,
+    );
     assert_eq!((counter.ok, counter.not_found, counter.errors), (2, 1, 0));
 }
 
@@ -48,7 +53,8 @@ fn every_strategy_agrees_with_the_book_s_fixture() {
     for strategy in [Strategy::Seq, Strategy::Threads, Strategy::Processes] {
         let mut results = primes::run(strategy, 2, &numbers, |_| {}).unwrap();
         results.sort_by_key(|r| r.n);
-        let verdicts: Vec<(u64, bool)> = results.iter().map(|r| (r.n, r.prime)).collect();
+        let verdicts: Vec<(u64, bool)> =
+            results.iter().map(|r| (r.n, r.prime)).collect();
         assert_eq!(verdicts, fixture, "{strategy:?}");
     }
 }

@@ -13,7 +13,11 @@ pub const MAX_CONCUR_REQ: usize = 1;
 
 /// Downloads one flag; "not found" is a status, any other failure an `Err`.
 /// The thread pool's flags2 version calls this too, as the book's does.
-pub fn download_one(site: &Site, cc: &str, verbose: bool) -> Result<DownloadStatus, FlagError> {
+pub fn download_one(
+    site: &Site,
+    cc: &str,
+    verbose: bool,
+) -> Result<DownloadStatus, FlagError> {
     let status = match site.get_flag(cc) {
         Ok(image) => {
             site.save_flag(&image, &gif_name(cc))?;
@@ -28,7 +32,12 @@ pub fn download_one(site: &Site, cc: &str, verbose: bool) -> Result<DownloadStat
     Ok(status)
 }
 
-pub fn download_many(site: &Site, cc_list: &[String], verbose: bool, _concur_req: usize) -> Counter {
+pub fn download_many(
+    site: &Site,
+    cc_list: &[String],
+    verbose: bool,
+    _concur_req: usize,
+) -> Counter {
     let mut counter = Counter::default();
     let mut cc_list = cc_list.to_vec();
     cc_list.sort();

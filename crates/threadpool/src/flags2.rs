@@ -14,7 +14,12 @@ use sequential::flags2::download_one;
 pub const DEFAULT_CONCUR_REQ: usize = 30;
 pub const MAX_CONCUR_REQ: usize = 1000;
 
-pub fn download_many(site: &Site, cc_list: &[String], verbose: bool, concur_req: usize) -> Counter {
+pub fn download_many(
+    site: &Site,
+    cc_list: &[String],
+    verbose: bool,
+    concur_req: usize,
+) -> Counter {
     let mut counter = Counter::default();
     let executor = ThreadPoolExecutor::new(concur_req);
     let mut cc_list = cc_list.to_vec();
@@ -35,7 +40,9 @@ pub fn download_many(site: &Site, cc_list: &[String], verbose: bool, concur_req:
             break;
         }
         // A task that panicked counts as that flag's error.
-        let res = future.result().unwrap_or_else(|err| Err(FlagError::from(err)));
+        let res = future
+            .result()
+            .unwrap_or_else(|err| Err(FlagError::from(err)));
         let status = match res {
             Ok(status) => status,
             Err(err) => {

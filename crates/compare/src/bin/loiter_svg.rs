@@ -21,7 +21,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
         Err(err) => {
-            eprintln!("loiter_svg: cannot run {} (build it first): {err}", loiter.display());
+            eprintln!(
+                "loiter_svg: cannot run {} (build it first): {err}",
+                loiter.display()
+            );
             return ExitCode::FAILURE;
         }
     };
