@@ -111,10 +111,11 @@ bench-python:
 overhead:
     cargo run --quiet --release -p processes --example overhead
 
-# Memory of 1000 concurrent downloads: threads vs tokio tasks
+# Memory of 1000 concurrent downloads: threads, tokio tasks, worker processes
 memory:
-    cargo run --quiet --release -p async_flags --example memory -- threads
-    cargo run --quiet --release -p async_flags --example memory -- tasks
+    cargo run --quiet --release -p compare --example memory -- threads
+    cargo run --quiet --release -p compare --example memory -- tasks
+    cargo run --quiet --release -p compare --example memory -- processes
 
 # Format, lint and test, as CI does
 ci:
