@@ -28,11 +28,20 @@ def nothing(n):
 
 def executor_us(executor_class, workers, tasks):
     with executor_class(workers) as executor:
+        executor.submit(nothing, 0).result()  # the workers are up
         t0 = time.perf_counter()
         to_do = [executor.submit(nothing, i) for i in range(tasks)]
         for future in to_do:
             future.result()
         return (time.perf_counter() - t0) * 1e6 / tasks
+
+
+def process_map_us(items, chunksize):
+    with futures.ProcessPoolExecutor(2) as executor:
+        executor.submit(nothing, 0).result()
+        t0 = time.perf_counter()
+        assert len(list(executor.map(nothing, range(items), chunksize=chunksize))) == items
+        return (time.perf_counter() - t0) * 1e6 / items
 
 
 def flags_per_second(download_many):
@@ -74,6 +83,9 @@ if __name__ == '__main__':
         python = {
             'executor_submit_result_us': executor_us(futures.ThreadPoolExecutor, 4, 20_000),
             'process_pool_task_us': executor_us(futures.ProcessPoolExecutor, 2, 2_000),
+            'process_map_chunksize_1_us': process_map_us(5_000, 1),
+            'process_map_chunksize_10_us': process_map_us(20_000, 10),
+            'process_map_chunksize_100_us': process_map_us(100_000, 100),
         }
         print('python: executors measured', file=sys.stderr)
         python['download_194_sequential_flags_per_s'] = flags_per_second(flags.download_many)
@@ -94,6 +106,9 @@ if __name__ == '__main__':
     rows = [
         ('executor submit+result', 'executor_submit_result_us', 'µs/task', False),
         ('process pool task', 'process_pool_task_us', 'µs/task', False),
+        ('process map, chunksize 1', 'process_map_chunksize_1_us', 'µs/item', False),
+        ('process map, chunksize 10', 'process_map_chunksize_10_us', 'µs/item', False),
+        ('process map, chunksize 100', 'process_map_chunksize_100_us', 'µs/item', False),
         ('flag server, 64 connections', 'server_requests_per_s', 'req/s', True),
         ('194 flags, sequential', 'download_194_sequential_flags_per_s', 'flags/s', True),
         ('194 flags, thread pool', 'download_194_threadpool_flags_per_s', 'flags/s', True),
