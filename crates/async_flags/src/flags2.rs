@@ -3,6 +3,7 @@
 //! A semaphore caps the requests in flight (`-m`), a 404 is counted rather
 //! than fatal, and the supervisor counts each outcome as its task finishes.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use flags_common::flags2::{Counter, DownloadStatus, progress_bar};
@@ -52,43 +53,55 @@ pub async fn supervisor(
     verbose: bool,
     concur_req: usize,
 ) -> Counter {
-    let mut counter = Counter::default();
     let semaphore = Arc::new(Semaphore::new(concur_req));
-    let client = Client::builder()
-        .timeout(site.timeout())
-        .build()
-        .expect("the HTTP client builds with these settings");
+    let client = client(site);
     let mut cc_list = cc_list.to_vec();
     cc_list.sort();
-    let bar = progress_bar(cc_list.len(), !verbose);
     let mut to_do = JoinSet::new();
+    let mut to_do_map = HashMap::new();
     for cc in cc_list {
+        let semaphore = Arc::clone(&semaphore);
         let task = download_one(
             client.clone(),
             site.clone(),
-            cc,
-            Arc::clone(&semaphore),
+            cc.clone(),
+            semaphore,
             verbose,
         );
-        to_do.spawn(task);
+        to_do_map.insert(to_do.spawn(task).id(), cc);
     }
-    // `asyncio.as_completed`: each outcome as its task finishes.
-    while let Some(joined) = to_do.join_next().await {
+    count_as_completed(to_do, &to_do_map, verbose).await
+}
+
+/// One async HTTP client for the whole run, with the site's timeout.
+pub fn client(site: &Site) -> Client {
+    Client::builder()
+        .timeout(site.timeout())
+        .build()
+        .expect("the HTTP client builds with these settings")
+}
+
+/// `asyncio.as_completed` with a progress bar: counts each outcome as its
+/// task finishes; `to_do_map` names the code of each task, as the book's does.
+pub async fn count_as_completed(
+    mut to_do: JoinSet<Result<DownloadStatus, FlagError>>,
+    to_do_map: &HashMap<task::Id, String>,
+    verbose: bool,
+) -> Counter {
+    let mut counter = Counter::default();
+    let bar = progress_bar(to_do_map.len(), !verbose);
+    while let Some(joined) = to_do.join_next_with_id().await {
         // Python's `except KeyboardInterrupt: break`; dropping `to_do` then
         // cancels every task still running.
         if interrupted() {
             break;
         }
-        let status = match joined.map_err(crate::task_failed).and_then(|res| res) {
-            Ok(status) => status,
-            Err(err) => {
-                if verbose {
-                    println!("{} error: {}", err.cc().unwrap_or("??"), err.reason());
-                }
-                DownloadStatus::Error
-            }
+        // A task that panicked counts as that flag's error.
+        let (id, res) = match joined {
+            Ok((id, res)) => (id, res),
+            Err(err) => (err.id(), Err(crate::task_failed(err))),
         };
-        counter[status] += 1;
+        counter.add(&to_do_map[&id], res, verbose);
         bar.inc(1);
     }
     counter

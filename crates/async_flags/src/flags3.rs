@@ -4,14 +4,16 @@
 //! country's `metadata.json`, then the GIF, saved under the country's name
 //! (`China.gif`). `just run async --metadata`.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use flags_common::flags2::{Counter, DownloadStatus, progress_bar};
-use flags_common::{FlagError, Site, fetch, interrupted, metadata_url};
+use flags_common::flags2::{Counter, DownloadStatus};
+use flags_common::{FlagError, Site, fetch, metadata_url};
 use reqwest::Client;
 use tokio::sync::Semaphore;
 use tokio::task::{self, JoinSet};
 
+use crate::flags2::{client, count_as_completed};
 use crate::get_flag;
 
 pub use crate::flags2::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ};
@@ -77,43 +79,24 @@ pub async fn supervisor(
     verbose: bool,
     concur_req: usize,
 ) -> Counter {
-    let mut counter = Counter::default();
     let semaphore = Arc::new(Semaphore::new(concur_req));
-    let client = Client::builder()
-        .timeout(site.timeout())
-        .build()
-        .expect("the HTTP client builds with these settings");
+    let client = client(site);
     let mut cc_list = cc_list.to_vec();
     cc_list.sort();
-    let bar = progress_bar(cc_list.len(), !verbose);
     let mut to_do = JoinSet::new();
+    let mut to_do_map = HashMap::new();
     for cc in cc_list {
+        let semaphore = Arc::clone(&semaphore);
         let task = download_one(
             client.clone(),
             site.clone(),
-            cc,
-            Arc::clone(&semaphore),
+            cc.clone(),
+            semaphore,
             verbose,
         );
-        to_do.spawn(task);
+        to_do_map.insert(to_do.spawn(task).id(), cc);
     }
-    while let Some(joined) = to_do.join_next().await {
-        if interrupted() {
-            break;
-        }
-        let status = match joined.map_err(crate::task_failed).and_then(|res| res) {
-            Ok(status) => status,
-            Err(err) => {
-                if verbose {
-                    println!("{} error: {}", err.cc().unwrap_or("??"), err.reason());
-                }
-                DownloadStatus::Error
-            }
-        };
-        counter[status] += 1;
-        bar.inc(1);
-    }
-    counter
+    count_as_completed(to_do, &to_do_map, verbose).await
 }
 
 pub fn download_many(

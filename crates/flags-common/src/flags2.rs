@@ -11,7 +11,7 @@ use indicatif::{
     ProgressBar, ProgressBarIter, ProgressDrawTarget, ProgressIterator,
 };
 
-use crate::Site;
+use crate::{FlagError, Site};
 
 /// A flags2 `download_many(site, cc_list, verbose, concur_req)`: downloads
 /// with at most `concur_req` requests at a time, and counts the outcomes.
@@ -67,6 +67,29 @@ impl IndexMut<DownloadStatus> for Counter {
             DownloadStatus::NotFound => &mut self.not_found,
             DownloadStatus::Error => &mut self.errors,
         }
+    }
+}
+
+impl Counter {
+    /// Counts one download: `counter[status] += 1`, where a failure counts
+    /// as `Error` and, with `verbose`, prints `CC error: reason` (the book's
+    /// `error_msg` handling, written once).
+    pub fn add(
+        &mut self,
+        cc: &str,
+        res: Result<DownloadStatus, FlagError>,
+        verbose: bool,
+    ) {
+        let status = match res {
+            Ok(status) => status,
+            Err(err) => {
+                if verbose {
+                    println!("{cc} error: {}", err.reason());
+                }
+                DownloadStatus::Error
+            }
+        };
+        self[status] += 1;
     }
 }
 

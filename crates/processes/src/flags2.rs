@@ -50,16 +50,8 @@ pub fn download_many(
             break;
         }
         // A worker that died or a task that panicked: this flag's error.
-        let status = match res.unwrap_or_else(|err| Err(FlagError::from(err))) {
-            Ok(status) => status,
-            Err(err) => {
-                if verbose {
-                    println!("{cc} error: {}", err.reason());
-                }
-                DownloadStatus::Error
-            }
-        };
-        counter[status] += 1;
+        let res = res.unwrap_or_else(|err| Err(FlagError::from(err)));
+        counter.add(cc, res, verbose);
     }
     counter
 }

@@ -47,16 +47,7 @@ pub fn download_many(
         if interrupted() {
             break;
         }
-        let status = match download_one(site, &cc, verbose) {
-            Ok(status) => status,
-            Err(err) => {
-                if verbose {
-                    println!("{cc} error: {}", err.reason());
-                }
-                DownloadStatus::Error
-            }
-        };
-        counter[status] += 1;
+        counter.add(&cc, download_one(site, &cc, verbose), verbose);
     }
     counter
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use concurrent_futures::{ThreadPoolExecutor, as_completed};
-use flags_common::flags2::{Counter, DownloadStatus, progress};
+use flags_common::flags2::{Counter, progress};
 use flags_common::{FlagError, Site, interrupted};
 use sequential::flags2::download_one;
 
@@ -43,16 +43,7 @@ pub fn download_many(
         let res = future
             .result()
             .unwrap_or_else(|err| Err(FlagError::from(err)));
-        let status = match res {
-            Ok(status) => status,
-            Err(err) => {
-                if verbose {
-                    println!("{} error: {}", to_do_map[&future], err.reason());
-                }
-                DownloadStatus::Error
-            }
-        };
-        counter[status] += 1;
+        counter.add(&to_do_map[&future], res, verbose);
     }
     counter
 }
