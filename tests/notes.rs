@@ -49,26 +49,28 @@ struct Sample {
 }
 
 fn samples(note: &str, text: &str) -> Vec<Sample> {
-    let mut samples = Vec::new();
+    let mut samples: Vec<Sample> = Vec::new();
     let mut in_text = false;
+    // Lines belong to a `$` line of the same block, never to an earlier block.
+    let mut current: Option<usize> = None;
     for line in text.lines() {
         if line.starts_with("```") {
             in_text = line == "```text";
+            current = None;
             continue;
         }
         if !in_text {
             continue;
         }
         if let Some(command) = line.strip_prefix("$ ") {
+            current = Some(samples.len());
             samples.push(Sample {
                 note: note.into(),
                 command: command.into(),
                 shown: Vec::new(),
             });
-        } else if let Some(sample) =
-            samples.last_mut().filter(|_| !line.trim().is_empty())
-        {
-            sample.shown.push(line.to_string());
+        } else if let Some(i) = current.filter(|_| !line.trim().is_empty()) {
+            samples[i].shown.push(line.to_string());
         }
     }
     samples
@@ -162,8 +164,12 @@ fn bin_dir() -> &'static Path {
 
 /// Runs a sample's program in a scratch directory; stdout then stderr lines.
 fn printed(bin: &str, args: &[String]) -> Vec<String> {
+    // One directory per run: tests run in parallel and delete theirs.
+    static NEXT: std::sync::atomic::AtomicUsize =
+        std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let scratch = std::env::temp_dir()
-        .join(format!("notes-check-{}-{bin}", std::process::id()));
+        .join(format!("notes-check-{}-{bin}-{n}", std::process::id()));
     fs::create_dir_all(&scratch).unwrap();
     let out = Command::new(bin_dir().join(bin))
         .args(args)
@@ -228,20 +234,26 @@ fn listing_samples() -> Vec<Sample> {
     let command = Regex::new(r"\(`(just run [^`]+)`").unwrap();
     for entry in fs::read_dir(workspace().join("crates")).unwrap() {
         let lib = entry.unwrap().path().join("src/lib.rs");
-        let Ok(text) = fs::read_to_string(&lib) else { continue };
+        let Ok(text) = fs::read_to_string(&lib) else {
+            continue;
+        };
         let doc: Vec<&str> = text
             .lines()
             .filter_map(|l| l.strip_prefix("//!"))
             .map(|l| l.strip_prefix(' ').unwrap_or(l))
             .collect();
-        let Some(start) = doc.iter().position(|l| l.starts_with("Sample run")) else {
+        let Some(start) = doc.iter().position(|l| l.starts_with("Sample run"))
+        else {
             continue;
         };
-        let header = doc[start..].iter().take_while(|l| !l.starts_with("```")).copied();
+        let header = doc[start..]
+            .iter()
+            .take_while(|l| !l.starts_with("```"))
+            .copied();
         let header = header.collect::<Vec<_>>().join(" ");
-        let cmd = command
-            .captures(&header)
-            .unwrap_or_else(|| panic!("{}: no (`just run ...` in {header:?}", lib.display()))[1]
+        let cmd = command.captures(&header).unwrap_or_else(|| {
+            panic!("{}: no (`just run ...` in {header:?}", lib.display())
+        })[1]
             .to_string();
         let shown = doc[start..]
             .iter()
@@ -265,12 +277,20 @@ fn listing_samples() -> Vec<Sample> {
 fn listing_samples_match_the_binaries() {
     let all = justfile_sections();
     let samples = listing_samples();
-    assert!(samples.len() >= 6, "only {} listings show a sample run", samples.len());
+    assert!(
+        samples.len() >= 6,
+        "only {} listings show a sample run",
+        samples.len()
+    );
     let failures: Vec<String> = samples
         .iter()
         .filter_map(|s| check(s, &all).err())
         .collect();
-    assert!(failures.is_empty(), "stale listings:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "stale listings:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// A note edited to show output the binary does not print is caught.
