@@ -21,7 +21,8 @@ fn workspace() -> PathBuf {
 }
 
 fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+    fs::read_to_string(path)
+        .unwrap_or_else(|err| panic!("{}: {err}", path.display()))
 }
 
 /// Lines of Rust that are neither blank nor comments (`//`, `///`, `//!`).
@@ -58,10 +59,15 @@ fn python_code_lines(text: &str) -> usize {
 fn each_listing_is_at_most_twice_its_python() {
     let mut too_long = Vec::new();
     for (krate, listing) in TWINS {
-        let rust = rust_code_lines(&read(&workspace().join(format!("crates/{krate}/src/lib.rs"))));
-        let python = python_code_lines(&read(&workspace().join("notes/py").join(listing)));
+        let rust = rust_code_lines(&read(
+            &workspace().join(format!("crates/{krate}/src/lib.rs")),
+        ));
+        let python =
+            python_code_lines(&read(&workspace().join("notes/py").join(listing)));
         if rust > 2 * python {
-            too_long.push(format!("{krate}/src/lib.rs: {rust} code lines, {listing}: {python}"));
+            too_long.push(format!(
+                "{krate}/src/lib.rs: {rust} code lines, {listing}: {python}"
+            ));
         }
     }
     assert!(too_long.is_empty(), "{too_long:#?}");
