@@ -57,10 +57,16 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class Server(http.server.ThreadingHTTPServer):
+    # The default listen queue of 5 refuses a 64-connection load outright;
+    # 128 measures the server, not its queue.
+    request_queue_size = 128
+
+
 def start_python_server(directory):
     """Python's own http.server, serving the downloaded flags."""
     handler = functools.partial(QuietHandler, directory=directory)
-    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    server = Server(('127.0.0.1', 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

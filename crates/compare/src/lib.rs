@@ -57,6 +57,8 @@ pub struct Setup {
     /// Workers for every concurrent strategy; `None`: each its chapter default.
     pub workers: Option<usize>,
     pub repeat: usize,
+    /// Only these strategies (by name); empty: all of them.
+    pub only: Vec<String>,
 }
 
 /// One strategy's results over the repetitions.
@@ -89,7 +91,11 @@ fn run_once(
         ..Config::default()
     };
     let server = FlagServer::start(config).expect("start the flag server");
-    let dest = std::env::temp_dir().join(format!("compare-{}", std::process::id()));
+    // A directory per run: runs may overlap (tests) and each deletes its own.
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    let dest =
+        std::env::temp_dir().join(format!("compare-{}-{run}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dest);
     std::fs::create_dir_all(&dest).expect("a scratch directory");
     let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30))
@@ -106,8 +112,16 @@ pub fn compare(setup: &Setup) -> Vec<Row> {
     let n = setup.codes.len();
     let mut rows = Vec::new();
     for (strategy, download_many, default_workers) in strategies() {
+        if !setup.only.is_empty() && !setup.only.iter().any(|name| name == strategy)
+        {
+            continue;
+        }
         let workers = match (strategy, setup.workers) {
             ("sequential", _) => 1,
+            // Worker processes are capped as the section caps `-m`.
+            ("processes", Some(workers)) => {
+                workers.min(processes::flags2::MAX_CONCUR_REQ)
+            }
             (_, Some(workers)) => workers,
             (_, None) => default_workers(n),
         };

@@ -37,12 +37,28 @@ struct Args {
     /// Runs per strategy; the table shows the median
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=20))]
     repeat: u16,
+    /// Run only these strategies (comma-separated), e.g. `--only threadpool,async_flags`
+    #[arg(long, value_delimiter = ',', value_parser = parse_strategy)]
+    only: Vec<String>,
     /// Print the rows as JSON instead of a table
     #[arg(long)]
     json: bool,
     /// Draw the timeline of each strategy's median run into this SVG file
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
+}
+
+fn parse_strategy(text: &str) -> Result<String, String> {
+    let names: Vec<&str> = compare::strategies().iter().map(|s| s.0).collect();
+    if names.contains(&text) {
+        Ok(text.to_string())
+    } else {
+        let text: String = text.chars().take(20).collect();
+        Err(format!(
+            "unknown strategy '{text}': use {}",
+            names.join(", ")
+        ))
+    }
 }
 
 fn main() -> ExitCode {
@@ -71,6 +87,7 @@ fn main() -> ExitCode {
         seed: args.seed,
         workers: args.workers.map(usize::from),
         repeat: args.repeat.into(),
+        only: args.only,
     };
     if let Err(err) = flags_common::cli::raise_open_files_limit(setup.codes.len()) {
         eprintln!("compare: warning: cannot raise the open-files limit: {err}");

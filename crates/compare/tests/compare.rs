@@ -21,6 +21,7 @@ fn every_strategy_gets_a_row_and_a_panel() {
         seed: 1,
         workers: None,
         repeat: 1,
+        only: Vec::new(),
     };
     let rows = compare(&setup);
     let names: Vec<&str> = rows.iter().map(|r| r.strategy).collect();
@@ -53,4 +54,24 @@ fn every_strategy_gets_a_row_and_a_panel() {
         .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some(&fill))
         .count();
     assert_eq!(bars, 8 * rows.len());
+}
+
+/// `--only` runs just the strategies named, and `--workers` never starts
+/// more worker processes than the section's `-m` cap.
+#[test]
+fn only_the_named_strategies_and_processes_capped() {
+    let setup = Setup {
+        codes: ["BR", "CN"].map(String::from).to_vec(),
+        delay: Delay::fixed(Duration::ZERO),
+        error_rate: 0.0,
+        seed: 1,
+        workers: Some(1000),
+        repeat: 1,
+        only: vec!["processes".to_string()],
+    };
+    let rows = compare(&setup);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].strategy, "processes");
+    assert_eq!(rows[0].workers, processes::flags2::MAX_CONCUR_REQ);
+    assert_eq!(rows[0].ok, 2);
 }
