@@ -49,7 +49,7 @@ trait WorkItem: Send {
     /// Runs the task, then calls `release` (the worker is free again),
     /// then finishes the handle: whoever `result()` wakes up may submit the
     /// next task to this worker.
-    fn run(self: Box<Self>, release: &dyn Fn());
+    fn run(self: Box<Self>, release: &mut dyn FnMut());
 }
 
 struct Job<T, F> {
@@ -72,7 +72,7 @@ impl<T: Send, F: FnOnce() -> T + Send> WorkItem for Job<T, F> {
     fn cancel(&self) -> bool {
         self.handle.cancel()
     }
-    fn run(self: Box<Self>, release: &dyn Fn()) {
+    fn run(self: Box<Self>, release: &mut dyn FnMut()) {
         let Job { handle, task, .. } = *self;
         handle.run(move || {
             // Dropped when the task returns or unwinds: before the handle
@@ -84,7 +84,7 @@ impl<T: Send, F: FnOnce() -> T + Send> WorkItem for Job<T, F> {
 }
 
 /// Calls its function when dropped.
-struct Release<'a>(&'a dyn Fn());
+struct Release<'a>(&'a mut dyn FnMut());
 
 impl Drop for Release<'_> {
     fn drop(&mut self) {
@@ -162,7 +162,11 @@ impl ThreadPoolExecutor {
             self.lock_threads().push(thread);
         }
         drop(state);
-        self.inner.work.notify_one();
+        // Only a task marked running is for a waiting worker; a pending one
+        // waits for a worker to finish, and that worker takes it itself.
+        if reserved {
+            self.inner.work.notify_one();
+        }
         Ok(handle)
     }
 
@@ -262,35 +266,59 @@ impl ThreadPoolExecutor {
     }
 }
 
+/// How many times an idle worker yields its core before it sleeps.
+const SPINS: u32 = 16;
+
 /// A worker's life: take the oldest task marked running, run it, repeat;
 /// end when the queue is empty and the pool is shut down.
 fn work(inner: &Inner) {
+    // The task `release` handed over: no second trip to the lock for it.
+    let mut next = None;
     loop {
-        let item = {
-            let mut state = inner.lock();
-            loop {
-                // Reserved tasks come before pending ones (see `release`),
-                // so the front is reserved, cancelled, or no task of ours.
-                match state.queue.front() {
-                    Some(item) if item.reserved() => {
-                        break state.queue.pop_front().expect("there is a front");
+        let item = match next.take() {
+            Some(item) => item,
+            None => {
+                let mut state = inner.lock();
+                let mut spins = 0;
+                loop {
+                    // Reserved tasks come before pending ones (see `release`),
+                    // so the front is reserved, cancelled, or no task of ours.
+                    match state.queue.front() {
+                        Some(item) if item.reserved() => {
+                            break state
+                                .queue
+                                .pop_front()
+                                .expect("there is a front");
+                        }
+                        Some(item) if item.cancelled() => {
+                            drop(state.queue.pop_front())
+                        }
+                        None if state.shutdown => return,
+                        // Before sleeping, give the submitter a few chances
+                        // to queue more: waking a sleeping thread is a system
+                        // call that costs more than a short task.
+                        _ if spins < SPINS => {
+                            spins += 1;
+                            drop(state);
+                            thread::yield_now();
+                            state = inner.lock();
+                        }
+                        _ => state = inner.work.wait(state).expect("never poisoned"),
                     }
-                    Some(item) if item.cancelled() => drop(state.queue.pop_front()),
-                    None if state.shutdown => return,
-                    _ => state = inner.work.wait(state).expect("never poisoned"),
                 }
             }
         };
-        item.run(&|| inner.release());
+        item.run(&mut || next = inner.release());
     }
 }
 
 impl Inner {
     /// A worker's task has ended: its place goes to the oldest pending task,
-    /// which is `running` from now on. This happens before the ended task's
-    /// handle is finished, so a caller woken by `result()` finds the worker
-    /// free (and a next `submit` reuses it instead of starting a thread).
-    fn release(&self) {
+    /// which is `running` from now on, and the worker takes the oldest task
+    /// marked running, if any. This happens before the ended task's handle is
+    /// finished, so a caller woken by `result()` finds the worker free (and a
+    /// next `submit` reuses it instead of starting a thread).
+    fn release(&self) -> Option<Box<dyn WorkItem>> {
         let mut state = self.lock();
         state.busy -= 1;
         let mut index = 0;
@@ -300,6 +328,13 @@ impl Inner {
                 state.busy += 1;
             }
             index += 1;
+        }
+        while state.queue.front().is_some_and(|item| item.cancelled()) {
+            state.queue.pop_front();
+        }
+        match state.queue.front() {
+            Some(item) if item.reserved() => state.queue.pop_front(),
+            _ => None,
         }
     }
 
