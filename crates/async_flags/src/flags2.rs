@@ -53,6 +53,22 @@ pub async fn supervisor(
     verbose: bool,
     concur_req: usize,
 ) -> Counter {
+    supervise(site, cc_list, verbose, concur_req, download_one).await
+}
+
+/// The supervisor of flags2 and flags3, which differ only in `download_one`:
+/// a task per code, all sharing one client and one semaphore.
+pub async fn supervise<F, Fut>(
+    site: &Site,
+    cc_list: &[String],
+    verbose: bool,
+    concur_req: usize,
+    download_one: F,
+) -> Counter
+where
+    F: Fn(Client, Site, String, Arc<Semaphore>, bool) -> Fut,
+    Fut: Future<Output = Result<DownloadStatus, FlagError>> + Send + 'static,
+{
     let semaphore = Arc::new(Semaphore::new(concur_req));
     let client = client(site);
     let mut cc_list = cc_list.to_vec();

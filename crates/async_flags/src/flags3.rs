@@ -4,16 +4,15 @@
 //! country's `metadata.json`, then the GIF, saved under the country's name
 //! (`China.gif`). `just run async --metadata`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use flags_common::flags2::{Counter, DownloadStatus};
 use flags_common::{FlagError, Site, fetch, metadata_url};
 use reqwest::Client;
 use tokio::sync::Semaphore;
-use tokio::task::{self, JoinSet};
+use tokio::task;
 
-use crate::flags2::{client, count_as_completed};
+use crate::flags2::supervise;
 use crate::get_flag;
 
 pub use crate::flags2::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ};
@@ -79,24 +78,7 @@ pub async fn supervisor(
     verbose: bool,
     concur_req: usize,
 ) -> Counter {
-    let semaphore = Arc::new(Semaphore::new(concur_req));
-    let client = client(site);
-    let mut cc_list = cc_list.to_vec();
-    cc_list.sort();
-    let mut to_do = JoinSet::new();
-    let mut to_do_map = HashMap::new();
-    for cc in cc_list {
-        let semaphore = Arc::clone(&semaphore);
-        let task = download_one(
-            client.clone(),
-            site.clone(),
-            cc.clone(),
-            semaphore,
-            verbose,
-        );
-        to_do_map.insert(to_do.spawn(task).id(), cc);
-    }
-    count_as_completed(to_do, &to_do_map, verbose).await
+    supervise(site, cc_list, verbose, concur_req, download_one).await
 }
 
 pub fn download_many(
