@@ -11,6 +11,7 @@ import io
 import http.server
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,14 +27,18 @@ def nothing(n):
     return n
 
 
-def executor_us(executor_class, workers, tasks):
-    with executor_class(workers) as executor:
-        executor.submit(nothing, 0).result()  # the workers are up
-        t0 = time.perf_counter()
-        to_do = [executor.submit(nothing, i) for i in range(tasks)]
-        for future in to_do:
-            future.result()
-        return (time.perf_counter() - t0) * 1e6 / tasks
+def executor_us(executor_class, workers, tasks, rounds=5):
+    """Median of `rounds`, each on a new executor, as the Rust half does."""
+    times = []
+    for _ in range(rounds):
+        with executor_class(workers) as executor:
+            executor.submit(nothing, 0).result()  # the workers are up
+            t0 = time.perf_counter()
+            to_do = [executor.submit(nothing, i) for i in range(tasks)]
+            for future in to_do:
+                future.result()
+            times.append((time.perf_counter() - t0) * 1e6 / tasks)
+    return statistics.median(times)
 
 
 def process_map_us(items, chunksize):
@@ -123,5 +128,5 @@ if __name__ == '__main__':
     for label, key, unit, higher_is_better in rows:
         r, p = rust[key], python[key]
         advantage = r / p if higher_is_better else p / r
-        print(f'{label:<30}{unit:>9}{r:>12.1f}{p:>12.1f}{advantage:>13.1f}x')
+        print(f'{label:<30}{unit:>9}{r:>12.3g}{p:>12.3g}{advantage:>13.1f}x')
     print('\n(Rust/Python: how many times better Rust is; for µs/task, Python / Rust)')

@@ -33,6 +33,8 @@ struct PoolState {
     busy: usize,
     max_workers: usize,
     threads: usize,
+    /// Workers waiting on `work`: with none, there is no one to notify.
+    sleeping: usize,
     shutdown: bool,
     name: String,
 }
@@ -105,6 +107,7 @@ impl ThreadPoolExecutor {
             busy: 0,
             max_workers,
             threads: 0,
+            sleeping: 0,
             shutdown: false,
             name: format!("ThreadPoolExecutor-{pool}"),
         };
@@ -132,23 +135,23 @@ impl ThreadPoolExecutor {
         T: Send + 'static,
     {
         let handle = Handle::new();
+        // Allocated before taking the lock, so the workers wait less for it.
+        let mut job = Box::new(Job {
+            handle: handle.clone(),
+            task,
+            reserved: false,
+        });
         let mut state = self.inner.lock();
         if state.shutdown {
             return Err(Error::Shutdown);
         }
         // Deciding here, under the lock, is what makes "the first
         // max_workers tasks are running" certain rather than a race.
-        let reserved = state.busy < state.max_workers;
+        let reserved = state.busy < state.max_workers && job.reserve();
         if reserved {
             state.busy += 1;
-            handle.set_running_or_notify_cancel();
         }
-        let job = Job {
-            handle: handle.clone(),
-            task,
-            reserved,
-        };
-        state.queue.push_back(Box::new(job));
+        state.queue.push_back(job);
         // One thread per task marked running, started only when needed:
         // submitting one task at a time to a big pool keeps one thread.
         if state.threads < state.busy {
@@ -161,10 +164,12 @@ impl ThreadPoolExecutor {
                 .expect("the operating system refused to start a thread");
             self.lock_threads().push(thread);
         }
-        drop(state);
         // Only a task marked running is for a waiting worker; a pending one
         // waits for a worker to finish, and that worker takes it itself.
-        if reserved {
+        // Notifying is a system call, so only when a worker is asleep.
+        let wake = reserved && state.sleeping > 0;
+        drop(state);
+        if wake {
             self.inner.work.notify_one();
         }
         Ok(handle)
@@ -296,14 +301,19 @@ fn work(inner: &Inner) {
                         None if state.shutdown => return,
                         // Before sleeping, give the submitter a few chances
                         // to queue more: waking a sleeping thread is a system
-                        // call that costs more than a short task.
+                        // call that costs more than a short task. The lock is
+                        // taken again only once something new is queued.
                         _ if spins < SPINS => {
                             spins += 1;
                             drop(state);
                             thread::yield_now();
                             state = inner.lock();
                         }
-                        _ => state = inner.work.wait(state).expect("never poisoned"),
+                        _ => {
+                            state.sleeping += 1;
+                            state = inner.work.wait(state).expect("never poisoned");
+                            state.sleeping -= 1;
+                        }
                     }
                 }
             }
@@ -313,28 +323,34 @@ fn work(inner: &Inner) {
 }
 
 impl Inner {
-    /// A worker's task has ended: its place goes to the oldest pending task,
-    /// which is `running` from now on, and the worker takes the oldest task
-    /// marked running, if any. This happens before the ended task's handle is
-    /// finished, so a caller woken by `result()` finds the worker free (and a
-    /// next `submit` reuses it instead of starting a thread).
+    /// A worker's task has ended. Its place passes to the oldest task still
+    /// queued, which this worker runs next; with none, the worker is free.
+    /// This happens before the ended task's handle is finished, so a caller
+    /// woken by `result()` finds the worker free (and a next `submit` reuses
+    /// it instead of starting a thread).
     fn release(&self) -> Option<Box<dyn WorkItem>> {
-        let mut state = self.lock();
-        state.busy -= 1;
-        let mut index = 0;
-        while state.busy < state.max_workers && index < state.queue.len() {
-            let item = &mut state.queue[index];
-            if !item.reserved() && item.reserve() {
-                state.busy += 1;
+        loop {
+            let mut state = self.lock();
+            match state.queue.pop_front() {
+                // Counted in `busy` when it was submitted: this worker's
+                // place is free, and it runs that task instead of an idle one.
+                Some(item) if item.reserved() => {
+                    state.busy -= 1;
+                    return Some(item);
+                }
+                // Marked running outside the lock, which the submitter needs;
+                // if it was cancelled meanwhile, the place goes to the next.
+                Some(mut item) => {
+                    drop(state);
+                    if item.reserve() {
+                        return Some(item);
+                    }
+                }
+                None => {
+                    state.busy -= 1;
+                    return None;
+                }
             }
-            index += 1;
-        }
-        while state.queue.front().is_some_and(|item| item.cancelled()) {
-            state.queue.pop_front();
-        }
-        match state.queue.front() {
-            Some(item) if item.reserved() => state.queue.pop_front(),
-            _ => None,
         }
     }
 
