@@ -323,33 +323,26 @@ fn work(inner: &Inner) {
 }
 
 impl Inner {
-    /// A worker's task has ended. Its place passes to the oldest task still
-    /// queued, which this worker runs next; with none, the worker is free.
+    /// A worker's task has ended. Its place passes to the oldest pending
+    /// task, which this worker runs next; with none, the worker is free.
     /// This happens before the ended task's handle is finished, so a caller
     /// woken by `result()` finds the worker free (and a next `submit` reuses
     /// it instead of starting a thread).
     fn release(&self) -> Option<Box<dyn WorkItem>> {
         loop {
             let mut state = self.lock();
-            match state.queue.pop_front() {
-                // Counted in `busy` when it was submitted: this worker's
-                // place is free, and it runs that task instead of an idle one.
-                Some(item) if item.reserved() => {
-                    state.busy -= 1;
-                    return Some(item);
-                }
-                // Marked running outside the lock, which the submitter needs;
-                // if it was cancelled meanwhile, the place goes to the next.
-                Some(mut item) => {
-                    drop(state);
-                    if item.reserve() {
-                        return Some(item);
-                    }
-                }
-                None => {
-                    state.busy -= 1;
-                    return None;
-                }
+            // Tasks marked running at the front are for idle workers: skip them.
+            let pending = state.queue.iter().position(|item| !item.reserved());
+            let Some(mut item) = pending.and_then(|index| state.queue.remove(index))
+            else {
+                state.busy -= 1;
+                return None;
+            };
+            // Marked running outside the lock, which the submitter needs; if
+            // it was cancelled meanwhile, the place goes to the next.
+            drop(state);
+            if item.reserve() {
+                return Some(item);
             }
         }
     }

@@ -295,6 +295,25 @@ fn thread_names_default() {
     }
 }
 
+/// The schedule of the chapter's `demo_executor_map.py`: when a task ends,
+/// its worker takes the oldest pending task at once, even if another worker
+/// has not yet picked up the task marked running for it. (A regression
+/// test: the ending worker once took that task instead, and the pending one
+/// then waited for a second task to end.)
+#[test]
+fn a_freed_worker_takes_the_oldest_pending_task() {
+    for _ in 0..20 {
+        let pool = ThreadPoolExecutor::new(2);
+        let gate = Gate::new();
+        let (key, opener) = (gate.key(), gate.key());
+        pool.submit(|| ()).unwrap();
+        // Can end only once the third task has started.
+        let second = pool.submit(move || key.wait()).unwrap();
+        pool.submit(move || opener.open()).unwrap();
+        assert_eq!(second.result(), Ok(true), "the third task never started");
+    }
+}
+
 /// CPython test_thread_pool.py ThreadPoolExecutorTest.test_saturation (the
 /// states): right after submit, the first max_workers tasks are running and
 /// the rest pending, every time (this crate decides at submit).
