@@ -103,7 +103,7 @@ pub fn skip(why: &str) {
 /// then returns.
 pub fn room_for_connections(connections: usize) -> bool {
     let wanted = 2 * connections as u64 + 256;
-    match flags_common::cli::raise_open_files_limit(connections) {
+    match flags_common::cli::make_room_for_connections(connections) {
         Ok(limit) if limit >= wanted => true,
         Ok(limit) => {
             skip(&format!(

@@ -76,7 +76,7 @@ fn sample_peak(
 fn main() {
     procspawn::init();
     let mode = std::env::args().nth(1).unwrap_or_default();
-    flags_common::cli::raise_open_files_limit(N)
+    flags_common::cli::make_room_for_connections(N)
         .expect("raise the open-files limit");
     let delay = Delay::fixed(Duration::from_secs(1));
     let server = FlagServer::start(Config {

@@ -89,7 +89,8 @@ fn main() -> ExitCode {
         repeat: args.repeat.into(),
         only: args.only,
     };
-    if let Err(err) = flags_common::cli::raise_open_files_limit(setup.codes.len()) {
+    if let Err(err) = flags_common::cli::make_room_for_connections(setup.codes.len())
+    {
         eprintln!("compare: warning: cannot raise the open-files limit: {err}");
     }
     let rows = compare::compare(&setup);

@@ -241,6 +241,20 @@ pub fn run(
     };
 
     let cc_list = args.cc_list();
+    let flags2_run = force_flags2 || args.flags2();
+    let actual_req = args
+        .max_req
+        .unwrap_or(flags2.default_concur_req)
+        .min(flags2.max_concur_req)
+        .min(cc_list.len())
+        .max(1);
+    // Each request is a socket. Before the client starts its thread: see
+    // `make_room_for_connections`.
+    if flags2_run && let Err(err) = make_room_for_connections(actual_req) {
+        eprintln!(
+            "{name}: warning: cannot make room for {actual_req} connections: {err}"
+        );
+    }
     let timeout = Duration::from_secs_f64(args.timeout);
     let site = match Site::new(&base_url, &args.dest, timeout) {
         Ok(site) => site,
@@ -256,17 +270,7 @@ pub fn run(
     }
 
     let t0 = Instant::now();
-    if force_flags2 || args.flags2() {
-        let actual_req = args
-            .max_req
-            .unwrap_or(flags2.default_concur_req)
-            .min(flags2.max_concur_req)
-            .min(cc_list.len())
-            .max(1);
-        // Each request is a socket; the usual soft limit of 1024 is too few for -m 1000.
-        if let Err(err) = raise_open_files_limit(actual_req) {
-            eprintln!("{name}: warning: cannot raise the open-files limit: {err}");
-        }
+    if flags2_run {
         flags2::initial_report(&label, &base_url, &cc_list, actual_req);
         let counter: Counter =
             (flags2.download_many)(&site, &cc_list, args.verbose, actual_req);
@@ -299,9 +303,20 @@ fn exit_code() -> ExitCode {
     }
 }
 
-/// Raises the soft limit on open files so `connections` sockets fit, with
-/// room for the files being saved. Never lowers it.
-pub fn raise_open_files_limit(connections: usize) -> std::io::Result<u64> {
-    let wanted = 2 * connections as u64 + 256;
-    rlimit::increase_nofile_limit(wanted)
+/// Makes room for `connections` sockets open at once, and the files being
+/// saved: raises the soft limit on open files (never lowers it), then grows
+/// the process's table of file descriptors to that size now.
+///
+/// Linux grows the table as it fills (64, 128, 256, 512 entries...), and
+/// once a process has a second thread, each growth first waits for an RCU
+/// grace period (about 10 ms here) while no thread can open a file: 676
+/// sockets opened at once would pay four of those. Called before the first
+/// extra thread starts, the growth waits for nothing. (notes/threadpool.md)
+pub fn make_room_for_connections(connections: usize) -> std::io::Result<u64> {
+    let limit = rlimit::increase_nofile_limit(2 * connections as u64 + 256)?;
+    let highest = (connections as u64 + 128).min(limit.saturating_sub(1));
+    // The lowest free descriptor at or above `highest`: a table that big.
+    let any_file = std::fs::File::open("/dev/null")?;
+    drop(rustix::io::fcntl_dupfd_cloexec(&any_file, highest as i32)?);
+    Ok(limit)
 }
