@@ -346,6 +346,9 @@ fn run(
     dest: &Path,
     workers: usize,
 ) -> (Timed, HashMap<String, (f64, f64)>) {
+    // The flags the last run replaced are written to disk first: a save that
+    // waits behind that writing would price the disk, not the run.
+    let _ = Command::new("sync").status();
     let exe = std::env::current_exe().expect("this program's path");
     let output = Command::new(exe)
         .args(["--run", section, variant, &server.base_url])

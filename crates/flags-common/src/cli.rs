@@ -303,9 +303,10 @@ fn exit_code() -> ExitCode {
     }
 }
 
-/// Makes room for `connections` sockets open at once, and the files being
-/// saved: raises the soft limit on open files (never lowers it), then grows
-/// the process's table of file descriptors to that size now.
+/// Makes room for `connections` sockets open at once, twice over (both ends,
+/// when the server runs in this process too), and the files being saved:
+/// raises the soft limit on open files (never lowers it), then grows the
+/// process's table of file descriptors to that size now.
 ///
 /// Linux grows the table as it fills (64, 128, 256, 512 entries...), and
 /// once a process has a second thread, each growth first waits for an RCU
@@ -313,8 +314,9 @@ fn exit_code() -> ExitCode {
 /// sockets opened at once would pay four of those. Called before the first
 /// extra thread starts, the growth waits for nothing. (notes/threadpool.md)
 pub fn make_room_for_connections(connections: usize) -> std::io::Result<u64> {
-    let limit = rlimit::increase_nofile_limit(2 * connections as u64 + 256)?;
-    let highest = (connections as u64 + 128).min(limit.saturating_sub(1));
+    let wanted = 2 * connections as u64 + 256;
+    let limit = rlimit::increase_nofile_limit(wanted)?;
+    let highest = wanted.min(limit) - 1;
     // The lowest free descriptor at or above `highest`: a table that big.
     let any_file = std::fs::File::open("/dev/null")?;
     drop(rustix::io::fcntl_dupfd_cloexec(&any_file, highest as i32)?);
