@@ -28,8 +28,8 @@ struct Inner {
 
 struct PoolState {
     queue: VecDeque<Box<dyn WorkItem>>,
-    /// Tasks marked running (queued for a worker, or being run): never more
-    /// than `max_workers`.
+    /// Tasks marked running (queued for a worker, or being run), and those a
+    /// worker has taken to run next: never more than `max_workers`.
     busy: usize,
     max_workers: usize,
     threads: usize,
@@ -48,9 +48,9 @@ trait WorkItem: Send {
     fn reserve(&mut self) -> bool;
     fn cancelled(&self) -> bool;
     fn cancel(&self) -> bool;
-    /// Runs the task, then calls `release` (the worker is free again),
-    /// then finishes the handle: whoever `result()` wakes up may submit the
-    /// next task to this worker.
+    /// Runs the task, then calls `release` (which frees the worker or gives
+    /// it the next task), then finishes the handle: whoever `result()` wakes
+    /// up may submit the next task to this worker.
     fn run(self: Box<Self>, release: &mut dyn FnMut());
 }
 
@@ -152,23 +152,30 @@ impl ThreadPoolExecutor {
             state.busy += 1;
         }
         state.queue.push_back(job);
+        // Only a task marked running is for a waiting worker; a pending one
+        // waits for a worker to finish, and that worker takes it itself.
+        // Notifying is a system call, so only when a worker is asleep.
+        let wake = reserved && state.sleeping > 0;
         // One thread per task marked running, started only when needed:
-        // submitting one task at a time to a big pool keeps one thread.
-        if state.threads < state.busy {
-            let name = format!("{}_{}", state.name, state.threads);
+        // submitting one task at a time to a big pool keeps one thread. It
+        // starts outside the pool's lock, which the workers need meanwhile;
+        // the list of threads is locked first, so a `shutdown` waits for it.
+        let start = if state.threads < state.busy {
             state.threads += 1;
+            let name = format!("{}_{}", state.name, state.threads - 1);
+            Some((name, self.lock_threads()))
+        } else {
+            None
+        };
+        drop(state);
+        if let Some((name, mut threads)) = start {
             let inner = Arc::clone(&self.inner);
             let thread = thread::Builder::new()
                 .name(name)
                 .spawn(move || work(&inner))
                 .expect("the operating system refused to start a thread");
-            self.lock_threads().push(thread);
+            threads.push(thread);
         }
-        // Only a task marked running is for a waiting worker; a pending one
-        // waits for a worker to finish, and that worker takes it itself.
-        // Notifying is a system call, so only when a worker is asleep.
-        let wake = reserved && state.sleeping > 0;
-        drop(state);
         if wake {
             self.inner.work.notify_one();
         }
@@ -267,7 +274,10 @@ impl ThreadPoolExecutor {
     }
 
     fn lock_threads(&self) -> MutexGuard<'_, Vec<JoinHandle<()>>> {
-        self.threads.lock().expect("never poisoned")
+        // Poisoned only if a thread could not start: the list is whole still.
+        self.threads
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -214,6 +214,22 @@ pub fn run(
         ExitCode::FAILURE
     };
 
+    let cc_list = args.cc_list();
+    let flags2_run = force_flags2 || args.flags2();
+    let actual_req = args
+        .max_req
+        .unwrap_or(flags2.default_concur_req)
+        .min(flags2.max_concur_req)
+        .min(cc_list.len())
+        .max(1);
+    // Each request is a socket. First of all, while this is the only thread:
+    // see `make_room_for_connections`.
+    if flags2_run && let Err(err) = make_room_for_connections(actual_req) {
+        eprintln!(
+            "{name}: warning: cannot make room for {actual_req} connections: {err}"
+        );
+    }
+
     // No --server: serve the flags from this process, so the chapter runs offline.
     let mut _server = None;
     let (label, base_url) = match &args.server {
@@ -240,21 +256,6 @@ pub fn run(
         }
     };
 
-    let cc_list = args.cc_list();
-    let flags2_run = force_flags2 || args.flags2();
-    let actual_req = args
-        .max_req
-        .unwrap_or(flags2.default_concur_req)
-        .min(flags2.max_concur_req)
-        .min(cc_list.len())
-        .max(1);
-    // Each request is a socket. Before the client starts its thread: see
-    // `make_room_for_connections`.
-    if flags2_run && let Err(err) = make_room_for_connections(actual_req) {
-        eprintln!(
-            "{name}: warning: cannot make room for {actual_req} connections: {err}"
-        );
-    }
     let timeout = Duration::from_secs_f64(args.timeout);
     let site = match Site::new(&base_url, &args.dest, timeout) {
         Ok(site) => site,
@@ -308,16 +309,18 @@ fn exit_code() -> ExitCode {
 /// raises the soft limit on open files (never lowers it), then grows the
 /// process's table of file descriptors to that size now.
 ///
-/// Linux grows the table as it fills (64, 128, 256, 512 entries...), and
-/// once a process has a second thread, each growth first waits for an RCU
-/// grace period (about 10 ms here) while no thread can open a file: 676
-/// sockets opened at once would pay four of those. Called before the first
-/// extra thread starts, the growth waits for nothing. (notes/threadpool.md)
+/// Linux doubles the table as it fills and never shrinks it. Once a process
+/// has a second thread, each doubling first waits until no core can still be
+/// reading the old table (an RCU grace period: 8 to 23 ms here, at 256, 512
+/// and 1024 files), and meanwhile no thread can open a file. Done before the
+/// first extra thread starts, it waits for nothing.
+/// (notes/threadpool.md, "Under the hood")
 pub fn make_room_for_connections(connections: usize) -> std::io::Result<u64> {
     let wanted = 2 * connections as u64 + 256;
     let limit = rlimit::increase_nofile_limit(wanted)?;
     let highest = wanted.min(limit) - 1;
-    // The lowest free descriptor at or above `highest`: a table that big.
+    // A copy numbered `highest` or above needs a table that big; closing it
+    // at once leaves the table grown.
     let any_file = std::fs::File::open("/dev/null")?;
     drop(rustix::io::fcntl_dupfd_cloexec(&any_file, highest as i32)?);
     Ok(limit)
