@@ -116,11 +116,13 @@ fn main() {
         ),
         (
             "download_194_sequential_flags_per_s",
-            flags_per_second(sequential::flags2::download_many, 1),
+            median_of(5, || flags_per_second(sequential::flags2::download_many, 1)),
         ),
         (
             "download_194_threadpool_flags_per_s",
-            flags_per_second(threadpool::flags2::download_many, 20),
+            median_of(5, || {
+                flags_per_second(threadpool::flags2::download_many, 20)
+            }),
         ),
     ];
     if let Some(url) = python_server {
