@@ -296,8 +296,9 @@ fn work(inner: &Inner) {
                 let mut state = inner.lock();
                 let mut spins = 0;
                 loop {
-                    // Reserved tasks come before pending ones (see `release`),
-                    // so the front is reserved, cancelled, or no task of ours.
+                    // `submit` marks a task running only while none is
+                    // pending, so the front is reserved, cancelled, or no
+                    // task of ours.
                     match state.queue.front() {
                         Some(item) if item.reserved() => {
                             break state
@@ -311,8 +312,7 @@ fn work(inner: &Inner) {
                         None if state.shutdown => return,
                         // Before sleeping, give the submitter a few chances
                         // to queue more: waking a sleeping thread is a system
-                        // call that costs more than a short task. The lock is
-                        // taken again only once something new is queued.
+                        // call that costs more than a short task.
                         _ if spins < SPINS => {
                             spins += 1;
                             drop(state);
