@@ -138,4 +138,4 @@ if __name__ == '__main__':
         r, p = rust[key], python[key]
         advantage = r / p if higher_is_better else p / r
         print(f'{label:<30}{unit:>9}{number(r):>12}{number(p):>12}{advantage:>13.1f}x')
-    print('\n(Rust/Python: how many times better Rust is; for µs/task, Python / Rust)')
+    print('\n(Rust/Python: how many times better Rust is; for µs/task and µs/item, Python / Rust)')
