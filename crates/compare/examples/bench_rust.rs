@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use concurrent_futures::{ProcessPoolExecutor, ThreadPoolExecutor};
+use concurrent_futures::{Executor, ProcessPoolExecutor, ThreadPoolExecutor};
 use flags_common::Site;
 use flags_common::flags2::DownloadMany;
 use flags_server::{Config, FlagServer};

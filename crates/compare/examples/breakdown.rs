@@ -50,6 +50,8 @@ struct Stamps {
     ok: bool,
 }
 
+concurrent_futures::never_raises!(Stamps);
+
 /// One timed run: its elapsed time, when the last outcome was collected
 /// (before shutdown), and every task's stamps, by country code.
 #[derive(Debug, Default)]

@@ -6,7 +6,7 @@
 
 use std::hint::black_box;
 
-use concurrent_futures::ThreadPoolExecutor;
+use concurrent_futures::{Executor, ThreadPoolExecutor};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
 const TASKS: u64 = 100_000;

@@ -28,7 +28,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use concurrent_futures::ProcessPoolExecutor;
+use concurrent_futures::{Executor, ProcessPoolExecutor};
 use criterion::{Criterion, Throughput, criterion_group};
 
 const WORKERS: usize = 2;

@@ -1,20 +1,29 @@
 //! What Python would raise, as one enum Rust returns.
 
+use std::convert::Infallible;
+
 /// Why a handle gave no value, or why the executor refused work.
 ///
-/// | Python raises                        | here                    |
-/// |--------------------------------------|-------------------------|
-/// | `CancelledError`                     | [`Error::Cancelled`]    |
-/// | `TimeoutError`                       | [`Error::Timeout`]      |
-/// | the task's own exception             | [`Error::Panicked`]     |
-/// | `BrokenProcessPool` (for every task) | [`Error::WorkerDied`] (for that task only) |
-/// | `RuntimeError` after `shutdown()`    | [`Error::Shutdown`]     |
+/// `E` is the error type of the task itself: a task that returns
+/// `Err(e)` has *raised* `e`, as a Python call raises an exception, and
+/// [`result`](crate::Handle::result) gives it back as `Error::Raised(e)`.
+/// For tasks that cannot fail, and for the executor's own errors, `E` is
+/// [`Infallible`]: plain `Error`.
 ///
-/// A task that can fail in an ordinary way returns a `Result` of its own; that
-/// `Err` is the task's value, not one of these.
+/// | Python raises                              | here                          |
+/// |--------------------------------------------|-------------------------------|
+/// | the task's own exception                   | [`Error::Raised`] (its `Err`), [`Error::Panicked`] (a panic) |
+/// | `CancelledError`                           | [`Error::Cancelled`]          |
+/// | `TimeoutError`                             | [`Error::Timeout`]            |
+/// | `BrokenProcessPool` (for every task)       | [`Error::WorkerDied`] (for that task only), [`Error::BrokenPool`] (initializer failed, `terminate_workers`) |
+/// | `PicklingError`, an unpicklable result     | [`Error::Unpicklable`]        |
+/// | `RuntimeError` after `shutdown()`          | [`Error::Shutdown`]           |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<E = Infallible> {
+    /// The task returned `Err(e)`: in Python's words, it raised `e`.
+    #[error("{0}")]
+    Raised(E),
     /// The task was cancelled before a worker started it.
     #[error("the task was cancelled")]
     Cancelled,
@@ -27,21 +36,75 @@ pub enum Error {
     /// The worker process running the task died (signal, abort, exit).
     #[error("worker process died: {0}")]
     WorkerDied(String),
+    /// An argument or a result could not cross between the pool and a
+    /// worker process: serde refused it, as pickle refuses a lambda.
+    #[error("cannot send to or from a worker process: {0}")]
+    Unpicklable(String),
+    /// The process pool cannot run tasks any more: its initializer failed,
+    /// or `terminate_workers` / `kill_workers` ended its workers.
+    #[error("the process pool is broken: {0}")]
+    BrokenPool(String),
     /// `submit` or `map` after `shutdown`.
     #[error("cannot schedule new futures after shutdown")]
     Shutdown,
 }
 
+impl<E> Error<E> {
+    /// The task's own error, or, if the executor raised this, its error:
+    /// how a caller turns `Error<FlagError>` into a `FlagError` of its own.
+    pub fn into_raised(self) -> Result<E, Error> {
+        match self {
+            Error::Raised(err) => Ok(err),
+            Error::Cancelled => Err(Error::Cancelled),
+            Error::Timeout => Err(Error::Timeout),
+            Error::Panicked(message) => Err(Error::Panicked(message)),
+            Error::WorkerDied(why) => Err(Error::WorkerDied(why)),
+            Error::Unpicklable(why) => Err(Error::Unpicklable(why)),
+            Error::BrokenPool(why) => Err(Error::BrokenPool(why)),
+            Error::Shutdown => Err(Error::Shutdown),
+        }
+    }
+
+    /// The short name of what was raised, for a handle's `Debug`:
+    /// `FlagError`, `panic`, `WorkerDied` ...
+    pub(crate) fn raised_name(&self) -> String {
+        match self {
+            Error::Raised(_) => crate::future::short_type_name::<E>(),
+            Error::Cancelled => "CancelledError".into(),
+            Error::Timeout => "TimeoutError".into(),
+            Error::Panicked(_) => "panic".into(),
+            Error::WorkerDied(_) => "WorkerDied".into(),
+            Error::Unpicklable(_) => "Unpicklable".into(),
+            Error::BrokenPool(_) => "BrokenPool".into(),
+            Error::Shutdown => "Shutdown".into(),
+        }
+    }
+}
+
 impl Error {
-    /// The error for a caught panic (from `catch_unwind`, or a tokio `JoinError`).
-    pub fn from_panic(payload: Box<dyn std::any::Any + Send>) -> Error {
-        let message = if let Some(text) = payload.downcast_ref::<&str>() {
+    /// The same error, as one a task with error type `E` can give: the
+    /// executor's errors fit every handle.
+    pub(crate) fn widen<E>(self) -> Error<E> {
+        match self {
+            Error::Raised(never) => match never {},
+            Error::Cancelled => Error::Cancelled,
+            Error::Timeout => Error::Timeout,
+            Error::Panicked(message) => Error::Panicked(message),
+            Error::WorkerDied(why) => Error::WorkerDied(why),
+            Error::Unpicklable(why) => Error::Unpicklable(why),
+            Error::BrokenPool(why) => Error::BrokenPool(why),
+            Error::Shutdown => Error::Shutdown,
+        }
+    }
+
+    /// The message of a caught panic (from `catch_unwind`).
+    pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+        if let Some(text) = payload.downcast_ref::<&str>() {
             text.to_string()
         } else if let Some(text) = payload.downcast_ref::<String>() {
             text.clone()
         } else {
             "a panic with a non-string payload".to_string()
-        };
-        Error::Panicked(message)
+        }
     }
 }

@@ -4,51 +4,62 @@
 //! A handle moves through Python's four states, once each way:
 //!
 //! ```text
-//! pending ──(a worker takes it)──> running ──(it returns or panics)──> finished
+//! pending ──(a worker takes it)──> running ──(it returns, fails or panics)──> finished
 //!    └──────────(cancel)──────────> cancelled
 //! ```
+//!
+//! A finished task either returned a value or raised: returned `Err(e)`,
+//! panicked, or lost its worker process. `Debug`, [`Handle::exception`],
+//! [`Handle::result`] and `wait(FirstException)` all read that one outcome,
+//! so they always agree, as Python's do.
 //!
 //! Waiting is a mutex and a condition variable; `wait` and `as_completed`
 //! register a channel on each handle instead, and hear from whichever
 //! finishes first.
 
 use std::any::type_name;
+use std::convert::Infallible;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
 use std::time::{Duration, Instant};
 
-use crate::Error;
+use crate::{Error, Outcome};
 
 /// A task that has been scheduled: Python's `concurrent.futures.Future`.
+///
+/// `T` is what the task returns, `E` what it raises: a task that returns
+/// `Result<String, FlagError>` has a `Handle<String, FlagError>`, and one
+/// that returns a plain `u64` a `Handle<u64>` (it never raises).
 ///
 /// Only executors make handles, as only executors make Python's futures.
 /// Cloning one is cheap and gives another handle on the same task.
 ///
 /// Its `Debug` looks like Python's repr:
-/// `<Future at 0x7f3a2c000b70 state=finished returned String>`.
-pub struct Handle<T> {
-    shared: Arc<Shared<T>>,
+/// `<Future at 0x7f3a2c000b70 state=finished returned String>`, or
+/// `state=finished raised FlagError` for a task that returned `Err`.
+pub struct Handle<T, E = Infallible> {
+    shared: Arc<Shared<T, E>>,
 }
 
-struct Shared<T> {
-    state: Mutex<State<T>>,
+struct Shared<T, E> {
+    state: Mutex<State<T, E>>,
     /// Notified when the handle becomes done (finished or cancelled).
     done: Condvar,
 }
 
-struct State<T> {
+struct State<T, E> {
     phase: Phase,
-    /// `Some` once finished.
-    outcome: Option<Result<T, Error>>,
-    callbacks: Vec<Callback<T>>,
+    /// `Some` once finished: the value, or what the task raised.
+    outcome: Option<Result<T, Error<E>>>,
+    callbacks: Vec<Callback<T, E>>,
     waiters: Vec<Waiter>,
     /// Threads blocked in `result()` and friends: with none, finishing needs
     /// no wake-up call (a system call per task, saved).
     sleepers: usize,
 }
 
-type Callback<T> = Box<dyn FnOnce(&Handle<T>) + Send>;
+type Callback<T, E> = Box<dyn FnOnce(&Handle<T, E>) + Send>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -67,7 +78,7 @@ pub(crate) struct Waiter {
     pub(crate) tx: mpsc::Sender<usize>,
 }
 
-impl<T> Clone for Handle<T> {
+impl<T, E> Clone for Handle<T, E> {
     fn clone(&self) -> Self {
         Handle {
             shared: Arc::clone(&self.shared),
@@ -78,23 +89,23 @@ impl<T> Clone for Handle<T> {
 /// Two handles are equal when they are handles on the same task, and hash
 /// by that identity: Python's futures can be dict keys (`to_do_map[future] = cc`),
 /// and so can these.
-impl<T> PartialEq for Handle<T> {
-    fn eq(&self, other: &Handle<T>) -> bool {
+impl<T, E> PartialEq for Handle<T, E> {
+    fn eq(&self, other: &Handle<T, E>) -> bool {
         Arc::ptr_eq(&self.shared, &other.shared)
     }
 }
 
-impl<T> Eq for Handle<T> {}
+impl<T, E> Eq for Handle<T, E> {}
 
-impl<T> std::hash::Hash for Handle<T> {
+impl<T, E> std::hash::Hash for Handle<T, E> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         Arc::as_ptr(&self.shared).hash(state);
     }
 }
 
-impl<T> Handle<T> {
+impl<T, E> Handle<T, E> {
     /// A pending handle, for an executor to run later.
-    pub(crate) fn new() -> Handle<T> {
+    pub(crate) fn new() -> Handle<T, E> {
         let state = State {
             phase: Phase::Pending,
             outcome: None,
@@ -110,7 +121,7 @@ impl<T> Handle<T> {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
+    fn lock(&self) -> MutexGuard<'_, State<T, E>> {
         // Tasks and callbacks run outside this lock, so it is never poisoned.
         self.shared
             .state
@@ -148,10 +159,12 @@ impl<T> Handle<T> {
     }
 
     /// Waits for the task and returns a copy of its value: Python's
-    /// `future.result()`, with what it would raise as `Err`.
-    pub fn result(&self) -> Result<T, Error>
+    /// `future.result()`, with what it would raise as `Err`: the task's own
+    /// error as [`Error::Raised`], or a panic, a cancel ...
+    pub fn result(&self) -> Result<T, Error<E>>
     where
         T: Clone,
+        E: Clone,
     {
         let state = self.wait_done(None);
         outcome_of(&state)
@@ -159,18 +172,24 @@ impl<T> Handle<T> {
 
     /// [`result`](Self::result), giving up with [`Error::Timeout`] after
     /// `timeout`. The task itself goes on running.
-    pub fn result_timeout(&self, timeout: Duration) -> Result<T, Error>
+    pub fn result_timeout(&self, timeout: Duration) -> Result<T, Error<E>>
     where
         T: Clone,
+        E: Clone,
     {
         let state = self.wait_done(Some(Instant::now() + timeout));
         outcome_of(&state)
     }
 
-    /// Waits for the task and returns the error it ended with, if any:
-    /// Python's `future.exception()`. `Err` is what Python's would raise
-    /// (cancelled, timed out); `Ok(None)` means the task returned a value.
-    pub fn exception(&self) -> Result<Option<Error>, Error> {
+    /// Waits for the task and returns what it raised, if anything: Python's
+    /// `future.exception()`. `Ok(Some(Error::Raised(e)))` is the task's own
+    /// `Err(e)`, typed, to match on; a panic or a dead worker are raised too.
+    /// `Ok(None)` means the task returned a value. `Err` is what Python's
+    /// would raise itself (cancelled, timed out).
+    pub fn exception(&self) -> Result<Option<Error<E>>, Error>
+    where
+        E: Clone,
+    {
         exception_of(&self.wait_done(None))
     }
 
@@ -178,7 +197,10 @@ impl<T> Handle<T> {
     pub fn exception_timeout(
         &self,
         timeout: Duration,
-    ) -> Result<Option<Error>, Error> {
+    ) -> Result<Option<Error<E>>, Error>
+    where
+        E: Clone,
+    {
         exception_of(&self.wait_done(Some(Instant::now() + timeout)))
     }
 
@@ -187,7 +209,7 @@ impl<T> Handle<T> {
     /// done already. A callback that panics is reported and the others still run.
     pub fn add_done_callback(
         &self,
-        callback: impl FnOnce(&Handle<T>) + Send + 'static,
+        callback: impl FnOnce(&Handle<T, E>) + Send + 'static,
     ) {
         let mut state = self.lock();
         if matches!(state.phase, Phase::Finished | Phase::Cancelled) {
@@ -199,7 +221,7 @@ impl<T> Handle<T> {
     }
 
     /// Blocks until done or until `deadline`. Spurious wake-ups loop back.
-    fn wait_done(&self, deadline: Option<Instant>) -> MutexGuard<'_, State<T>> {
+    fn wait_done(&self, deadline: Option<Instant>) -> MutexGuard<'_, State<T, E>> {
         let mut state = self.lock();
         while !matches!(state.phase, Phase::Finished | Phase::Cancelled) {
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
@@ -239,15 +261,26 @@ impl<T> Handle<T> {
     }
 
     /// Runs `task` here, catching a panic as Python catches an exception, and
-    /// finishes the handle with the outcome.
-    pub(crate) fn run(&self, task: impl FnOnce() -> T) {
-        let outcome =
-            panic::catch_unwind(AssertUnwindSafe(task)).map_err(Error::from_panic);
+    /// finishes the handle with the outcome: an `Err` the task returns is
+    /// raised, like a panic.
+    pub(crate) fn run<R>(&self, task: impl FnOnce() -> R)
+    where
+        R: Outcome<Ok = T, Err = E>,
+    {
+        let outcome = match panic::catch_unwind(AssertUnwindSafe(task)) {
+            Ok(returned) => returned.into_result().map_err(Error::Raised),
+            Err(payload) => Err(Error::Panicked(Error::panic_message(payload))),
+        };
         self.finish(outcome);
     }
 
+    /// True if the task finished by raising: what `FIRST_EXCEPTION` waits for.
+    pub(crate) fn raised(&self) -> bool {
+        matches!(self.lock().outcome, Some(Err(_)))
+    }
+
     /// Stores the outcome, wakes every waiter and runs the callbacks.
-    pub(crate) fn finish(&self, outcome: Result<T, Error>) {
+    pub(crate) fn finish(&self, outcome: Result<T, Error<E>>) {
         let mut state = self.lock();
         if state.phase == Phase::Cancelled {
             return;
@@ -274,7 +307,7 @@ impl<T> Handle<T> {
 
     /// The handle has just become done: wake `result()` callers and waiters,
     /// then run the callbacks outside the lock, so they may use this handle.
-    fn became_done(&self, mut state: MutexGuard<'_, State<T>>) {
+    fn became_done(&self, mut state: MutexGuard<'_, State<T, E>>) {
         let callbacks = std::mem::take(&mut state.callbacks);
         for waiter in state.waiters.drain(..) {
             let _ = waiter.tx.send(waiter.index);
@@ -290,7 +323,7 @@ impl<T> Handle<T> {
     }
 }
 
-fn run_callback<T>(handle: &Handle<T>, callback: Callback<T>) {
+fn run_callback<T, E>(handle: &Handle<T, E>, callback: Callback<T, E>) {
     // Python logs an exception raised by a callback and goes on; the panic
     // hook has printed the panic, so say which callback it was and go on.
     if panic::catch_unwind(AssertUnwindSafe(|| callback(handle))).is_err() {
@@ -301,7 +334,7 @@ fn run_callback<T>(handle: &Handle<T>, callback: Callback<T>) {
     }
 }
 
-fn outcome_of<T: Clone>(state: &State<T>) -> Result<T, Error> {
+fn outcome_of<T: Clone, E: Clone>(state: &State<T, E>) -> Result<T, Error<E>> {
     match (state.phase, &state.outcome) {
         (Phase::Cancelled, _) => Err(Error::Cancelled),
         (Phase::Finished, Some(outcome)) => outcome.clone(),
@@ -309,7 +342,9 @@ fn outcome_of<T: Clone>(state: &State<T>) -> Result<T, Error> {
     }
 }
 
-fn exception_of<T>(state: &State<T>) -> Result<Option<Error>, Error> {
+fn exception_of<T, E: Clone>(
+    state: &State<T, E>,
+) -> Result<Option<Error<E>>, Error> {
     match (state.phase, &state.outcome) {
         (Phase::Cancelled, _) => Err(Error::Cancelled),
         (Phase::Finished, Some(Err(err))) => Ok(Some(err.clone())),
@@ -318,8 +353,9 @@ fn exception_of<T>(state: &State<T>) -> Result<Option<Error>, Error> {
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for Handle<T> {
+impl<T, E> fmt::Debug for Handle<T, E> {
     /// `<Future at 0x.. state=finished returned String>`, as Python's repr.
+    /// The names are the types' own: nothing here reads the value.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.lock();
         let address = Arc::as_ptr(&self.shared);
@@ -328,75 +364,22 @@ impl<T: fmt::Debug> fmt::Debug for Handle<T> {
             (Phase::Pending, _) => write!(f, "pending>"),
             (Phase::Running, _) => write!(f, "running>"),
             (Phase::Cancelled, _) => write!(f, "cancelled>"),
-            (Phase::Finished, Some(Ok(value))) => match returned_err(value) {
-                Some(err_type) => write!(f, "finished raised {err_type}>"),
-                None => write!(f, "finished returned {}>", returned_ok::<T>()),
-            },
-            (Phase::Finished, Some(Err(Error::WorkerDied(_)))) => {
-                write!(f, "finished raised WorkerDied>")
+            (Phase::Finished, Some(Ok(_))) => {
+                write!(f, "finished returned {}>", short_type_name::<T>())
             }
-            (Phase::Finished, _) => write!(f, "finished raised panic>"),
-        }
-    }
-}
-
-/// The type a task "returns": `String` for `String`, and `String` also for
-/// `Result<String, FlagError>`, whose `Err` side is what it "raises".
-fn returned_ok<T>() -> String {
-    let name = short_type_name::<T>();
-    match result_parts(&name) {
-        Some((ok, _)) => ok.to_string(),
-        None => name,
-    }
-}
-
-/// `Some("FlagError")` if `value` is the `Err` of a `Result`: Python would
-/// say the task raised it. Rust cannot ask a generic `T` "are you an `Err`?"
-/// (that would need specialization), but a `Result`'s `Debug` starts with
-/// `Err(` exactly when it is one, and we stop reading after four characters.
-fn returned_err<T: fmt::Debug>(value: &T) -> Option<String> {
-    let name = short_type_name::<T>();
-    let (_, err) = result_parts(&name)?;
-    let mut head = Head(String::new());
-    let _ = fmt::write(&mut head, format_args!("{value:?}"));
-    head.0.starts_with("Err(").then(|| err.to_string())
-}
-
-/// Keeps the first four characters written to it, then refuses the rest.
-struct Head(String);
-
-impl fmt::Write for Head {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0
-            .extend(s.chars().take(4 - self.0.chars().count().min(4)));
-        if self.0.chars().count() >= 4 {
-            Err(fmt::Error)
-        } else {
-            Ok(())
-        }
-    }
-}
-
-/// `Result<A, B>` -> `("A", "B")`, splitting at the top-level comma.
-fn result_parts(name: &str) -> Option<(&str, &str)> {
-    let inner = name.strip_prefix("Result<")?.strip_suffix('>')?;
-    let mut depth = 0;
-    for (i, ch) in inner.char_indices() {
-        match ch {
-            '<' | '(' | '[' => depth += 1,
-            '>' | ')' | ']' => depth -= 1,
-            ',' if depth == 0 => {
-                return Some((inner[..i].trim(), inner[i + 1..].trim()));
+            (Phase::Finished, Some(Err(err))) => {
+                write!(f, "finished raised {}>", err.raised_name())
             }
-            _ => {}
+            (Phase::Finished, None) => {
+                unreachable!("a finished handle has its outcome")
+            }
         }
     }
-    None
 }
 
 /// `alloc::string::String` -> `String`, `core::result::Result<u64, my::Error>`
 /// -> `Result<u64, Error>`: the short names Python's repr would show.
-pub fn short_type_name<T: ?Sized>() -> String {
+pub(crate) fn short_type_name<T: ?Sized>() -> String {
     let full = type_name::<T>();
     let mut short = String::with_capacity(full.len());
     let mut word = String::new();
@@ -425,24 +408,5 @@ mod tests {
             "Result<String, Error>"
         );
         assert_eq!(short_type_name::<Vec<(i32, &str)>>(), "Vec<(i32, &str)>");
-    }
-
-    #[test]
-    fn a_result_splits_into_what_it_returns_and_what_it_raises() {
-        assert_eq!(
-            result_parts("Result<String, Error>"),
-            Some(("String", "Error"))
-        );
-        assert_eq!(
-            result_parts("Result<Vec<(u8, u8)>, Box<dyn Error>>"),
-            Some(("Vec<(u8, u8)>", "Box<dyn Error>"))
-        );
-        assert_eq!(result_parts("Option<u8>"), None);
-        assert_eq!(
-            returned_err(&Err::<u8, String>("x".into())).as_deref(),
-            Some("String")
-        );
-        assert_eq!(returned_err(&Ok::<u8, String>(1)), None);
-        assert_eq!(returned_err(&"Err(not a Result)"), None);
     }
 }

@@ -27,16 +27,20 @@
 //! first 10 tasks submitted are `running` and the rest `pending`, every time.
 
 mod error;
+mod executor;
 mod future;
 mod map;
+mod outcome;
 #[cfg(feature = "process-pool")]
 mod process_pool;
 mod thread_pool;
 mod wait;
 
 pub use error::Error;
-pub use future::{Handle, short_type_name};
+pub use executor::{Executor, HandleOf, MapOf};
+pub use future::Handle;
 pub use map::Map;
+pub use outcome::Outcome;
 #[cfg(feature = "process-pool")]
 pub use process_pool::{Picklable, ProcessPoolBuilder, ProcessPoolExecutor};
 pub use thread_pool::ThreadPoolExecutor;

@@ -1,10 +1,16 @@
 //! [`Map`]: what `executor.map` returns, results in input order.
 
 use std::collections::VecDeque;
+use std::convert::Infallible;
 use std::fmt;
 use std::time::Instant;
 
 use crate::{Error, Handle};
+
+/// The tasks a buffered map has yet to submit: each call submits the next
+/// item's task, `None` once the items are exhausted.
+pub(crate) type Submitter<'a, T, E> =
+    Box<dyn FnMut() -> Option<Result<Handle<T, E>, Error>> + 'a>;
 
 /// The iterator `map` returns: each task's result, in the order of the
 /// items, waiting for each in turn.
@@ -15,42 +21,63 @@ use crate::{Error, Handle};
 /// started, as Python's `result_iterator` does when it is closed; dropping it
 /// before the first `next` cancels nothing, as a Python generator that never
 /// started runs no `finally`.
+///
+/// A map made with a `buffersize` (Python 3.14) submits lazily: it starts
+/// with `buffersize` tasks, and each `next` submits one more item's task
+/// before it waits for the oldest, so an endless iterator is fine.
 #[must_use = "the results come back only through this iterator"]
-pub struct Map<T> {
+pub struct Map<'a, T, E = Infallible> {
     source: &'static str,
-    handles: VecDeque<Handle<T>>,
+    handles: VecDeque<Handle<T, E>>,
+    /// The rest of the items, for a buffered map.
+    rest: Option<Submitter<'a, T, E>>,
     deadline: Option<Instant>,
     started: bool,
 }
 
-impl<T> Map<T> {
-    /// Yields the results of `handles` in their order; `source` names the
-    /// `map` that made it, for its `Debug`.
+impl<'a, T, E> Map<'a, T, E> {
+    /// Yields the results of `handles` in their order, then of what `rest`
+    /// submits; `source` names the `map` that made it, for its `Debug`.
     pub(crate) fn new(
         source: &'static str,
-        handles: impl IntoIterator<Item = Handle<T>>,
+        handles: impl IntoIterator<Item = Handle<T, E>>,
+        rest: Option<Submitter<'a, T, E>>,
         deadline: Option<Instant>,
-    ) -> Map<T> {
+    ) -> Map<'a, T, E> {
         Map {
             source,
             handles: handles.into_iter().collect(),
+            rest,
             deadline,
             started: false,
         }
     }
 
     fn cancel_the_rest(&mut self) {
+        self.rest = None;
         for handle in self.handles.drain(..) {
             handle.cancel();
         }
     }
 }
 
-impl<T: Clone> Iterator for Map<T> {
-    type Item = Result<T, Error>;
+impl<T: Clone, E: Clone> Iterator for Map<'_, T, E> {
+    type Item = Result<T, Error<E>>;
 
-    fn next(&mut self) -> Option<Result<T, Error>> {
+    fn next(&mut self) -> Option<Result<T, Error<E>>> {
         self.started = true;
+        // Python 3.14 submits the next item before waiting for the oldest.
+        if let Some(rest) = &mut self.rest {
+            match rest() {
+                Some(Ok(handle)) => self.handles.push_back(handle),
+                None => self.rest = None,
+                Some(Err(err)) => {
+                    // Python's generator raises RuntimeError and is over.
+                    self.cancel_the_rest();
+                    return Some(Err(err.widen()));
+                }
+            }
+        }
         let handle = self.handles.pop_front()?;
         let res = match self.deadline {
             None => handle.result(),
@@ -65,11 +92,15 @@ impl<T: Clone> Iterator for Map<T> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.handles.len(), Some(self.handles.len()))
+        let known = self.handles.len();
+        match self.rest {
+            None => (known, Some(known)),
+            Some(_) => (known, None),
+        }
     }
 }
 
-impl<T> Drop for Map<T> {
+impl<T, E> Drop for Map<'_, T, E> {
     fn drop(&mut self) {
         if self.started {
             self.cancel_the_rest();
@@ -77,7 +108,7 @@ impl<T> Drop for Map<T> {
     }
 }
 
-impl<T> fmt::Debug for Map<T> {
+impl<T, E> fmt::Debug for Map<'_, T, E> {
     /// Shaped like Python's `<generator object Executor.map.<locals>.result_iterator at 0x...>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

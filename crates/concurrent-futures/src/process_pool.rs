@@ -25,7 +25,10 @@
 //!
 //! Where Python breaks the whole pool when one worker dies, here only the
 //! task that worker was running fails, with [`Error::WorkerDied`] naming the
-//! signal or exit status, and a new worker takes over the queue.
+//! signal or exit status, and a new worker takes over the queue. The pool
+//! breaks, as Python's, when no worker can start (the initializer panicked)
+//! and when [`terminate_workers`](ProcessPoolExecutor::terminate_workers)
+//! or [`kill_workers`](ProcessPoolExecutor::kill_workers) end them all.
 
 mod builder;
 mod function;
@@ -35,17 +38,16 @@ mod state;
 mod wire;
 mod worker;
 
+use rustix::process::{Pid, Signal, kill_process};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
-use crate::{Error, Handle, Map};
+use crate::{Error, Executor, HandleOf, Map, MapOf, Outcome};
 use builder::Config;
 pub use builder::ProcessPoolBuilder;
 use job::{Chunk, Job};
@@ -62,7 +64,8 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Picklable for T {}
 ///
 /// A task is a plain `fn(A) -> R` (a closure that captures nothing also
 /// coerces to one) and an argument; both the argument and the result must be
-/// serializable, as Python's must be picklable. Dropping the executor is
+/// serializable, as Python's must be picklable. `submit` and `map` come from
+/// the [`Executor`] trait. Dropping the executor is
 /// `shutdown(true, false)`: it waits for every task, then ends and collects
 /// every worker.
 pub struct ProcessPoolExecutor {
@@ -97,6 +100,7 @@ impl ProcessPoolExecutor {
             keepers: 0,
             shutdown: false,
             broken: None,
+            pids: Vec::new(),
         };
         let pool = POOLS.fetch_add(1, Ordering::Relaxed);
         ProcessPoolExecutor {
@@ -109,60 +113,21 @@ impl ProcessPoolExecutor {
         }
     }
 
-    /// Schedules `f(arg)` in a worker process and returns at once with its
-    /// [`Handle`]. After [`shutdown`](Self::shutdown): `Err(Error::Shutdown)`.
-    pub fn submit<A: Picklable, R: Picklable>(
-        &self,
-        f: fn(A) -> R,
-        arg: A,
-    ) -> Result<Handle<R>, Error> {
-        let (chunk, mut handles) = Chunk::new(f, vec![arg]);
-        self.schedule(Box::new(chunk))?;
-        Ok(handles.pop().expect("a chunk of one has one handle"))
-    }
-
-    /// Python's `executor.map(f, items)`: every item is submitted now, and
-    /// the results come in the order of `items`.
-    pub fn map<A: Picklable, R: Picklable>(
-        &self,
-        f: fn(A) -> R,
-        items: impl IntoIterator<Item = A>,
-    ) -> Result<Map<R>, Error> {
-        self.map_until(f, items, 1, None)
-    }
-
-    /// [`map`](Self::map) whose iterator gives [`Error::Timeout`] (and then
-    /// stops) if a result is not ready `timeout` after this call.
-    pub fn map_timeout<A: Picklable, R: Picklable>(
-        &self,
-        f: fn(A) -> R,
-        items: impl IntoIterator<Item = A>,
-        timeout: Duration,
-    ) -> Result<Map<R>, Error> {
-        self.map_until(f, items, 1, Some(Instant::now() + timeout))
-    }
-
     /// Python's `executor.map(f, items, chunksize=n)`: items cross to the
     /// workers `chunksize` at a time, one request per chunk, which pays for
     /// the round trip once per chunk. Results still come one per item, in
     /// order; a panic fails only its own item. Panics if `chunksize` is 0.
-    pub fn map_chunksize<A: Picklable, R: Picklable>(
+    pub fn map_chunksize<A, R>(
         &self,
         f: fn(A) -> R,
         items: impl IntoIterator<Item = A>,
         chunksize: usize,
-    ) -> Result<Map<R>, Error> {
+    ) -> Result<MapOf<'static, R>, Error>
+    where
+        A: Picklable,
+        R: Picklable + Outcome<Ok: Send + 'static, Err: Send + 'static>,
+    {
         assert!(chunksize > 0, "chunksize must be >= 1");
-        self.map_until(f, items, chunksize, None)
-    }
-
-    fn map_until<A: Picklable, R: Picklable>(
-        &self,
-        f: fn(A) -> R,
-        items: impl IntoIterator<Item = A>,
-        chunksize: usize,
-        deadline: Option<Instant>,
-    ) -> Result<Map<R>, Error> {
         let mut handles = Vec::new();
         let mut items = items.into_iter().peekable();
         while items.peek().is_some() {
@@ -171,12 +136,12 @@ impl ProcessPoolExecutor {
             if let Err(err) = self.schedule(Box::new(chunk)) {
                 handles
                     .iter()
-                    .for_each(|handle: &Handle<R>| _ = handle.cancel());
+                    .for_each(|handle: &HandleOf<R>| _ = handle.cancel());
                 return Err(err);
             }
             handles.extend(chunk_handles);
         }
-        Ok(Map::new("ProcessPoolExecutor.map", handles, deadline))
+        Ok(Map::new("ProcessPoolExecutor.map", handles, None, None))
     }
 
     /// Gives `job` to an idle worker, or queues it (starting a worker if the
@@ -184,7 +149,7 @@ impl ProcessPoolExecutor {
     fn schedule(&self, job: Box<dyn Job>) -> Result<(), Error> {
         let mut state = self.pool.lock();
         if let Some(why) = &state.broken {
-            return Err(Error::WorkerDied(why.clone()));
+            return Err(why.clone());
         }
         if state.shutdown {
             return Err(Error::Shutdown);
@@ -232,20 +197,86 @@ impl ProcessPoolExecutor {
             job.cancel();
         }
         if wait {
-            let keepers = std::mem::take(&mut *self.lock_keepers());
-            for keeper in keepers {
-                // A done-callback runs on a keeper: it must not wait for itself.
-                if keeper.thread().id() != thread::current().id() {
-                    // A keeper that panicked has lost its worker already
-                    // (procspawn's handle kills and collects it when dropped).
-                    let _ = keeper.join();
-                }
+            self.join_keepers();
+        }
+    }
+
+    /// Python 3.14's `terminate_workers()`: ends every worker process with
+    /// SIGTERM, now, and breaks the pool. A task running in a worker fails
+    /// with [`Error::BrokenPool`], and so does every task still queued (Python
+    /// cancels those: here the error says why they will not run). `submit`
+    /// then gives `Err(BrokenPool)`. Returns once every worker has been
+    /// collected: no child process is left.
+    pub fn terminate_workers(&self) {
+        self.force_shutdown(Signal::TERM, "terminate_workers");
+    }
+
+    /// Python 3.14's `kill_workers()`: [`terminate_workers`] with SIGKILL,
+    /// which a worker cannot catch or delay.
+    ///
+    /// [`terminate_workers`]: Self::terminate_workers
+    pub fn kill_workers(&self) {
+        self.force_shutdown(Signal::KILL, "kill_workers");
+    }
+
+    fn force_shutdown(&self, signal: Signal, operation: &str) {
+        let mut state = self.pool.lock();
+        state.shutdown = true;
+        let why = format!("{operation}() ended the workers");
+        let (queued, why) = state.break_with(Error::BrokenPool(why));
+        for conn in state.idle.drain(..) {
+            conn.close();
+        }
+        // Under the pool's lock: a keeper takes its pid off this list (under
+        // the same lock) before collecting the process, so each pid is still
+        // the worker's, never a stranger that reused it.
+        for &pid in &state.pids {
+            let pid = Pid::from_raw(pid as i32).expect("a worker's pid is positive");
+            // Gone already (ESRCH) is as good as ended.
+            let _ = kill_process(pid, signal);
+        }
+        drop(state);
+        for job in queued {
+            job.fail(why.clone());
+        }
+        self.join_keepers();
+    }
+
+    /// Waits for every keeper, and so for every worker to be collected.
+    fn join_keepers(&self) {
+        let keepers = std::mem::take(&mut *self.lock_keepers());
+        for keeper in keepers {
+            // A done-callback runs on a keeper: it must not wait for itself.
+            if keeper.thread().id() != thread::current().id() {
+                // A keeper that panicked has lost its worker already
+                // (procspawn's handle kills and collects it when dropped).
+                let _ = keeper.join();
             }
         }
     }
 
     fn lock_keepers(&self) -> MutexGuard<'_, Vec<JoinHandle<()>>> {
         self.keepers.lock().expect("never poisoned")
+    }
+}
+
+/// Python's `submit(fn, arg)` and `map(fn, items)` on processes: a plain
+/// `fn` whose argument and outcome serialize, as Python's must pickle.
+impl<A, R> Executor<fn(A) -> R, A> for ProcessPoolExecutor
+where
+    A: Picklable,
+    R: Picklable + Outcome<Ok: Send + 'static, Err: Send + 'static>,
+{
+    type Output = R;
+
+    fn submit(&self, f: fn(A) -> R, arg: A) -> Result<HandleOf<R>, Error> {
+        let (chunk, mut handles) = Chunk::new(f, vec![arg]);
+        self.schedule(Box::new(chunk))?;
+        Ok(handles.pop().expect("a chunk of one has one handle"))
+    }
+
+    fn shutdown(&self, wait: bool, cancel_futures: bool) {
+        ProcessPoolExecutor::shutdown(self, wait, cancel_futures);
     }
 }
 

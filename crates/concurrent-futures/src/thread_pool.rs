@@ -6,9 +6,8 @@ use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
 
-use crate::{Error, Handle, Map};
+use crate::{Error, Executor, Handle, HandleOf, Outcome};
 
 /// A pool of at most `max_workers` threads that run submitted tasks in the
 /// order they were submitted.
@@ -54,13 +53,17 @@ trait WorkItem: Send {
     fn run(self: Box<Self>, release: &mut dyn FnMut());
 }
 
-struct Job<T, F> {
-    handle: Handle<T>,
+struct Job<R: Outcome, F> {
+    handle: HandleOf<R>,
     task: F,
     reserved: bool,
 }
 
-impl<T: Send, F: FnOnce() -> T + Send> WorkItem for Job<T, F> {
+impl<R, F> WorkItem for Job<R, F>
+where
+    R: Outcome<Ok: Send, Err: Send>,
+    F: FnOnce() -> R + Send,
+{
     fn reserved(&self) -> bool {
         self.reserved
     }
@@ -124,15 +127,19 @@ impl ThreadPoolExecutor {
         self.inner.lock().max_workers
     }
 
-    /// Schedules `task` and returns at once with its [`Handle`].
+    /// Schedules `task` and returns at once with its [`Handle`]: Python's
+    /// `executor.submit(lambda: ...)`, a closure carrying its arguments.
+    /// ([`Executor::submit`] takes a function and its argument, as Python's
+    /// `submit(fn, arg)`.)
     ///
+    /// A task that returns `Err(e)` has raised `e` (see [`Outcome`]).
     /// If a worker is free, the task is `running` before `submit` returns;
     /// otherwise it is `pending` until a worker takes it, oldest first.
     /// After [`shutdown`](Self::shutdown): `Err(Error::Shutdown)`.
-    pub fn submit<T, F>(&self, task: F) -> Result<Handle<T>, Error>
+    pub fn submit<R, F>(&self, task: F) -> Result<HandleOf<R>, Error>
     where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
+        F: FnOnce() -> R + Send + 'static,
+        R: Outcome<Ok: Send + 'static, Err: Send + 'static> + 'static,
     {
         let handle = Handle::new();
         // Allocated before taking the lock, so the workers wait less for it.
@@ -180,66 +187,6 @@ impl ThreadPoolExecutor {
             self.inner.work.notify_one();
         }
         Ok(handle)
-    }
-
-    /// Submits `f(item)` for every item now, and returns an iterator that
-    /// yields the results in the order of `items`, waiting for each in turn.
-    ///
-    /// Like Python's `Executor.map`: submitting is eager, only reading is
-    /// lazy. Dropping the iterator early cancels the tasks not yet started.
-    pub fn map<I, T, F>(
-        &self,
-        f: F,
-        items: impl IntoIterator<Item = I>,
-    ) -> Result<Map<T>, Error>
-    where
-        F: Fn(I) -> T + Send + Sync + 'static,
-        I: Send + 'static,
-        T: Send + 'static,
-    {
-        self.map_until(f, items, None)
-    }
-
-    /// [`map`](Self::map) whose iterator gives [`Error::Timeout`] (and then
-    /// stops) if a result is not ready `timeout` after this call.
-    pub fn map_timeout<I, T, F>(
-        &self,
-        f: F,
-        items: impl IntoIterator<Item = I>,
-        timeout: Duration,
-    ) -> Result<Map<T>, Error>
-    where
-        F: Fn(I) -> T + Send + Sync + 'static,
-        I: Send + 'static,
-        T: Send + 'static,
-    {
-        self.map_until(f, items, Some(Instant::now() + timeout))
-    }
-
-    fn map_until<I, T, F>(
-        &self,
-        f: F,
-        items: impl IntoIterator<Item = I>,
-        deadline: Option<Instant>,
-    ) -> Result<Map<T>, Error>
-    where
-        F: Fn(I) -> T + Send + Sync + 'static,
-        I: Send + 'static,
-        T: Send + 'static,
-    {
-        let f = Arc::new(f);
-        let mut handles = Vec::new();
-        for item in items {
-            let f = Arc::clone(&f);
-            match self.submit(move || f(item)) {
-                Ok(handle) => handles.push(handle),
-                Err(err) => {
-                    handles.iter().for_each(|handle| _ = handle.cancel());
-                    return Err(err);
-                }
-            }
-        }
-        Ok(Map::new("Executor.map", handles, deadline))
     }
 
     /// Stops taking new tasks. With `cancel_futures`, cancels the tasks still
@@ -362,6 +309,25 @@ impl Inner {
         self.state
             .lock()
             .expect("the executor's lock is never poisoned")
+    }
+}
+
+/// Python's `submit(fn, arg)` and `map(fn, items)` on threads: any function
+/// (a closure too) whose argument and outcome may move to a worker thread.
+impl<F, A, R> Executor<F, A> for ThreadPoolExecutor
+where
+    F: FnOnce(A) -> R + Send + 'static,
+    A: Send + 'static,
+    R: Outcome<Ok: Send + 'static, Err: Send + 'static> + 'static,
+{
+    type Output = R;
+
+    fn submit(&self, f: F, arg: A) -> Result<HandleOf<R>, Error> {
+        ThreadPoolExecutor::submit(self, move || f(arg))
+    }
+
+    fn shutdown(&self, wait: bool, cancel_futures: bool) {
+        ThreadPoolExecutor::shutdown(self, wait, cancel_futures);
     }
 }
 

@@ -6,6 +6,7 @@
 //! when it becomes done, so whichever finishes first is heard first.
 
 use std::collections::HashSet;
+use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -19,8 +20,8 @@ use crate::{Error, Handle};
 pub enum ReturnWhen {
     /// As soon as any handle is done (finished or cancelled).
     FirstCompleted,
-    /// As soon as any task ends with an error (a panic, a dead worker);
-    /// if none does, when all are done.
+    /// As soon as any task has raised (returned `Err`, panicked, lost its
+    /// worker); if none does, when all are done.
     FirstException,
     /// When every handle is done.
     AllCompleted,
@@ -28,34 +29,34 @@ pub enum ReturnWhen {
 
 /// What [`wait`] returns: Python's `DoneAndNotDoneFutures(done, not_done)`.
 #[derive(Debug)]
-pub struct DoneAndNotDone<T> {
-    pub done: Vec<Handle<T>>,
-    pub not_done: Vec<Handle<T>>,
+pub struct DoneAndNotDone<T, E = Infallible> {
+    pub done: Vec<Handle<T, E>>,
+    pub not_done: Vec<Handle<T, E>>,
 }
 
 /// Blocks until `return_when` holds for `handles`, and splits them into the
 /// done and the not done: Python's `futures.wait(fs, return_when=...)`.
-pub fn wait<T>(
-    handles: impl IntoIterator<Item = Handle<T>>,
+pub fn wait<T, E>(
+    handles: impl IntoIterator<Item = Handle<T, E>>,
     return_when: ReturnWhen,
-) -> DoneAndNotDone<T> {
+) -> DoneAndNotDone<T, E> {
     wait_until(handles, None, return_when)
 }
 
 /// [`wait`] that also returns when `timeout` has passed, whatever is done.
-pub fn wait_timeout<T>(
-    handles: impl IntoIterator<Item = Handle<T>>,
+pub fn wait_timeout<T, E>(
+    handles: impl IntoIterator<Item = Handle<T, E>>,
     timeout: Duration,
     return_when: ReturnWhen,
-) -> DoneAndNotDone<T> {
+) -> DoneAndNotDone<T, E> {
     wait_until(handles, Some(Instant::now() + timeout), return_when)
 }
 
-fn wait_until<T>(
-    handles: impl IntoIterator<Item = Handle<T>>,
+fn wait_until<T, E>(
+    handles: impl IntoIterator<Item = Handle<T, E>>,
     deadline: Option<Instant>,
     return_when: ReturnWhen,
-) -> DoneAndNotDone<T> {
+) -> DoneAndNotDone<T, E> {
     let handles = distinct(handles);
     let listener = Listener::new(&handles);
     let mut done = 0;
@@ -64,7 +65,7 @@ fn wait_until<T>(
             ReturnWhen::AllCompleted => done == handles.len(),
             ReturnWhen::FirstCompleted => done > 0 || handles.is_empty(),
             ReturnWhen::FirstException => {
-                done == handles.len() || handles.iter().any(raised)
+                done == handles.len() || handles.iter().any(Handle::raised)
             }
         };
         if enough {
@@ -84,7 +85,9 @@ fn wait_until<T>(
 /// a handle given twice is waited for, and yielded, once.
 // A handle hashes by identity, which its mutable state does not change.
 #[allow(clippy::mutable_key_type)]
-fn distinct<T>(handles: impl IntoIterator<Item = Handle<T>>) -> Vec<Handle<T>> {
+fn distinct<T, E>(
+    handles: impl IntoIterator<Item = Handle<T, E>>,
+) -> Vec<Handle<T, E>> {
     let mut seen = HashSet::new();
     handles
         .into_iter()
@@ -92,66 +95,61 @@ fn distinct<T>(handles: impl IntoIterator<Item = Handle<T>>) -> Vec<Handle<T>> {
         .collect()
 }
 
-/// Finished with an error: what `FIRST_EXCEPTION` waits for.
-fn raised<T>(handle: &Handle<T>) -> bool {
-    handle.done() && !handle.cancelled() && matches!(handle.exception(), Ok(Some(_)))
-}
-
 /// Yields the handles as they become done, whatever order they were given in:
 /// Python's `futures.as_completed(fs)`. Those done already come first.
-pub fn as_completed<T>(
-    handles: impl IntoIterator<Item = Handle<T>>,
-) -> AsCompleted<T> {
+pub fn as_completed<T, E>(
+    handles: impl IntoIterator<Item = Handle<T, E>>,
+) -> AsCompleted<T, E> {
     AsCompleted(Completions::new(handles, None))
 }
 
 /// [`as_completed`] with a time limit: after yielding what finished within
 /// `timeout`, it yields one `Err(Error::Timeout)` and ends, as Python's
 /// raises `TimeoutError`.
-pub fn as_completed_timeout<T>(
-    handles: impl IntoIterator<Item = Handle<T>>,
+pub fn as_completed_timeout<T, E>(
+    handles: impl IntoIterator<Item = Handle<T, E>>,
     timeout: Duration,
-) -> AsCompletedTimeout<T> {
+) -> AsCompletedTimeout<T, E> {
     AsCompletedTimeout(Completions::new(handles, Some(Instant::now() + timeout)))
 }
 
 /// The iterator [`as_completed`] returns.
 #[derive(Debug)]
-pub struct AsCompleted<T>(Completions<T>);
+pub struct AsCompleted<T, E = Infallible>(Completions<T, E>);
 
 /// The iterator [`as_completed_timeout`] returns.
 #[derive(Debug)]
-pub struct AsCompletedTimeout<T>(Completions<T>);
+pub struct AsCompletedTimeout<T, E = Infallible>(Completions<T, E>);
 
-impl<T> Iterator for AsCompleted<T> {
-    type Item = Handle<T>;
+impl<T, E> Iterator for AsCompleted<T, E> {
+    type Item = Handle<T, E>;
 
-    fn next(&mut self) -> Option<Handle<T>> {
+    fn next(&mut self) -> Option<Handle<T, E>> {
         self.0
             .next()
             .map(|res| res.expect("no deadline, so no timeout"))
     }
 }
 
-impl<T> Iterator for AsCompletedTimeout<T> {
-    type Item = Result<Handle<T>, Error>;
+impl<T, E> Iterator for AsCompletedTimeout<T, E> {
+    type Item = Result<Handle<T, E>, Error>;
 
-    fn next(&mut self) -> Option<Result<Handle<T>, Error>> {
+    fn next(&mut self) -> Option<Result<Handle<T, E>, Error>> {
         self.0.next()
     }
 }
 
 #[derive(Debug)]
-struct Completions<T> {
-    handles: Vec<Option<Handle<T>>>,
+struct Completions<T, E> {
+    handles: Vec<Option<Handle<T, E>>>,
     remaining: usize,
     deadline: Option<Instant>,
     listener: Listener,
 }
 
-impl<T> Completions<T> {
+impl<T, E> Completions<T, E> {
     fn new(
-        handles: impl IntoIterator<Item = Handle<T>>,
+        handles: impl IntoIterator<Item = Handle<T, E>>,
         deadline: Option<Instant>,
     ) -> Self {
         let handles = distinct(handles);
@@ -164,7 +162,7 @@ impl<T> Completions<T> {
         }
     }
 
-    fn next(&mut self) -> Option<Result<Handle<T>, Error>> {
+    fn next(&mut self) -> Option<Result<Handle<T, E>, Error>> {
         if self.remaining == 0 {
             return None;
         }
@@ -182,7 +180,7 @@ impl<T> Completions<T> {
     }
 }
 
-impl<T> Drop for Completions<T> {
+impl<T, E> Drop for Completions<T, E> {
     fn drop(&mut self) {
         for handle in self.handles.iter().flatten() {
             handle.remove_waiter(self.listener.id);
@@ -198,7 +196,7 @@ struct Listener {
 }
 
 impl Listener {
-    fn new<T>(handles: &[Handle<T>]) -> Listener {
+    fn new<T, E>(handles: &[Handle<T, E>]) -> Listener {
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::channel();
@@ -220,7 +218,7 @@ impl Listener {
         }
     }
 
-    fn stop<T>(&self, handles: &[Handle<T>]) {
+    fn stop<T, E>(&self, handles: &[Handle<T, E>]) {
         for handle in handles {
             handle.remove_waiter(self.id);
         }

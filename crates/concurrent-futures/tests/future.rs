@@ -192,8 +192,7 @@ fn exception_with_zero_timeout_in_every_state() {
 }
 
 /// CPython test_future.py FutureTests.test_exception_with_success: exception()
-/// waits for a running task and gives the panic it ends with; a task that
-/// returns an `Err` of its own raised nothing (that `Err` is its value).
+/// waits for a running task and gives the panic it ends with.
 #[test]
 fn exception_waits_for_the_panic() {
     let pool = ThreadPoolExecutor::new(2);
@@ -205,14 +204,40 @@ fn exception_waits_for_the_panic() {
             panic!("late boom")
         })
         .unwrap();
-    let returned_err = pool.submit(|| "x".parse::<u8>()).unwrap();
     let opener = thread::spawn(move || gate.open());
     assert_eq!(
         panicking.exception(),
         Ok(Some(Error::Panicked("late boom".into())))
     );
-    assert_eq!(returned_err.exception(), Ok(None));
-    assert!(returned_err.result().unwrap().is_err());
+    opener.join().unwrap();
+}
+
+/// CPython test_future.py FutureTests.test_exception_with_success, with the
+/// exception a task's own: a task that returns `Err(e)` has raised `e`, and
+/// exception() gives it back typed, to match on, as Python gives the
+/// exception object. result() raises it; the repr says so.
+#[test]
+fn exception_is_the_err_a_task_returned() {
+    let pool = ThreadPoolExecutor::new(1);
+    let gate = Gate::new();
+    let key = gate.key();
+    let failing = pool
+        .submit(move || {
+            key.wait();
+            "x".parse::<u8>()
+        })
+        .unwrap();
+    let opener = thread::spawn(move || gate.open());
+    let raised = failing.exception().unwrap();
+    let Some(Error::Raised(err)) = raised else {
+        panic!("expected the task's own error, got {raised:?}");
+    };
+    assert_eq!(*err.kind(), std::num::IntErrorKind::InvalidDigit);
+    assert_eq!(failing.result(), Err(Error::Raised(err)));
+    assert!(repr_matches(
+        &format!("{failing:?}"),
+        "finished raised ParseIntError"
+    ));
     opener.join().unwrap();
 }
 
@@ -370,7 +395,7 @@ fn repr_in_every_state() {
     let err = pool
         .submit(|| "x".parse::<u8>().map(|n| n.to_string()))
         .unwrap();
-    assert!(ok.result().unwrap().is_ok() && err.result().unwrap().is_err());
+    assert!(ok.result().is_ok() && matches!(err.result(), Err(Error::Raised(_))));
     text.result().unwrap();
     let text = format!("{text:?}");
     assert!(repr_matches(&text, "finished returned String"), "{text}");

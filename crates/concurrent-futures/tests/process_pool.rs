@@ -5,13 +5,14 @@
 mod gate;
 
 use std::collections::HashSet;
+use std::fs;
 use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{OnceLock, mpsc};
 use std::thread;
 use std::time::Duration;
 
-use concurrent_futures::{Error, ProcessPoolExecutor};
+use concurrent_futures::{Error, Executor, ProcessPoolExecutor};
 use gate::{Gate, arrive, wait_at};
 use rustix::process::{Pid, Signal, kill_process};
 
@@ -46,6 +47,18 @@ fn square(n: u64) -> u64 {
 
 fn pow((base, exp): (u64, u32)) -> u64 {
     base.wrapping_pow(exp)
+}
+
+fn parse(text: String) -> Result<u32, String> {
+    text.parse().map_err(|_| format!("not a number: {text}"))
+}
+
+/// The name `ps` and `top` show for this process.
+fn comm(_: ()) -> String {
+    fs::read_to_string("/proc/self/comm")
+        .unwrap()
+        .trim()
+        .to_string()
 }
 
 fn unlucky(n: u32) -> u32 {
@@ -176,8 +189,48 @@ fn a_failing_initializer_breaks_the_pool() {
         (first, executor.submit(pid, ()).err())
     });
     let expected = "the initializer panicked: error in initializer";
-    assert_eq!(first, Err(Error::WorkerDied(expected.into())));
-    assert_eq!(later, Some(Error::WorkerDied(expected.into())));
+    assert_eq!(first, Err(Error::BrokenPool(expected.into())));
+    assert_eq!(later, Some(Error::BrokenPool(expected.into())));
+}
+
+/// A task that returns `Err` in a worker has raised it, as on a thread:
+/// result(), exception(), the repr and FIRST_EXCEPTION agree (CPython
+/// test_process_pool's test_traceback: the exception crosses back).
+#[test]
+fn a_returned_err_is_raised_across_processes() {
+    let (ok, raised, repr, exception) = within(|| {
+        let executor = ProcessPoolExecutor::new(1);
+        let ok = executor.submit(parse, "7".into()).unwrap();
+        let bad = executor.submit(parse, "x".into()).unwrap();
+        let waited = concurrent_futures::wait(
+            [ok.clone(), bad.clone()],
+            concurrent_futures::ReturnWhen::FirstException,
+        );
+        assert!(waited.done.contains(&bad));
+        (
+            ok.result(),
+            bad.result(),
+            format!("{bad:?}"),
+            bad.exception(),
+        )
+    });
+    assert_eq!(ok, Ok(7));
+    assert_eq!(raised, Err(Error::Raised("not a number: x".to_string())));
+    assert!(repr.ends_with("state=finished raised String>"), "{repr}");
+    assert_eq!(exception, Ok(Some(Error::Raised("not a number: x".into()))));
+}
+
+/// Workers show under the program's name in `ps`, not as `exe` (procspawn
+/// starts them through /proc/self/exe), as Python's show as python.
+#[test]
+fn workers_are_named_after_the_program() {
+    let names = within(|| {
+        let executor = ProcessPoolExecutor::new(1);
+        (executor.submit(comm, ()).unwrap().result(), comm(()))
+    });
+    let (worker, parent) = names;
+    assert_eq!(worker.as_deref(), Ok(parent.as_str()));
+    assert_ne!(parent, "exe");
 }
 
 /// A panic comes back as its task's Err with the message, and the same

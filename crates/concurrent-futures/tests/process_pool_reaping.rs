@@ -3,11 +3,15 @@
 //! workers are counted among this process's children.
 
 use std::fs;
+use std::sync::Mutex;
 
-use concurrent_futures::{Error, ProcessPoolExecutor};
+use concurrent_futures::{Error, Executor, ProcessPoolExecutor};
 use rustix::process::{Signal, getpid, kill_process};
 
 procspawn::enable_test_support!();
+
+/// Each test counts this process's children: one test at a time.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn square(n: u64) -> u64 {
     n * n
@@ -20,6 +24,14 @@ fn unlucky(n: u64) -> u64 {
 
 fn aborts(_: u64) -> u64 {
     std::process::abort()
+}
+
+/// A task that outlasts any test: only terminate_workers or kill_workers
+/// ends it.
+fn forever(_: u64) -> u64 {
+    loop {
+        std::thread::park();
+    }
 }
 
 fn killed(_: u64) -> u64 {
@@ -60,6 +72,7 @@ fn zombies() -> Vec<String> {
 /// and after the executor is dropped no child process remains.
 #[test]
 fn no_worker_outlives_the_executor() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     {
         let executor = ProcessPoolExecutor::builder()
             .max_workers(2)
@@ -82,4 +95,51 @@ fn no_worker_outlives_the_executor() {
         assert!(!children().is_empty(), "an idle worker waits for work");
     }
     assert_eq!(children(), Vec::<String>::new());
+}
+
+/// CPython 3.14 test_process_pool.py test_force_shutdown_workers (and
+/// test_force_shutdown_workers_stops_pool): terminate_workers() and
+/// kill_workers() end every worker, the running task and the queued ones
+/// fail saying why, submit is refused, and no child process is left.
+#[test]
+fn terminate_and_kill_workers_break_the_pool() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    for (name, signal) in [
+        ("terminate_workers", "SIGTERM"),
+        ("kill_workers", "SIGKILL"),
+    ] {
+        let executor = ProcessPoolExecutor::new(2);
+        assert_eq!(executor.submit(square, 3).unwrap().result(), Ok(9));
+        let running: Vec<_> = (0..2)
+            .map(|n| executor.submit(forever, n).unwrap())
+            .collect();
+        let queued = executor.submit(square, 4).unwrap();
+        // Both workers are busy for ever: the queued task can only wait.
+        while !running.iter().all(|f| f.running()) {
+            std::thread::yield_now();
+        }
+        match name {
+            "terminate_workers" => executor.terminate_workers(),
+            _ => executor.kill_workers(),
+        }
+        assert_eq!(children(), Vec::<String>::new(), "{name} left a child");
+        for future in &running {
+            match future.result() {
+                Err(Error::BrokenPool(why)) => {
+                    assert!(why.contains(name) && why.contains(signal), "{why}")
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        match queued.result() {
+            Err(Error::BrokenPool(why)) => assert!(why.contains(name), "{why}"),
+            other => panic!("{name}: the queued task gave {other:?}"),
+        }
+        assert!(
+            matches!(executor.submit(square, 5), Err(Error::BrokenPool(_))),
+            "{name}: submit after it"
+        );
+        drop(executor);
+        assert_eq!(children(), Vec::<String>::new());
+    }
 }

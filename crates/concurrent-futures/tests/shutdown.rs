@@ -11,7 +11,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::{Gate, recv, report_exit, signal, thread_name};
-use concurrent_futures::{Error, ThreadPoolExecutor};
+use concurrent_futures::{Error, Executor, ThreadPoolExecutor};
 
 /// CPython test_shutdown.py ExecutorShutdownTest.test_run_after_shutdown:
 /// submit and map after shutdown are Err(Shutdown) and run nothing; a second
@@ -40,7 +40,7 @@ fn run_after_shutdown() {
 #[test]
 fn shutdown_waits_for_queued_tasks() {
     let pool = ThreadPoolExecutor::new(5);
-    let handles: Vec<_> = (0..50)
+    let handles: Vec<_> = (0..50usize)
         .map(|i| pool.submit(move || i * 2).unwrap())
         .collect();
     pool.shutdown(true, false);

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use common::{Gate, recv, signal, thread_name};
-use concurrent_futures::{Error, ThreadPoolExecutor};
+use concurrent_futures::{Error, Executor, ThreadPoolExecutor};
 
 /// CPython executor.py ExecutorTest.test_submit: the task's value comes back.
 #[test]
@@ -343,4 +343,93 @@ fn first_max_workers_tasks_run_the_rest_wait() {
             Err(Error::Cancelled)
         ]
     );
+}
+
+// Python 3.14's `map(..., buffersize=n)`: CPython executor.py's
+// test_map_buffersize_* tests.
+
+fn to_text(n: u64) -> String {
+    n.to_string()
+}
+
+/// CPython executor.py ExecutorTest.test_map_buffersize_value_validation.
+#[test]
+#[should_panic(expected = "buffersize must be None or > 0")]
+fn map_buffersize_0_is_refused() {
+    let pool = ThreadPoolExecutor::new(1);
+    let _ = pool.map_buffersize(to_text, 0..4, 0);
+}
+
+/// CPython executor.py ExecutorTest.test_map_buffersize: every buffer size,
+/// smaller or larger than the input, gives every result in order.
+#[test]
+fn map_buffersize() {
+    let pool = ThreadPoolExecutor::new(2);
+    for buffersize in [1, 2, 4, 8] {
+        let res = pool.map_buffersize(to_text, 0..4, buffersize).unwrap();
+        let res: Vec<_> = res.map(Result::unwrap).collect();
+        assert_eq!(res, ["0", "1", "2", "3"], "buffersize {buffersize}");
+    }
+}
+
+/// CPython executor.py ExecutorTest.test_map_buffersize_on_infinite_iterable:
+/// a buffered map over an endless iterator yields as it is read.
+#[test]
+fn map_buffersize_on_infinite_iterable() {
+    let pool = ThreadPoolExecutor::new(2);
+    let res = pool.map_buffersize(to_text, 0.., 2).unwrap();
+    let first: Vec<_> = res.take(5).map(Result::unwrap).collect();
+    assert_eq!(first, ["0", "1", "2", "3", "4"]);
+}
+
+/// CPython executor.py ExecutorTest.test_map_buffersize_on_empty_iterable.
+#[test]
+fn map_buffersize_on_empty_iterable() {
+    let pool = ThreadPoolExecutor::new(2);
+    let mut res = pool.map_buffersize(to_text, 0..0, 2).unwrap();
+    assert_eq!(res.next(), None);
+}
+
+/// CPython executor.py ExecutorTest.test_map_buffersize_when_buffer_is_full:
+/// a map never read takes only `buffersize` items from its iterator.
+#[test]
+fn map_buffersize_when_buffer_is_full() {
+    let pool = ThreadPoolExecutor::new(2);
+    let mut ints = 0..4;
+    drop(pool.map_buffersize(to_text, &mut ints, 2).unwrap());
+    pool.shutdown(true, false);
+    assert_eq!(ints.next(), Some(2), "should have taken only 2 items");
+}
+
+/// Python 3.14's promise for `buffersize`: however far the reading gets, at
+/// most `buffersize` tasks are submitted and not yet yielded (one more just
+/// while `next` submits before it waits, as CPython's generator does).
+#[test]
+fn map_buffersize_keeps_the_buffer_bounded() {
+    let pool = ThreadPoolExecutor::new(4);
+    let taken = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&taken);
+    let items = (0..).inspect(move |_| _ = counter.fetch_add(1, Ordering::SeqCst));
+    let mut res = pool.map_buffersize(to_text, items, 3).unwrap();
+    assert_eq!(taken.load(Ordering::SeqCst), 3);
+    for yielded in 1..=20 {
+        assert_eq!(res.next(), Some(Ok((yielded - 1).to_string())));
+        assert_eq!(taken.load(Ordering::SeqCst), 3 + yielded as usize);
+    }
+}
+
+/// `map` over any executor: the same code runs on both pools, as Python code
+/// takes an `executor_class` (here the thread pool, with a plain `fn`).
+#[test]
+fn code_written_for_any_executor() {
+    fn squares(
+        executor: &impl Executor<fn(u64) -> u64, u64, Output = u64>,
+    ) -> Vec<u64> {
+        fn square(n: u64) -> u64 {
+            n * n
+        }
+        let res = executor.map(square, 0..5).unwrap();
+        res.map(Result::unwrap).collect()
+    }
+    assert_eq!(squares(&ThreadPoolExecutor::new(2)), [0, 1, 4, 9, 16]);
 }

@@ -7,7 +7,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{Gate, States, same_set};
-use concurrent_futures::{ReturnWhen, ThreadPoolExecutor, wait, wait_timeout};
+use concurrent_futures::{
+    Error, ReturnWhen, ThreadPoolExecutor, wait, wait_timeout,
+};
 
 /// CPython test_wait.py WaitTests.test_20369: the same handle twice is one
 /// task: it is in `done` once.
@@ -123,28 +125,65 @@ fn first_exception_one_already_failed() {
     assert!(same_set(&result.not_done, &[&s.running]));
 }
 
+/// CPython test_wait.py WaitTests.test_first_exception, with the exception
+/// a task's own: `sleep_and_raise` is here a task that returns `Err`, which
+/// has raised, so FirstException returns with the third task still blocked.
+#[test]
+fn first_exception_from_a_returned_err() {
+    let pool = ThreadPoolExecutor::new(3);
+    let (gate1, gate2) = (Gate::new(), Gate::new());
+    let (key1, key2) = (gate1.key(), gate2.key());
+    let future1 = pool.submit(|| Ok(2 * 21)).unwrap();
+    let future2 = pool
+        .submit(move || {
+            key1.wait();
+            "this is an exception".parse::<i32>()
+        })
+        .unwrap();
+    let future3 = pool
+        .submit(move || {
+            key2.wait()
+                .then_some(0)
+                .ok_or_else(|| "x".parse::<i32>().unwrap_err())
+        })
+        .unwrap();
+    let first = future1.clone();
+    let opener = thread::spawn(move || {
+        first.result().unwrap();
+        gate1.open();
+    });
+    let all = [future1.clone(), future2.clone(), future3.clone()];
+    let result = wait(all, ReturnWhen::FirstException);
+    assert!(same_set(&result.done, &[&future1, &future2]), "{result:?}");
+    assert!(same_set(&result.not_done, &[&future3]));
+    assert!(matches!(future2.result(), Err(Error::Raised(_))));
+    opener.join().unwrap();
+    gate2.open();
+    assert_eq!(future3.result(), Ok(0));
+}
+
 /// CPython test_wait.py WaitTests.test_first_exception (no exception): when
-/// nothing panics, FirstException waits for all, as AllCompleted; a task's
-/// own `Err` value is not an exception.
+/// no task raises, FirstException waits for all, as AllCompleted; an `Ok`
+/// is a value, whatever it holds.
 #[test]
 fn first_exception_without_one_waits_for_all() {
     let pool = ThreadPoolExecutor::new(2);
     let gate = Gate::new();
     let key = gate.key();
-    let err = pool.submit(|| "x".parse::<u8>()).unwrap();
+    let early = pool.submit(|| "7".parse::<u8>()).unwrap();
     let late = pool
         .submit(move || {
             key.wait();
             "1".parse::<u8>()
         })
         .unwrap();
-    let returned_err = err.clone();
+    let returned = early.clone();
     let opener = thread::spawn(move || {
-        returned_err.result().unwrap().unwrap_err();
+        returned.result().unwrap();
         gate.open();
     });
-    let result = wait([err.clone(), late.clone()], ReturnWhen::FirstException);
-    assert!(same_set(&result.done, &[&err, &late]), "{result:?}");
+    let result = wait([early.clone(), late.clone()], ReturnWhen::FirstException);
+    assert!(same_set(&result.done, &[&early, &late]), "{result:?}");
     assert!(result.not_done.is_empty());
     opener.join().unwrap();
 }

@@ -81,9 +81,20 @@ pub enum FlagError {
     Task(String),
 }
 
+/// The executor's own errors (shut down, cancelled, a task that panicked):
+/// this flag's error, so a listing's `?` re-raises them.
 impl From<concurrent_futures::Error> for FlagError {
     fn from(err: concurrent_futures::Error) -> FlagError {
         FlagError::Task(err.to_string())
+    }
+}
+
+/// What a download task raised: the `FlagError` it returned, as it was, or
+/// what the executor raised instead. So one `?` on `future.result()` reads
+/// as Python's `future.result()`, which re-raises either.
+impl From<concurrent_futures::Error<FlagError>> for FlagError {
+    fn from(err: concurrent_futures::Error<FlagError>) -> FlagError {
+        err.into_raised().unwrap_or_else(FlagError::from)
     }
 }
 

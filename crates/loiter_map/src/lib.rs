@@ -33,7 +33,7 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::Duration;
 
-use concurrent_futures::{Error, ThreadPoolExecutor};
+use concurrent_futures::{Error, Executor, ThreadPoolExecutor};
 
 /// The chapter's numbers: 3 workers, 5 tasks.
 pub const MAX_WORKERS: usize = 3;

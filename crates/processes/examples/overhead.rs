@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use concurrent_futures::{ProcessPoolExecutor, ThreadPoolExecutor};
+use concurrent_futures::{Executor, ProcessPoolExecutor, ThreadPoolExecutor};
 
 fn nothing(n: u64) -> u64 {
     n

@@ -5,7 +5,7 @@
 //! counted in input order. Ctrl-C stops the loop; dropping the `map`
 //! iterator then cancels the downloads no worker has started.
 
-use concurrent_futures::ProcessPoolExecutor;
+use concurrent_futures::{Executor, ProcessPoolExecutor};
 use flags_common::flags2::{Counter, DownloadStatus, progress};
 use flags_common::{FlagError, Site, interrupted};
 
@@ -49,8 +49,8 @@ pub fn download_many(
         if interrupted() {
             break;
         }
-        // A worker that died or a task that panicked: this flag's error.
-        let res = res.unwrap_or_else(|err| Err(FlagError::from(err)));
+        // What the download raised, a panic, or a dead worker: this flag's error.
+        let res = res.map_err(FlagError::from);
         counter.add(cc, res, verbose);
     }
     counter

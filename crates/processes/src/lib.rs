@@ -21,7 +21,7 @@ pub mod primes;
 
 use std::sync::OnceLock;
 
-use concurrent_futures::ProcessPoolExecutor;
+use concurrent_futures::{Executor, ProcessPoolExecutor};
 use flags_common::{FlagError, Site};
 
 /// This worker process's site: Python's module-level `BASE_URL` and
@@ -51,7 +51,7 @@ pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError
     let res = executor.map(download_one, cc_list)?;
     let mut count = 0;
     for result in res {
-        result??;
+        result?;
         count += 1;
     }
     Ok(count)

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use concurrent_futures::{
-    Error, Handle, ProcessPoolExecutor, ThreadPoolExecutor, as_completed,
+    Error, Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed,
 };
 use serde::{Deserialize, Serialize};
 
@@ -72,6 +72,9 @@ pub struct PrimeResult {
     pub elapsed: Duration,
 }
 
+// A task returning a `PrimeResult` returns it; it never raises.
+concurrent_futures::never_raises!(PrimeResult);
+
 /// A plain `fn` with plain-data argument and result: it can run in a process.
 pub fn check(n: u64) -> PrimeResult {
     let t0 = Instant::now();
@@ -108,44 +111,43 @@ pub fn run(
     numbers: &[u64],
     mut report: impl FnMut(&PrimeResult),
 ) -> Result<Vec<PrimeResult>, Error> {
-    let mut results = Vec::new();
-    let mut collect = |future: Handle<PrimeResult>| -> Result<(), Error> {
-        let result = future.result()?;
-        report(&result);
-        results.push(result);
-        Ok(())
-    };
     match strategy {
         Strategy::Seq => {
+            let mut results = Vec::new();
             for &n in numbers {
                 let result = check(n);
                 report(&result);
                 results.push(result);
             }
+            Ok(results)
         }
+        // The one line that differs, as in the book's `executor_class`.
         Strategy::Threads => {
-            let executor = ThreadPoolExecutor::new(workers);
-            let to_do = numbers
-                .iter()
-                .map(|&n| executor.submit(move || check(n)))
-                .collect::<Result<Vec<_>, _>>()?;
-            for future in as_completed(to_do) {
-                collect(future)?;
-            }
+            check_on(&ThreadPoolExecutor::new(workers), numbers, report)
         }
         Strategy::Processes => {
-            // Two lines differ from the threads above: the executor, and
-            // `submit` taking a plain `fn` and its argument, since a closure
-            // cannot be sent to another process.
-            let executor = ProcessPoolExecutor::new(workers);
-            let to_do = numbers
-                .iter()
-                .map(|&n| executor.submit(check, n))
-                .collect::<Result<Vec<_>, _>>()?;
-            for future in as_completed(to_do) {
-                collect(future)?;
-            }
+            check_on(&ProcessPoolExecutor::new(workers), numbers, report)
         }
+    }
+}
+
+/// Checks `numbers` on any executor, threads or processes: Python's
+/// `with executor_class(max_workers=workers) as executor:`. The task is a
+/// plain `fn`, since only a plain `fn` can be sent to another process.
+pub fn check_on(
+    executor: &impl Executor<fn(u64) -> PrimeResult, u64, Output = PrimeResult>,
+    numbers: &[u64],
+    mut report: impl FnMut(&PrimeResult),
+) -> Result<Vec<PrimeResult>, Error> {
+    let to_do = numbers
+        .iter()
+        .map(|&n| executor.submit(check, n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut results = Vec::new();
+    for future in as_completed(to_do) {
+        let result = future.result()?;
+        report(&result);
+        results.push(result);
     }
     Ok(results)
 }

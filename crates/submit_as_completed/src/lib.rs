@@ -44,9 +44,9 @@ pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError
 
     let mut results = Vec::new();
     for future in as_completed(to_do) {
-        // Done already, so this never blocks. Each `?` re-raises: a task that
-        // panicked, then a download that failed.
-        let res = future.result()??;
+        // Done already, so this never blocks. `?` re-raises what the
+        // download raised, as Python's `future.result()` does.
+        let res = future.result()?;
         println!("{future:?} result: {res}");
         results.push(res);
     }

@@ -39,10 +39,8 @@ pub fn download_many(
         if interrupted() {
             break;
         }
-        // A task that panicked counts as that flag's error.
-        let res = future
-            .result()
-            .unwrap_or_else(|err| Err(FlagError::from(err)));
+        // What the download raised, or a panic: this flag's error.
+        let res = future.result().map_err(FlagError::from);
         counter.add(&to_do_map[&future], res, verbose);
     }
     counter

@@ -15,7 +15,7 @@
 
 pub mod flags2;
 
-use concurrent_futures::ThreadPoolExecutor;
+use concurrent_futures::{Executor, ThreadPoolExecutor};
 use flags_common::{FlagError, Site, gif_name, show};
 
 /// The most threads to start, whatever the number of flags.
@@ -40,11 +40,11 @@ pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError
     // Every download is submitted now; `res` yields their results in input
     // order, blocking until each is ready, like Python's `executor.map`.
     let res = executor.map(move |cc: String| download_one(&site, &cc), cc_list)?;
-    // Python's `len(list(res))`. Each `?` re-raises: the first a task that
-    // panicked, the second a download that failed.
+    // Python's `len(list(res))`. `?` re-raises what a download raised (or
+    // a panic), as reading Python's `res` does.
     let mut count = 0;
     for result in res {
-        result??;
+        result?;
         count += 1;
     }
     Ok(count)

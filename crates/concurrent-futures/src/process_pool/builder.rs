@@ -4,6 +4,7 @@ use std::thread;
 
 use super::function::FnRef;
 use super::{Picklable, ProcessPoolExecutor, wire};
+use crate::Error;
 
 /// `ProcessPoolExecutor(max_workers=None, initializer=None, initargs=(),
 /// max_tasks_per_child=None)`, one method per argument:
@@ -11,7 +12,7 @@ use super::{Picklable, ProcessPoolExecutor, wire};
 #[derive(Debug, Default)]
 pub struct ProcessPoolBuilder {
     max_workers: Option<usize>,
-    initializer: Option<Result<Vec<u8>, String>>,
+    initializer: Option<Result<Vec<u8>, Error>>,
     max_tasks_per_child: Option<usize>,
 }
 
@@ -19,7 +20,7 @@ pub struct ProcessPoolBuilder {
 pub(super) struct Config {
     pub(super) max_workers: usize,
     /// The initializer's request, or why its `initargs` would not serialize.
-    pub(super) initializer: Option<Result<Vec<u8>, String>>,
+    pub(super) initializer: Option<Result<Vec<u8>, Error>>,
     pub(super) max_tasks_per_child: Option<usize>,
 }
 
@@ -33,8 +34,8 @@ impl ProcessPoolBuilder {
     /// Runs `initializer(initargs)` once in each worker, before its first
     /// task: the place to build what every task of that worker shares (an
     /// HTTP client in a process-wide `OnceLock`). If it panics, the pool is
-    /// broken: tasks fail with [`Error::WorkerDied`](crate::Error::WorkerDied),
-    /// as Python's raise `BrokenProcessPool`.
+    /// broken: tasks fail with [`Error::BrokenPool`], as Python's raise
+    /// `BrokenProcessPool`.
     pub fn initializer<I: Picklable>(
         mut self,
         initializer: fn(I),
@@ -44,11 +45,9 @@ impl ProcessPoolBuilder {
         let mut request = Vec::new();
         let call = FnRef::new(initializer);
         let written = wire::put_request(call, &[initargs], &mut request);
-        self.initializer = Some(
-            written
-                .map(|()| request)
-                .map_err(|err| format!("cannot serialize initargs: {err}")),
-        );
+        self.initializer = Some(written.map(|()| request).map_err(|err| {
+            Error::Unpicklable(format!("cannot serialize initargs: {err}"))
+        }));
         self
     }
 

@@ -8,8 +8,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::function::FnRef;
-use super::wire;
-use crate::{Error, Handle};
+use super::wire::{self, Failure};
+use crate::{Error, Handle, HandleOf, Outcome};
 
 /// A queued job, whatever its types.
 pub(super) trait Job: Send {
@@ -26,20 +26,23 @@ pub(super) trait Job: Send {
 }
 
 /// `f` to be called on each of `args`, results to `handles`.
-pub(super) struct Chunk<A, R> {
+pub(super) struct Chunk<A, R: Outcome> {
     call: FnRef,
-    handles: Vec<Handle<R>>,
+    handles: Vec<HandleOf<R>>,
     args: Vec<A>,
 }
 
 impl<A, R> Chunk<A, R>
 where
     A: Serialize + DeserializeOwned,
-    R: Serialize + DeserializeOwned,
+    R: Serialize + DeserializeOwned + Outcome,
 {
     /// A chunk and the handles of its tasks, in the order of `args`.
-    pub(super) fn new(f: fn(A) -> R, args: Vec<A>) -> (Chunk<A, R>, Vec<Handle<R>>) {
-        let handles: Vec<Handle<R>> = args.iter().map(|_| Handle::new()).collect();
+    pub(super) fn new(
+        f: fn(A) -> R,
+        args: Vec<A>,
+    ) -> (Chunk<A, R>, Vec<HandleOf<R>>) {
+        let handles: Vec<HandleOf<R>> = args.iter().map(|_| Handle::new()).collect();
         let chunk = Chunk {
             call: FnRef::new(f),
             handles: handles.clone(),
@@ -52,7 +55,7 @@ where
 impl<A, R> Job for Chunk<A, R>
 where
     A: Serialize + Send,
-    R: DeserializeOwned + Send,
+    R: DeserializeOwned + Outcome<Ok: Send, Err: Send>,
 {
     fn start(&mut self, frame: &mut Vec<u8>) -> bool {
         // Python's set_running_or_notify_cancel, once per task.
@@ -80,7 +83,7 @@ where
             Ok(()) => true,
             Err(why) => {
                 for handle in self.handles.drain(..) {
-                    handle.finish(Err(Error::Panicked(why.clone())));
+                    handle.finish(Err(Error::Unpicklable(why.clone())));
                 }
                 false
             }
@@ -90,11 +93,13 @@ where
     fn finish(self: Box<Self>, reply: &[u8]) {
         let mut reply = reply;
         for handle in self.handles {
-            let outcome = match wire::take::<Result<R, String>>(&mut reply) {
-                Ok(outcome) => outcome.map_err(Error::Panicked),
+            let outcome = match wire::take::<Result<R, Failure>>(&mut reply) {
+                // The task's own `Err` is raised here, as on a thread.
+                Ok(Ok(returned)) => returned.into_result().map_err(Error::Raised),
+                Ok(Err(failure)) => Err(failure.into()),
                 Err(err) => {
                     reply = &[];
-                    Err(Error::Panicked(format!(
+                    Err(Error::Unpicklable(format!(
                         "cannot deserialize the result: {err}"
                     )))
                 }
@@ -105,7 +110,7 @@ where
 
     fn fail(self: Box<Self>, error: Error) {
         for handle in self.handles {
-            handle.finish(Err(error.clone()));
+            handle.finish(Err(error.clone().widen()));
         }
     }
 

@@ -17,11 +17,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rustix::process::{Pid, WaitId, WaitIdOptions, waitid};
 
-use super::builder::Config;
 use super::function::FnRef;
 use super::job::Job;
 use super::state::Pool;
-use super::wire::{self, Hello};
+use super::wire::{self, Failure, Hello};
 use super::worker::{self, Start};
 use crate::Error;
 
@@ -70,7 +69,7 @@ impl Conn {
 /// The keeper thread's life: a worker, then its replacement if work waits.
 pub(super) fn keep(pool: Arc<Pool>) {
     loop {
-        match Worker::start(&pool.config) {
+        match Worker::start(&pool) {
             Ok(worker) => worker.serve(&pool),
             Err(why) => return pool.break_with(why),
         }
@@ -94,21 +93,26 @@ struct Worker {
 }
 
 impl Worker {
-    /// Starts a worker process and waits for its hello.
-    fn start(config: &Config) -> Result<Worker, String> {
+    /// Starts a worker process and waits for its hello. An error here
+    /// breaks the pool: no worker could ever start.
+    fn start(pool: &Pool) -> Result<Worker, Error> {
+        let broken = |why: String| Error::BrokenPool(why);
+        let config = &pool.config;
+        let initializer = config.initializer.clone().transpose();
         let start = Start {
-            initializer: config.initializer.clone().transpose()?,
+            initializer: initializer.map_err(|err| broken(err.to_string()))?,
             max_tasks_per_child: config.max_tasks_per_child,
         };
         let (process, ours) = spawn(start)?;
         let Some(pid) = process.pid() else {
             let why = process.join().err().map(|err| err.to_string());
-            return Err(format!(
+            return Err(broken(format!(
                 "cannot start a worker: {}",
                 why.unwrap_or_default()
-            ));
+            )));
         };
-        let reader = ours.try_clone().map_err(|err| err.to_string())?;
+        pool.lock().pids.push(pid);
+        let reader = ours.try_clone().map_err(|err| broken(err.to_string()))?;
         let slot = Slot {
             job: None,
             frame: Vec::new(),
@@ -124,15 +128,27 @@ impl Worker {
             pid,
         };
         if wire::read(&mut worker.reader, &mut worker.reply).is_err() {
-            return Err(format!("a worker died starting: {}", worker.reap()));
+            let how = worker.reap(pool);
+            return Err(broken(format!("a worker died starting: {how}")));
         }
-        let hello: Hello = wire::take(&mut worker.reply.as_slice())
-            .map_err(|err| format!("a worker's hello: {err}"))?;
-        if hello.layout != FnRef::layout() {
-            return Err("a worker runs another build of this program".to_string());
-        }
-        if let Err(why) = hello.initialized {
-            return Err(format!("the initializer panicked: {why}"));
+        let hello = wire::take::<Hello>(&mut worker.reply.as_slice());
+        let hello = match hello {
+            Ok(hello) if hello.layout == FnRef::layout() => hello,
+            Ok(_) => {
+                worker.reap(pool);
+                return Err(broken("a worker runs another build".to_string()));
+            }
+            Err(err) => {
+                worker.reap(pool);
+                return Err(broken(format!("a worker's hello: {err}")));
+            }
+        };
+        if let Err(failure) = hello.initialized {
+            worker.reap(pool);
+            return Err(broken(match failure {
+                Failure::Panicked(why) => format!("the initializer panicked: {why}"),
+                Failure::Unpicklable(why) => format!("the initializer: {why}"),
+            }));
         }
         Ok(worker)
     }
@@ -163,7 +179,7 @@ impl Worker {
                     }
                     job.finish(&self.reply);
                     if retiring {
-                        self.reap(); // It exits by itself after its last task.
+                        self.reap(pool); // It exits by itself after its last task.
                         return;
                     }
                 }
@@ -172,9 +188,17 @@ impl Worker {
                 }
                 (Err(_), job) => {
                     let pid = self.pid;
-                    let why = format!("pid {pid}, {}", self.reap());
+                    let why = format!("pid {pid}, {}", self.reap(pool));
+                    // Ended by `terminate_workers` or `kill_workers`, the
+                    // task fails as the pool does; else only it fails.
+                    let error = match &pool.lock().broken {
+                        Some(Error::BrokenPool(reason)) => {
+                            Error::BrokenPool(format!("{reason} ({why})"))
+                        }
+                        _ => Error::WorkerDied(why),
+                    };
                     if let Some(job) = job {
-                        job.fail(Error::WorkerDied(why));
+                        job.fail(error);
                     }
                     return;
                 }
@@ -205,7 +229,9 @@ impl Worker {
 
     /// Waits for the process to end and collects it: no zombie is left.
     /// Returns how it ended, e.g. `signal: 9 (SIGKILL)`.
-    fn reap(self) -> String {
+    fn reap(self, pool: &Pool) -> String {
+        // Off the list before it is collected, while its pid is still its own.
+        pool.lock().pids.retain(|&pid| pid != self.pid);
         // waitid with NOWAIT learns the exit status but leaves the process
         // to be collected by procspawn's handle, which owns it (dropping the
         // handle kills, a no-op on an ended process, then waits).
@@ -242,8 +268,10 @@ impl Worker {
 /// Starts a process that becomes a worker (procspawn re-executes this
 /// program), its stdin the far end of a socket pair: the worker sees end of
 /// file the moment the pool closes its end, or dies.
-fn spawn(start: Start) -> Result<(WorkerProcess, UnixStream), String> {
-    let (ours, theirs) = UnixStream::pair().map_err(|err| err.to_string())?;
+fn spawn(start: Start) -> Result<(WorkerProcess, UnixStream), Error> {
+    let broken =
+        |err: io::Error| Error::BrokenPool(format!("cannot start a worker: {err}"));
+    let (ours, theirs) = UnixStream::pair().map_err(broken)?;
     let stdin = Stdio::from(OwnedFd::from(theirs));
     let spawn = || {
         procspawn::Builder::new()
@@ -252,11 +280,11 @@ fn spawn(start: Start) -> Result<(WorkerProcess, UnixStream), String> {
     };
     // procspawn panics if this program never called `procspawn::init()`.
     let process = panic::catch_unwind(AssertUnwindSafe(spawn))
-        .map_err(|_| NOT_INITIALIZED.to_string())?;
+        .map_err(|_| Error::BrokenPool(NOT_INITIALIZED.to_string()))?;
     Ok((process, ours))
 }
 
-type WorkerProcess = procspawn::JoinHandle<Result<(), String>>;
+type WorkerProcess = procspawn::JoinHandle<()>;
 
 const NOT_INITIALIZED: &str = "cannot start a worker: call procspawn::init() \
     first in main (procspawn::enable_test_support!() in tests)";

@@ -23,9 +23,14 @@ pub(super) struct State {
     /// Keeper threads alive, one per worker process (starting or running).
     pub(super) keepers: usize,
     pub(super) shutdown: bool,
-    /// Why no worker can start (the initializer panicked ...): Python's
-    /// broken pool, the one case where every task fails.
-    pub(super) broken: Option<String>,
+    /// Why the pool can run nothing more (the initializer panicked, or
+    /// `terminate_workers` ended the workers): Python's broken pool, the
+    /// cases where every task fails. Always an [`Error::BrokenPool`].
+    pub(super) broken: Option<Error>,
+    /// The worker processes alive, by pid, for `terminate_workers`. A keeper
+    /// takes its worker off before collecting it, so no pid here can have
+    /// been reused by another process.
+    pub(super) pids: Vec<u32>,
 }
 
 impl Pool {
@@ -36,15 +41,24 @@ impl Pool {
             .expect("the pool's lock is never poisoned")
     }
 
-    /// No worker can start: fail every queued task, refuse new ones.
-    pub(super) fn break_with(&self, why: String) {
+    /// No worker can start: a keeper gives up, failing every queued task
+    /// with `why`; new ones are refused.
+    pub(super) fn break_with(&self, why: Error) {
         let mut state = self.lock();
         state.keepers -= 1;
-        let failed: Vec<_> = state.queue.drain(..).collect();
-        state.broken = Some(why.clone());
+        let (failed, why) = state.break_with(why);
         drop(state);
         for job in failed {
-            job.fail(Error::WorkerDied(why.clone()));
+            job.fail(why.clone());
         }
+    }
+}
+
+impl State {
+    /// Marks the pool broken (a first reason stays) and takes the queued
+    /// jobs, for the caller to fail with the reason once outside the lock.
+    pub(super) fn break_with(&mut self, why: Error) -> (Vec<Box<dyn Job>>, Error) {
+        let why = self.broken.get_or_insert(why).clone();
+        (self.queue.drain(..).collect(), why)
     }
 }

@@ -9,7 +9,7 @@
 //! ```text
 //! worker -> pool  hello    Hello { layout, initialized }
 //! pool -> worker  request  FnRef, n, arg_1 .. arg_n          (n = 1 for submit)
-//! worker -> pool  reply    outcome_1 .. outcome_n           Result<R, String>
+//! worker -> pool  reply    outcome_1 .. outcome_n           Result<R, Failure>
 //! ```
 
 use std::io::{self, Read};
@@ -23,8 +23,27 @@ use super::function::FnRef;
 pub(super) struct Hello {
     /// [`FnRef::layout`] in the worker: the parent checks it is its own.
     pub(super) layout: isize,
-    /// `Err(message)` if the initializer panicked.
-    pub(super) initialized: Result<(), String>,
+    /// `Err` if the initializer panicked.
+    pub(super) initialized: Result<(), Failure>,
+}
+
+/// Why a call in a worker gave no outcome of its own: the worker's side of
+/// [`Error`](crate::Error), in a form that crosses the socket.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) enum Failure {
+    /// The function panicked, with this message.
+    Panicked(String),
+    /// The argument would not deserialize, or the result would not serialize.
+    Unpicklable(String),
+}
+
+impl<E> From<Failure> for crate::Error<E> {
+    fn from(failure: Failure) -> crate::Error<E> {
+        match failure {
+            Failure::Panicked(message) => crate::Error::Panicked(message),
+            Failure::Unpicklable(why) => crate::Error::Unpicklable(why),
+        }
+    }
 }
 
 /// Starts a frame in `frame`, emptying it.

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::function::FnRef;
-use super::wire::{self, Hello};
+use super::wire::{self, Failure, Hello};
 use crate::Error;
 
 /// What procspawn hands the new process: the pool's settings.
@@ -29,9 +29,34 @@ thread_local! {
     static IN_TASK: Cell<bool> = const { Cell::new(false) };
 }
 
-/// The worker's `main`; procspawn calls it in the re-executed binary.
-pub(super) fn main(start: Start) -> Result<(), String> {
-    serve(start).map_err(|err| err.to_string())
+/// The worker's `main`; procspawn calls it in the re-executed binary. An
+/// error here means the channel to the pool broke: the pool sees the end of
+/// file and learns how the process ended.
+pub(super) fn main(start: Start) {
+    name_this_process();
+    if let Err(err) = serve(start) {
+        eprintln!("concurrent_futures: a worker process gives up: {err}");
+    }
+}
+
+/// procspawn starts workers as `/proc/self/exe`, so `ps` and `top` would
+/// list them all as `exe`; Python's workers show as `python`, and ours take
+/// the program's own name (`processes`). Written to `/proc/self/comm`, which
+/// names the process whichever thread runs this.
+fn name_this_process() {
+    let Some(program) = std::env::current_exe()
+        .ok()
+        .and_then(|path| Some(path.file_stem()?.to_string_lossy().into_owned()))
+    else {
+        return;
+    };
+    // The kernel keeps 15 bytes of a name; cut on a character boundary.
+    let cut = (0..=program.len().min(15))
+        .rev()
+        .find(|&i| program.is_char_boundary(i))
+        .unwrap_or(0);
+    // A name is a courtesy: where there is no /proc, nothing else changes.
+    let _ = std::fs::write("/proc/self/comm", &program[..cut]);
 }
 
 fn serve(start: Start) -> io::Result<()> {
@@ -51,7 +76,7 @@ fn serve(start: Start) -> io::Result<()> {
     let initialized = match &start.initializer {
         Some(request) => {
             call(request, &mut reply);
-            wire::take::<Result<(), String>>(&mut reply.as_slice())
+            wire::take::<Result<(), Failure>>(&mut reply.as_slice())
                 .expect("the initializer's reply is ours")
         }
         None => Ok(()),
@@ -105,7 +130,8 @@ fn call(request: &[u8], reply: &mut Vec<u8>) {
 }
 
 /// Calls `f` on each argument of `request` and appends each outcome to
-/// `reply`: `Ok(value)`, or `Err(message)` if it panicked. A panic ends only
+/// `reply`: `Ok(value)` (which may itself be the task's `Err`), or the
+/// [`Failure`] that kept it from having one. A panic ends only
 /// its own call (Python catches the exception the same way), and the worker
 /// serves on.
 pub(super) fn call_each<A, R>(f: fn(A) -> R, mut request: &[u8], reply: &mut Vec<u8>)
@@ -120,28 +146,25 @@ where
                 IN_TASK.set(true);
                 let outcome = panic::catch_unwind(AssertUnwindSafe(|| f(arg)));
                 IN_TASK.set(false);
-                outcome.map_err(panic_message)
+                outcome.map_err(|payload| {
+                    Failure::Panicked(Error::panic_message(payload))
+                })
             }
             Err(err) => {
                 // Without this argument's length the next ones are lost too.
                 request = &[];
-                Err(format!("cannot deserialize the argument: {err}"))
+                Err(Failure::Unpicklable(format!(
+                    "cannot deserialize the argument: {err}"
+                )))
             }
         };
         let mark = reply.len();
         if let Err(err) = wire::put(&outcome, reply) {
             reply.truncate(mark);
-            let failed: Result<R, String> =
-                Err(format!("cannot serialize the result: {err}"));
-            wire::put(&failed, reply)
-                .expect("a Result<_, String> holding Err serializes");
+            let failed: Result<R, Failure> = Err(Failure::Unpicklable(format!(
+                "cannot serialize the result: {err}"
+            )));
+            wire::put(&failed, reply).expect("a Failure always serializes");
         }
-    }
-}
-
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    match Error::from_panic(payload) {
-        Error::Panicked(message) => message,
-        other => other.to_string(),
     }
 }

@@ -183,7 +183,7 @@ pub fn repr_matches(repr: &str, state: &str) -> bool {
 }
 
 /// Whether `handles` are the same tasks as `expected`, in any order.
-pub fn same_set<T>(handles: &[Handle<T>], expected: &[&Handle<T>]) -> bool {
+pub fn same_set<T, E>(handles: &[Handle<T, E>], expected: &[&Handle<T, E>]) -> bool {
     handles.len() == expected.len()
         && expected
             .iter()
