@@ -485,3 +485,326 @@ fn code_and_lists_of_codes_are_not_english() {
         ]
     );
 }
+
+// ── The language convention (notes/CONVENTIONS.md) ─────────────────────────
+//
+// The book's language switch (book/lang-switch.js) shows 中文, English or
+// both by reading the notes' marking convention; these rules are its other
+// half. They read every note, including pages they were not written for
+// (notes/deep/ and pages added later): a page passes as long as it follows
+// the convention.
+
+/// What a reader reads as one unit, and how the switch treats it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Heading,
+    Paragraph,
+    Item,
+    Cell,
+    Summary,
+}
+
+#[derive(Debug, Clone)]
+struct Unit {
+    kind: Kind,
+    line: usize,
+    text: String,
+}
+
+/// Every note under notes/ (deep dives included), as (path under notes/, text).
+fn all_notes() -> Vec<(String, String)> {
+    let root = workspace().join("notes");
+    let mut found = Vec::new();
+    let mut todo = vec![root.clone()];
+    while let Some(dir) = todo.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "md") {
+                let name = path.strip_prefix(&root).unwrap().display().to_string();
+                found.push((name, fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The units of a Markdown page: headings, paragraphs (blockquotes included),
+/// list items, table cells and `<summary>`s; fenced blocks and HTML lines out.
+fn units(text: &str) -> Vec<Unit> {
+    let summary = Regex::new(r"<summary>(.*?)</summary>").unwrap();
+    let item = Regex::new(r"^\s*(?:[-*]|\d+\.)\s+(.*)$").unwrap();
+    let mut units: Vec<Unit> = Vec::new();
+    let mut open: Option<Unit> = None;
+    let mut fenced = false;
+    let close = |open: &mut Option<Unit>, units: &mut Vec<Unit>| {
+        if let Some(unit) = open.take() {
+            units.push(unit);
+        }
+    };
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim_start();
+        if line.starts_with("```") {
+            close(&mut open, &mut units);
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        // A blockquote's lines are read like any other.
+        let line = match line.strip_prefix('>') {
+            Some(quoted) => quoted.trim_start(),
+            None => line,
+        };
+        let at = |kind, text: &str| Unit {
+            kind,
+            line: i + 1,
+            text: text.trim().to_string(),
+        };
+        if line.is_empty() {
+            close(&mut open, &mut units);
+        } else if line.starts_with('<') {
+            close(&mut open, &mut units);
+            if let Some(found) = summary.captures(line) {
+                units.push(at(Kind::Summary, &found[1]));
+            }
+        } else if let Some(heading) = line.strip_prefix('#') {
+            close(&mut open, &mut units);
+            units.push(at(Kind::Heading, heading.trim_start_matches('#')));
+        } else if line.starts_with('|') {
+            close(&mut open, &mut units);
+            if line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
+                continue;
+            }
+            for cell in table_cells(line) {
+                units.push(at(Kind::Cell, &cell));
+            }
+        } else if let Some(found) = item.captures(raw) {
+            close(&mut open, &mut units);
+            open = Some(at(Kind::Item, &found[1]));
+        } else if let Some(unit) = open.as_mut() {
+            unit.text.push(' ');
+            unit.text.push_str(line.trim());
+        } else {
+            open = Some(at(Kind::Paragraph, line));
+        }
+    }
+    close(&mut open, &mut units);
+    units
+}
+
+/// The cells of a table row; `\|` inside a cell is not a border.
+fn table_cells(row: &str) -> Vec<String> {
+    let row = row.trim().trim_start_matches('|').trim_end_matches('|');
+    let mut cells = vec![String::new()];
+    let mut chars = row.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                cells.last_mut().unwrap().push(chars.next().unwrap());
+            }
+            '|' => cells.push(String::new()),
+            c => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells.into_iter().map(|c| c.trim().to_string()).collect()
+}
+
+fn han() -> &'static Regex {
+    static HAN: OnceLock<Regex> = OnceLock::new();
+    HAN.get_or_init(|| Regex::new(r"\p{Han}").unwrap())
+}
+
+/// The words a reader reads: code spans, link targets and file names out.
+fn prose(text: &str) -> String {
+    static NOT_WORDS: OnceLock<Regex> = OnceLock::new();
+    let not_words = NOT_WORDS.get_or_init(|| {
+        Regex::new(
+            r"`[^`]*`|\]\([^)]*\)|<https?://[^>]*>|https?://\S+|\S*[./]\S*\.(?:md|rs|py|svg|html|toml|json|gif)\b\S*|\S+/\S*",
+        )
+        .unwrap()
+    });
+    not_words.replace_all(text, " ").into_owned()
+}
+
+/// English words: two letters or more, starting lower case (not `CN`, `GIL`).
+fn english_words(text: &str) -> usize {
+    static WORD: OnceLock<Regex> = OnceLock::new();
+    let word = WORD.get_or_init(|| Regex::new(r"\b[a-z][a-z'-]*[a-z]\b").unwrap());
+    word.find_iter(&prose(text)).count()
+}
+
+#[derive(Debug, PartialEq)]
+enum Lang {
+    /// "中文 · English" in one unit: the Chinese part, the English part.
+    Both(String, String),
+    Chinese,
+    English,
+    /// Code, commands, numbers, file names: shown in every language.
+    Neutral,
+}
+
+/// How the book's switch reads a unit: split at the last " · " with Chinese
+/// before it and none after it (and a word after it); else by its script.
+fn lang(text: &str) -> Lang {
+    static CODE: OnceLock<Regex> = OnceLock::new();
+    let code = CODE.get_or_init(|| Regex::new(r"`[^`]*`").unwrap());
+    // Separators inside code spans do not count.
+    let blanked = code.replace_all(text, |c: &regex::Captures| "x".repeat(c[0].len()));
+    let seps: Vec<usize> = blanked.match_indices(" · ").map(|(at, _)| at).collect();
+    for &at in seps.iter().rev() {
+        let (before, after) = (&text[..at], &text[at + " · ".len()..]);
+        let word = after
+            .as_bytes()
+            .windows(2)
+            .any(|w| w.iter().all(u8::is_ascii_alphabetic));
+        if han().is_match(before) && !han().is_match(after) && word {
+            return Lang::Both(before.to_string(), after.to_string());
+        }
+    }
+    let words = prose(text);
+    if han().is_match(&words) {
+        Lang::Chinese
+    } else if english_words(text) >= 2 {
+        Lang::English
+    } else {
+        Lang::Neutral
+    }
+}
+
+/// The link targets in a piece of Markdown, sorted.
+fn link_targets(text: &str) -> Vec<String> {
+    static LINK: OnceLock<Regex> = OnceLock::new();
+    let link = LINK.get_or_init(|| Regex::new(r"\]\(([^)]*)\)|<(https?://[^>]*)>").unwrap());
+    let mut targets: Vec<String> = link
+        .captures_iter(text)
+        .map(|c| c.get(1).or(c.get(2)).unwrap().as_str().to_string())
+        .collect();
+    targets.sort();
+    targets
+}
+
+/// The shared lead of a split unit, shown in every language: the code spans
+/// and file links it opens with (`download_one` 返回… · returns…).
+fn without_lead(text: &str) -> &str {
+    static LEAD: OnceLock<Regex> = OnceLock::new();
+    let lead = LEAD.get_or_init(|| {
+        Regex::new(r"^(?:\s|[:：,，、]|`[^`]*`|\[`[^`\]]*`\]\([^)]*\)|\[[\w./-]+\.(?:md|rs|py|svg|toml)\]\([^)]*\))*")
+            .unwrap()
+    });
+    &text[lead.find(text).map_or(0, |m| m.end())..]
+}
+
+/// The problems of one page against the language convention.
+fn convention_problems(name: &str, text: &str) -> Vec<String> {
+    let units = units(text);
+    let mut problems = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        let at = format!("{name}:{}", unit.line);
+        let found = lang(&unit.text);
+        match (&found, unit.kind) {
+            (Lang::Both(zh, en), _) => {
+                let zh = without_lead(zh);
+                if link_targets(zh) != link_targets(en) {
+                    problems.push(format!(
+                        "{at}: a link shows in one language only (give both halves the \
+                         same links): {}",
+                        unit.text
+                    ));
+                }
+            }
+            (Lang::Neutral, _) => {}
+            (_, Kind::Heading) => problems.push(format!(
+                "{at}: a heading is \"中文 · English\": {}",
+                unit.text
+            )),
+            (Lang::Chinese, Kind::Paragraph) => {
+                let next = units.get(i + 1);
+                if !next.is_some_and(|n| {
+                    n.kind == Kind::Paragraph && lang(&n.text) == Lang::English
+                }) {
+                    problems.push(format!(
+                        "{at}: a Chinese paragraph is followed by its English one: {}",
+                        short(&unit.text)
+                    ));
+                }
+            }
+            (Lang::English, Kind::Paragraph) => {
+                let previous = i.checked_sub(1).map(|p| &units[p]);
+                if !previous.is_some_and(|p| {
+                    p.kind == Kind::Paragraph && lang(&p.text) == Lang::Chinese
+                }) {
+                    problems.push(format!(
+                        "{at}: an English paragraph follows its Chinese one: {}",
+                        short(&unit.text)
+                    ));
+                }
+            }
+            (Lang::Chinese, _) => problems.push(format!(
+                "{at}: Chinese only; write \"中文 · English\": {}",
+                short(&unit.text)
+            )),
+            (Lang::English, _) => problems.push(format!(
+                "{at}: English only; write \"中文 · English\": {}",
+                short(&unit.text)
+            )),
+        }
+    }
+    problems
+}
+
+fn short(text: &str) -> String {
+    let mut short: String = text.chars().take(70).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
+/// Every note follows the language convention that the book's switch reads.
+#[test]
+fn every_note_follows_the_language_convention() {
+    let mut texts = all_notes();
+    texts.push(("../README.md".into(), read("README.md")));
+    let problems: Vec<String> = texts
+        .iter()
+        .flat_map(|(name, text)| convention_problems(name, text))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "{} places break the language convention (notes/CONVENTIONS.md):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// The convention's rules catch what they are for, and pass what they should.
+#[test]
+fn the_convention_rules_catch_their_cases() {
+    assert_eq!(
+        lang("期物 · future"),
+        Lang::Both("期物".into(), "future".into())
+    );
+    assert_eq!(
+        lang("flags2 · 从示例到工具 · From listing to tool"),
+        Lang::Both("flags2 · 从示例到工具".into(), "From listing to tool".into())
+    );
+    assert_eq!(lang("`executor.submit(fn, arg)`"), Lang::Neutral);
+    assert_eq!(lang("[sequential.md](sequential.md)"), Lang::Neutral);
+    assert_eq!(lang("a closure carries the argument"), Lang::English);
+    assert_eq!(lang("必须给出线程数"), Lang::Chinese);
+    let bad = "# 题 · Title\n\n只有中文的段落。\n\n| A | B |\n|---|---|\n| `x` | the same names |\n\n\
+               - 上一节 · Previous: [a.md](a.md)\n";
+    let problems = convention_problems("bad.md", bad);
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(problems[0].contains("bad.md:3: a Chinese paragraph"), "{problems:#?}");
+    assert!(problems[1].contains("bad.md:7: English only"), "{problems:#?}");
+    assert!(problems[2].contains("bad.md:9: a link shows"), "{problems:#?}");
+    let good = "# 题 · Title\n\n中文。\n\nEnglish text here.\n\n| A | B |\n|---|---|\n\
+                | `x` | 同名 · the same names |\n\n- `f` 返回 `x`。 · returns `x`.\n\
+                - 上一节：[a.md](a.md) · Previous: [a.md](a.md)\n";
+    assert_eq!(convention_problems("good.md", good), Vec::<String>::new());
+}
