@@ -70,7 +70,9 @@
       after.setStart(node, at + SEP.length);
       after.setEnd(el, el.childNodes.length);
       const a = after.toString();
-      if (HAN.test(before.toString()) && !HAN.test(a) && /[A-Za-z]{2,}/.test(a)) {
+      const words = after.cloneContents();
+      words.querySelectorAll("code").forEach((c) => c.remove());
+      if (HAN.test(before.toString()) && !HAN.test(a) && /[A-Za-z]{2,}/.test(words.textContent)) {
         return [node, at];
       }
     }

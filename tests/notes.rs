@@ -651,13 +651,18 @@ enum Lang {
 /// before it and none after it (and a word after it); else by its script.
 fn lang(text: &str) -> Lang {
     static CODE: OnceLock<Regex> = OnceLock::new();
+    static IMAGE: OnceLock<Regex> = OnceLock::new();
     let code = CODE.get_or_init(|| Regex::new(r"`[^`]*`").unwrap());
+    // An image's alt text is an attribute, which the switch never touches.
+    let image = IMAGE.get_or_init(|| Regex::new(r"!\[[^\]]*\]\([^)]*\)").unwrap());
+    let text = &*image.replace_all(text, " ");
     // Separators inside code spans do not count.
     let blanked = code.replace_all(text, |c: &regex::Captures| "x".repeat(c[0].len()));
     let seps: Vec<usize> = blanked.match_indices(" · ").map(|(at, _)| at).collect();
     for &at in seps.iter().rev() {
         let (before, after) = (&text[..at], &text[at + " · ".len()..]);
-        let word = after
+        let word = code
+            .replace_all(after, " ")
             .as_bytes()
             .windows(2)
             .any(|w| w.iter().all(u8::is_ascii_alphabetic));
