@@ -31,7 +31,7 @@
   apply(stored());
 
   // Text a reader reads as words: code, file names and link-like tokens out.
-  const FILEISH = /\S*[./]\S*\.(md|rs|py|svg|html|toml|json|gif)\b\S*|\S+\/\S*/g;
+  const FILEISH = /\S*[./]\S*\.(md|rs|py|svg|html|toml|json|gif)\b\S*|\S+\/\S*|\b\w+(?:\.\w+)+\b/g;
   const prose = (el) => {
     const copy = el.cloneNode(true);
     copy.querySelectorAll("code, pre, kbd").forEach((c) => c.remove());
