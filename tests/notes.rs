@@ -293,6 +293,83 @@ fn listing_samples_match_the_binaries() {
     );
 }
 
+/// The line of country codes in some output, as printed (not sorted).
+fn codes_line(lines: &[String]) -> Option<Vec<String>> {
+    lines.iter().find_map(|line| {
+        let words: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        let codes = words.len() >= 5
+            && words
+                .iter()
+                .all(|w| w.len() == 2 && w.chars().all(|c| c.is_ascii_uppercase()));
+        codes.then_some(words)
+    })
+}
+
+/// `shown` is `printed` in the same order, give or take neighbours that
+/// swap (two downloads whose seeded delays are nearly equal).
+fn same_order(shown: &[String], printed: &[String]) -> Result<(), String> {
+    let mut sorted_shown = shown.to_vec();
+    let mut sorted_printed = printed.to_vec();
+    sorted_shown.sort();
+    sorted_printed.sort();
+    if sorted_shown != sorted_printed {
+        return Err(format!("other codes: {shown:?} vs {printed:?}"));
+    }
+    for (i, code) in shown.iter().enumerate() {
+        let j = printed.iter().position(|c| c == code).unwrap();
+        if i.abs_diff(j) > 1 {
+            return Err(format!(
+                "{code} is {i}th in the sample but {j}th in the run:\n  shown   {}\n  printed {}",
+                shown.join(" "),
+                printed.join(" ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The codes in a listing's `//!` sample are a real run's, in the order the
+/// seeded server makes them finish: re-run at the default delay (not the
+/// quick one) and compared in order, not as a set ("CD FR BR ..." in a
+/// header whose run prints "IR JP VN ..." is caught).
+#[test]
+fn listing_sample_codes_are_in_a_real_runs_order() {
+    let all = justfile_sections();
+    let mut failures = Vec::new();
+    for sample in listing_samples() {
+        let Some(shown) = codes_line(&sample.shown) else {
+            continue;
+        };
+        let Ok((bin, mut args)) = rerun(&sample, &all) else {
+            continue;
+        };
+        // The seeded 0.1..0.5 s delays decide the order: drop the quick delay.
+        if let Some(at) = args.iter().position(|a| a == "--delay") {
+            args.drain(at..at + 2);
+        }
+        let printed = codes_line(&printed(&bin, &args));
+        let Some(printed) = printed else {
+            failures.push(format!("{}: the run printed no line of codes", sample.note));
+            continue;
+        };
+        if let Err(why) = same_order(&shown, &printed) {
+            failures.push(format!("{}: {why}", sample.note));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The order check allows one neighbour swap, not a different order.
+#[test]
+fn a_sample_in_another_order_is_caught() {
+    let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+    let run = words("IR JP VN PH DE CD BR MX ET EG");
+    assert!(same_order(&words("IR JP VN PH DE CD BR MX ET EG"), &run).is_ok());
+    assert!(same_order(&words("JP IR VN PH DE CD BR MX ET EG"), &run).is_ok());
+    assert!(same_order(&words("CD FR BR DE BD IR CN IN EG ID"), &run).is_err());
+    assert!(same_order(&words("EG JP VN PH DE CD BR MX ET IR"), &run).is_err());
+}
+
 /// A note edited to show output the binary does not print is caught.
 #[test]
 fn a_stale_sample_is_caught() {
