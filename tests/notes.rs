@@ -305,8 +305,11 @@ fn codes_line(lines: &[String]) -> Option<Vec<String>> {
     })
 }
 
-/// `shown` is `printed` in the same order, give or take neighbours that
-/// swap (two downloads whose seeded delays are nearly equal).
+/// `shown` is `printed` in the same order, give or take downloads whose
+/// seeded delays are nearly equal (a few milliseconds apart, so a busy
+/// machine may finish them in either order): no code more than 3 places
+/// away, and half a place on average. A sample from another run or another
+/// seed is far out on both counts.
 fn same_order(shown: &[String], printed: &[String]) -> Result<(), String> {
     let mut sorted_shown = shown.to_vec();
     let mut sorted_printed = printed.to_vec();
@@ -315,15 +318,19 @@ fn same_order(shown: &[String], printed: &[String]) -> Result<(), String> {
     if sorted_shown != sorted_printed {
         return Err(format!("other codes: {shown:?} vs {printed:?}"));
     }
-    for (i, code) in shown.iter().enumerate() {
-        let j = printed.iter().position(|c| c == code).unwrap();
-        if i.abs_diff(j) > 1 {
-            return Err(format!(
-                "{code} is {i}th in the sample but {j}th in the run:\n  shown   {}\n  printed {}",
-                shown.join(" "),
-                printed.join(" ")
-            ));
-        }
+    let moves: Vec<usize> = shown
+        .iter()
+        .enumerate()
+        .map(|(i, code)| i.abs_diff(printed.iter().position(|c| c == code).unwrap()))
+        .collect();
+    let most = moves.iter().max().copied().unwrap_or(0);
+    let total: usize = moves.iter().sum();
+    if most > 3 || total * 2 > shown.len() {
+        return Err(format!(
+            "another order (a code moved {most} places, {total} in all):\n  shown   {}\n  printed {}",
+            shown.join(" "),
+            printed.join(" ")
+        ));
     }
     Ok(())
 }
@@ -359,13 +366,17 @@ fn listing_sample_codes_are_in_a_real_runs_order() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The order check allows one neighbour swap, not a different order.
+/// The order check allows a few near-ties to swap, not a different order.
 #[test]
 fn a_sample_in_another_order_is_caught() {
     let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
     let run = words("IR JP VN PH DE CD BR MX ET EG");
     assert!(same_order(&words("IR JP VN PH DE CD BR MX ET EG"), &run).is_ok());
     assert!(same_order(&words("JP IR VN PH DE CD BR MX ET EG"), &run).is_ok());
+    assert!(same_order(&words("VN PH IR JP DE CD BR MX ET EG"), &run).is_err());
+    let twenty = words("IR JP VN PH DE CD BR MX ET EG CN TR US ID IN FR BD RU NG PK");
+    let busy = words("VN PH IR JP DE CD BR MX ET EG CN TR US ID IN FR BD RU NG PK");
+    assert!(same_order(&busy, &twenty).is_ok());
     assert!(same_order(&words("CD FR BR DE BD IR CN IN EG ID"), &run).is_err());
     assert!(same_order(&words("EG JP VN PH DE CD BR MX ET IR"), &run).is_err());
 }
