@@ -296,7 +296,8 @@ fn listing_samples_match_the_binaries() {
 /// The line of country codes in some output, as printed (not sorted).
 fn codes_line(lines: &[String]) -> Option<Vec<String>> {
     lines.iter().find_map(|line| {
-        let words: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        let words: Vec<String> =
+            line.split_whitespace().map(str::to_string).collect();
         let codes = words.len() >= 5
             && words
                 .iter()
@@ -356,7 +357,8 @@ fn listing_sample_codes_are_in_a_real_runs_order() {
         }
         let printed = codes_line(&printed(&bin, &args));
         let Some(printed) = printed else {
-            failures.push(format!("{}: the run printed no line of codes", sample.note));
+            failures
+                .push(format!("{}: the run printed no line of codes", sample.note));
             continue;
         };
         if let Err(why) = same_order(&shown, &printed) {
@@ -374,7 +376,8 @@ fn a_sample_in_another_order_is_caught() {
     assert!(same_order(&words("IR JP VN PH DE CD BR MX ET EG"), &run).is_ok());
     assert!(same_order(&words("JP IR VN PH DE CD BR MX ET EG"), &run).is_ok());
     assert!(same_order(&words("VN PH IR JP DE CD BR MX ET EG"), &run).is_err());
-    let twenty = words("IR JP VN PH DE CD BR MX ET EG CN TR US ID IN FR BD RU NG PK");
+    let twenty =
+        words("IR JP VN PH DE CD BR MX ET EG CN TR US ID IN FR BD RU NG PK");
     let busy = words("VN PH IR JP DE CD BR MX ET EG CN TR US ID IN FR BD RU NG PK");
     assert!(same_order(&busy, &twenty).is_ok());
     assert!(same_order(&words("CD FR BR DE BD IR CN IN EG ID"), &run).is_err());
@@ -745,7 +748,8 @@ fn lang(text: &str) -> Lang {
     let image = IMAGE.get_or_init(|| Regex::new(r"!\[[^\]]*\]\([^)]*\)").unwrap());
     let text = &*image.replace_all(text, " ");
     // Separators inside code spans do not count.
-    let blanked = code.replace_all(text, |c: &regex::Captures| "x".repeat(c[0].len()));
+    let blanked =
+        code.replace_all(text, |c: &regex::Captures| "x".repeat(c[0].len()));
     let seps: Vec<usize> = blanked.match_indices(" · ").map(|(at, _)| at).collect();
     for &at in seps.iter().rev() {
         let (before, after) = (&text[..at], &text[at + " · ".len()..]);
@@ -771,7 +775,8 @@ fn lang(text: &str) -> Lang {
 /// The link targets in a piece of Markdown, sorted.
 fn link_targets(text: &str) -> Vec<String> {
     static LINK: OnceLock<Regex> = OnceLock::new();
-    let link = LINK.get_or_init(|| Regex::new(r"\]\(([^)]*)\)|<(https?://[^>]*)>").unwrap());
+    let link = LINK
+        .get_or_init(|| Regex::new(r"\]\(([^)]*)\)|<(https?://[^>]*)>").unwrap());
     let mut targets: Vec<String> = link
         .captures_iter(text)
         .map(|c| c.get(1).or(c.get(2)).unwrap().as_str().to_string())
@@ -882,7 +887,10 @@ fn the_convention_rules_catch_their_cases() {
     );
     assert_eq!(
         lang("flags2 · 从示例到工具 · From listing to tool"),
-        Lang::Both("flags2 · 从示例到工具".into(), "From listing to tool".into())
+        Lang::Both(
+            "flags2 · 从示例到工具".into(),
+            "From listing to tool".into()
+        )
     );
     assert_eq!(lang("`executor.submit(fn, arg)`"), Lang::Neutral);
     assert_eq!(lang("[sequential.md](sequential.md)"), Lang::Neutral);
@@ -892,9 +900,18 @@ fn the_convention_rules_catch_their_cases() {
                - 上一节 · Previous: [a.md](a.md)\n";
     let problems = convention_problems("bad.md", bad);
     assert_eq!(problems.len(), 3, "{problems:#?}");
-    assert!(problems[0].contains("bad.md:3: a Chinese paragraph"), "{problems:#?}");
-    assert!(problems[1].contains("bad.md:7: English only"), "{problems:#?}");
-    assert!(problems[2].contains("bad.md:9: a link shows"), "{problems:#?}");
+    assert!(
+        problems[0].contains("bad.md:3: a Chinese paragraph"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[1].contains("bad.md:7: English only"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[2].contains("bad.md:9: a link shows"),
+        "{problems:#?}"
+    );
     let good = "# 题 · Title\n\n中文。\n\nEnglish text here.\n\n| A | B |\n|---|---|\n\
                 | `x` | 同名 · the same names |\n\n- `f` 返回 `x`。 · returns `x`.\n\
                 - 上一节：[a.md](a.md) · Previous: [a.md](a.md)\n";
@@ -973,7 +990,8 @@ fn watched_words() -> Vec<(String, String)> {
 /// glosses too: 许可（permit） translates the term and names it.
 fn chinese_text(text: &str) -> Vec<(usize, String)> {
     static GLOSS: OnceLock<Regex> = OnceLock::new();
-    let gloss = GLOSS.get_or_init(|| Regex::new(r"（[A-Za-z][A-Za-z -]*）").unwrap());
+    let gloss =
+        GLOSS.get_or_init(|| Regex::new(r"（[A-Za-z][A-Za-z -]*）").unwrap());
     units(text)
         .into_iter()
         .filter_map(|u| match lang(&u.text) {
@@ -1022,12 +1040,22 @@ fn no_chinese_sentence_leaves_a_term_in_english() {
 #[test]
 fn an_english_term_in_chinese_is_caught() {
     let words = watched_words();
-    assert!(words.iter().any(|(w, zh)| w == "worker" && zh == "工作线程"), "{words:?}");
-    assert!(words.iter().all(|(w, _)| w != "gil"), "GIL is kept in its Chinese: {words:?}");
-    let text = "只在任务还没被 worker 拿走时成功。\n\nOnly before a worker takes it.\n";
+    assert!(
+        words
+            .iter()
+            .any(|(w, zh)| w == "worker" && zh == "工作线程"),
+        "{words:?}"
+    );
+    assert!(
+        words.iter().all(|(w, _)| w != "gil"),
+        "GIL is kept in its Chinese: {words:?}"
+    );
+    let text =
+        "只在任务还没被 worker 拿走时成功。\n\nOnly before a worker takes it.\n";
     assert_eq!(chinese_text(text).len(), 1);
     assert!(chinese_text(text)[0].1.contains("worker"));
-    let coded = "只在任务还没被 `worker` 拿走时成功。\n\nOnly before a worker takes it.\n";
+    let coded =
+        "只在任务还没被 `worker` 拿走时成功。\n\nOnly before a worker takes it.\n";
     assert!(!chinese_text(coded)[0].1.contains("worker"));
 }
 
@@ -1091,7 +1119,8 @@ fn a_note_with_local_timings_links_the_scaling_formula() {
         .filter(|(_, text)| text.contains("本机"))
         .filter(|(_, text)| !text.contains("timings.md"))
         .map(|(name, _)| {
-            let problem = format!("{name} quotes this machine's times: link timings.md");
+            let problem =
+                format!("{name} quotes this machine's times: link timings.md");
             (name, problem)
         })
         .collect();
@@ -1110,7 +1139,9 @@ fn running_at_submit_is_never_taught_as_python() {
     let mut problems = Vec::new();
     for (name, text) in all_notes() {
         for unit in units(&text) {
-            if claim.is_match(&prose_keep_code(&unit.text)) && !unit.text.contains("Python") {
+            if claim.is_match(&prose_keep_code(&unit.text))
+                && !unit.text.contains("Python")
+            {
                 problems.push((
                     name.clone(),
                     format!(
@@ -1161,7 +1192,10 @@ fn python_signatures_in_tables_match_their_listing() {
                 if !source.is_empty() && !source.contains(&found[1]) {
                     problems.push((
                         name.clone(),
-                        format!("{name}: `{}` is not in the listing its table names", &found[1]),
+                        format!(
+                            "{name}: `{}` is not in the listing its table names",
+                            &found[1]
+                        ),
                     ));
                 }
             }
@@ -1187,7 +1221,11 @@ fn previous_and_next_follow_the_book() {
         let mut found: HashMap<&str, String> = HashMap::new();
         for line in text.lines() {
             if let Some(c) = nav.captures(line) {
-                let which = if &c[1] == "上一节" { "previous" } else { "next" };
+                let which = if &c[1] == "上一节" {
+                    "previous"
+                } else {
+                    "next"
+                };
                 found.insert(which, c[2].to_string());
             }
         }
@@ -1207,7 +1245,9 @@ fn previous_and_next_follow_the_book() {
             if !ok {
                 problems.push((
                     name.clone(),
-                    format!("{name}: its {which} link should be {want:?}, not {got:?}"),
+                    format!(
+                        "{name}: its {which} link should be {want:?}, not {got:?}"
+                    ),
                 ));
             }
         }
