@@ -92,6 +92,8 @@
   const isLead = (node) => {
     if (node.nodeType === Node.TEXT_NODE) return /^[\s:：,，、]*$/.test(node.data);
     if (node.matches("code")) return true;
+    // The sidebar's chapter numbers ("1.").
+    if (node.matches("strong") && /^[\d.]+$/.test(node.textContent.trim())) return true;
     if (node.matches("a")) {
       const t = node.textContent;
       return node.querySelector("code") !== null && prose(node).trim() === ""
@@ -118,6 +120,8 @@
       else before.setStart(el, 0);
       before.setEnd(node, at);
       const zh = before.extractContents();
+      // The space between a lead ("1.") and the text belongs to both halves.
+      if (lead.length && /^\s/.test(zh.textContent)) lead.push(document.createTextNode(" "));
       el.replaceChildren(...lead, span("lang-zh", zh), span("lang-sep", SEP),
                          span("lang-en", en));
       el.classList.add("lang-split");
@@ -148,6 +152,12 @@
       if (el.closest("pre") || (el.matches("li") && el.querySelector(HAS_BLOCKS))) continue;
       mark(el);
     }
+  }
+
+  // The sidebar's chapter titles follow the same convention.
+  for (const el of document.querySelectorAll("#mdbook-sidebar a, #mdbook-sidebar .chapter-link-wrapper > span, " +
+    "#mdbook-sidebar .part-title")) {
+    mark(el);
   }
 
   // The switch itself, in the menu bar next to the print button.
