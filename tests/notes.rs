@@ -1,10 +1,13 @@
 //! The notes stay true: each sample output is what the binary prints today,
-//! each `just` command they name exists, and every heading has both languages.
+//! each `just` command they name exists, every heading has both languages,
+//! and every page follows the language convention the book's switch reads
+//! (notes/CONVENTIONS.md), with the rules issue 25's defects called for.
 //!
 //! `just notes-check` runs this file alone. A sample is compared by shape:
 //! timestamps, addresses, ports, times and delays are masked, codes on one
 //! line are sorted, and every line the note shows (bar `...`) must appear in
-//! the program's output, in any order.
+//! the program's output, in any order. The codes in a listing's `//!` sample
+//! are also checked in the order a real seeded run prints them.
 
 use std::collections::HashMap;
 use std::fs;
