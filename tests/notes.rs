@@ -26,21 +26,9 @@ fn read(path: impl AsRef<Path>) -> String {
     fs::read_to_string(workspace().join(path)).unwrap()
 }
 
-/// Every note, as (file name, text).
+/// Every note, deep dives included, as (path under notes/, text).
 fn notes() -> Vec<(String, String)> {
-    let mut notes: Vec<(String, String)> = fs::read_dir(workspace().join("notes"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
-        .map(|path| {
-            (
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                fs::read_to_string(&path).unwrap(),
-            )
-        })
-        .collect();
-    notes.sort();
-    notes
+    all_notes()
 }
 
 /// A `$ command` line in a text block, and the lines the note shows after it.
@@ -56,7 +44,8 @@ fn samples(note: &str, text: &str) -> Vec<Sample> {
     let mut in_text = false;
     // Lines belong to a `$` line of the same block, never to an earlier block.
     let mut current: Option<usize> = None;
-    for line in text.lines() {
+    // A block may be indented inside a list item (an exercise's answer).
+    for line in text.lines().map(str::trim_start) {
         if line.starts_with("```") {
             in_text = line == "```text";
             current = None;
