@@ -1246,3 +1246,135 @@ fn previous_and_next_follow_the_book() {
     }
     report("previous and next links", problems);
 }
+
+/// The sample outputs (fenced blocks) of a note, as one text.
+fn outputs(text: &str) -> String {
+    let mut out = String::new();
+    let mut fenced = false;
+    for line in text.lines().map(str::trim_start) {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if fenced {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The measured times of a note (two decimals, like 28.67 s) that do not
+/// name their run. A time is covered by a sample output of the same note; a
+/// sentence that points at another note ("full output in flags2.md: 28.67 s")
+/// must quote that note's figure; otherwise its section must say whose run
+/// it is ("本机", "one run here", "the book"). A figure worked out (after `≈`
+/// or `=`) is not a run. `linked` reads a note a sentence links.
+fn times_without_run(
+    name: &str,
+    text: &str,
+    linked: &dyn Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let time = Regex::new(r"(\d+\.\d\d) ?(?:s\b|秒)").unwrap();
+    let code = Regex::new(r"`[^`]*`").unwrap();
+    let link = Regex::new(r"\]\(([\w./]+\.md)(?:#[^)]*)?\)").unwrap();
+    const RUN: &[&str] = &[
+        "本机",
+        "一次运行",
+        "书中",
+        "书里",
+        "here",
+        "one run",
+        "this machine",
+        "the book",
+        "chapter",
+    ];
+    let here = outputs(text);
+    // Units grouped by section: a section's run marker covers its tables.
+    let mut sections: Vec<Vec<Unit>> = vec![Vec::new()];
+    for unit in units(text) {
+        if unit.kind == Kind::Heading {
+            sections.push(Vec::new());
+        }
+        sections.last_mut().unwrap().push(unit);
+    }
+    let mut problems = Vec::new();
+    for section in sections {
+        let says_run = section
+            .iter()
+            .any(|u| RUN.iter().any(|w| u.text.contains(w)));
+        for unit in &section {
+            let prose = code.replace_all(&unit.text, " ");
+            // The primer on scaling is linked for its formula, not as a run.
+            let links: Vec<String> = link
+                .captures_iter(&unit.text)
+                .filter(|l| !l[1].ends_with("timings.md"))
+                .filter_map(|l| linked(&l[1]))
+                .collect();
+            for found in time.captures_iter(&prose) {
+                let figure = found.get(1).unwrap();
+                // Worked out (≈, =) or the far end of a range: not a run.
+                let before = prose[..figure.start()].trim_end();
+                let derived = before.ends_with(['≈', '=', '–', '-', '.'])
+                    || before.ends_with(|c: char| c.is_ascii_digit());
+                if derived {
+                    continue;
+                }
+                let figure = figure.as_str();
+                let ok = if here.contains(figure) {
+                    true
+                } else if !links.is_empty() {
+                    links.iter().any(|t| t.contains(figure))
+                } else {
+                    says_run
+                };
+                if !ok {
+                    problems.push(format!(
+                        "{name}:{}: {figure} s: name the run (a sample here, the figure \
+                         of the note it links, or \"one run here\")",
+                        unit.line
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Every measured time in the notes names the run it came from.
+#[test]
+fn a_quoted_time_names_its_run() {
+    let mut problems = Vec::new();
+    for (name, text) in all_notes() {
+        let dir = Path::new("notes")
+            .join(&name)
+            .parent()
+            .unwrap()
+            .to_path_buf();
+        let linked = |target: &str| {
+            fs::read_to_string(workspace().join(&dir).join(target)).ok()
+        };
+        for problem in times_without_run(&name, &text, &linked) {
+            problems.push((name.clone(), problem));
+        }
+    }
+    report("times without their run", problems);
+}
+
+/// "22 s in one run here, see flags2.md" next to flags2.md's 28.67 s is caught.
+#[test]
+fn a_time_from_another_run_is_caught() {
+    let flags2 = "```text\nElapsed time: 28.67s\n```\n".to_string();
+    let linked = |_: &str| Some(flags2.clone());
+    let note = |text: &str| times_without_run("n.md", text, &linked);
+    assert!(
+        note("## 运行 · Run\n\n见 [flags2.md](flags2.md)：用了 28.67 秒。\n")
+            .is_empty()
+    );
+    assert_eq!(
+        note("## 运行 · Run\n\n见 [flags2.md](flags2.md)：本机用了 22.10 秒。\n")
+            .len(),
+        1
+    );
+    assert_eq!(note("## 运行 · Run\n\n用了 3.19 秒。\n").len(), 1);
+    assert!(note("## 运行 · Run\n\n本机一次运行用了 3.19 秒。\n").is_empty());
+    assert!(note("## 运行 · Run\n\n约 6 / 8 ≈ 0.75 秒。\n").is_empty());
+}
