@@ -1378,3 +1378,42 @@ fn a_time_from_another_run_is_caught() {
     assert!(note("## 运行 · Run\n\n本机一次运行用了 3.19 秒。\n").is_empty());
     assert!(note("## 运行 · Run\n\n约 6 / 8 ≈ 0.75 秒。\n").is_empty());
 }
+
+/// The notes where Python 3.14 changes the lesson carry the box "Python 3.14
+/// 与自由线程 · Python 3.14 and free threading", and between them the boxes
+/// name what 3.14 brought: a third executor, `map`'s `buffersize`, the pool's
+/// `terminate_workers()` and `kill_workers()`, and free-threaded builds.
+#[test]
+fn python_3_14_is_where_it_matters() {
+    const BOX: &str = "Python 3.14 与自由线程 · Python 3.14 and free threading";
+    const WHERE: &[&str] =
+        &["loiter_map.md", "processes.md", "concurrent_futures.md"];
+    const FACTS: &[&str] = &[
+        "InterpreterPoolExecutor",
+        "buffersize",
+        "terminate_workers()",
+        "kill_workers()",
+        "自由线程版",
+        "free-threaded",
+    ];
+    let mut problems = Vec::new();
+    let mut boxes = String::new();
+    for name in WHERE {
+        let text = read(format!("notes/{name}"));
+        match text.find(BOX) {
+            // The box is a blockquote: its lines up to the first that is not.
+            Some(at) => text[at..]
+                .lines()
+                .take_while(|l| l.starts_with('>') || l.contains(BOX))
+                .for_each(|l| boxes.push_str(l)),
+            None => problems
+                .push((name.to_string(), format!("{name} has no box \"{BOX}\""))),
+        }
+    }
+    for fact in FACTS {
+        if !boxes.contains(fact) {
+            problems.push(("boxes".into(), format!("no 3.14 box names {fact}")));
+        }
+    }
+    report("Python 3.14", problems);
+}
