@@ -10,8 +10,16 @@ what a reader sees:
   headings are drawn with a CJK font (not as boxes), and the page logs no
   script error, console error or failed request.
 
+Then the language switch (book/lang-switch.js): it clicks 中文, English and
+双语 in turn on the loiter page and follows the mode to two more pages, checking
+on each of the three that the mode was remembered, that only its language is
+shown (中文: no block of English prose; English: no Chinese character; 双语:
+both), that the "中文 · English" units are split, and that the code blocks are
+exactly the same text, all shown, in every mode.
+
 It saves screenshots (desktop top, desktop listings, desktop timeline, phone
-listings) to look at, and prints their paths.
+listings, and the loiter page's top in each language) to look at, and prints
+their paths.
 
     python3 .ci/browser-check.py [--book target/book] [--shots target/book-shots]
 
@@ -36,6 +44,8 @@ import threading
 import time
 
 PAGE = "notes/loiter_map.html"
+LANG_PAGES = (PAGE, "notes/threadpool.html", "notes/processes.html")
+MODES = (("zh", "中文"), ("en", "English"), ("both", "双语"))
 DESKTOP = {"width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": False}
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
 CJK_FONTS = ("CJK", "WenQuanYi", "Source Han", "Droid Sans Fallback", "PingFang")
@@ -56,6 +66,47 @@ MEASURE = """(() => {
     timeline: timeline.map(i => ({loaded: i.complete && i.naturalWidth > 0,
                                   shown: i.getBoundingClientRect().width})),
     pageWidth: document.documentElement.scrollWidth, viewport: innerWidth,
+  });
+})()"""
+
+
+# What a reader sees in each language, measured in the page: every visible
+# block (a heading, paragraph, list item, cell or summary holding no such
+# block itself) with its code taken out, and every code block's text.
+LANGUAGES = r"""(() => {
+  document.querySelectorAll('main details').forEach(d => { d.open = true; });
+  const HAN = /\p{Script=Han}/u;
+  const FILEISH = /\S*[./]\S*\.(md|rs|py|svg|html|toml|json|gif)\b\S*|\S+\/\S*|\b\w+(?:\.\w+)+\b/g;
+  const BLOCKS = 'h1, h2, h3, h4, h5, h6, p, li, td, th, summary';
+  const main = document.querySelector('main');
+  const shown = el => el.getClientRects().length > 0;
+  // The text a reader sees: shown text nodes, outside code.
+  const words = el => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const parts = [];
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (!node.parentElement.closest('code') && shown(node.parentElement)) parts.push(node.data);
+    }
+    return parts.join(' ').replace(FILEISH, ' ');
+  };
+  const blocks = [...main.querySelectorAll(BLOCKS)]
+    .filter(el => !el.closest('pre') && !el.querySelector(BLOCKS) && shown(el))
+    .map(el => {
+      const text = words(el);
+      return {tag: el.tagName, text: text.trim().slice(0, 90),
+              han: HAN.test(text),
+              english: (text.match(/\b[a-z][a-z'-]*[a-z]\b/g) || []).length >= 2};
+    });
+  const pres = [...main.querySelectorAll('pre')];
+  return JSON.stringify({
+    mode: document.documentElement.dataset.lang || null,
+    buttons: [...document.querySelectorAll('.lang-switch button')].map(b => b.textContent),
+    splits: main.querySelectorAll('.lang-split').length,
+    englishOnly: blocks.filter(b => b.english && !b.han).map(b => b.tag + ': ' + b.text),
+    withHan: blocks.filter(b => b.han).map(b => b.tag + ': ' + b.text),
+    code: pres.map(p => p.textContent),
+    codeHidden: pres.filter(p => !shown(p)).length,
   });
 })()"""
 
@@ -207,11 +258,60 @@ def shoot(chrome, session, path, scroll_to=None, offset=0):
     return path
 
 
+def click_mode(chrome, session, label):
+    """Clicks a button of the language switch, as a reader would."""
+    found = chrome.send("Runtime.evaluate", {"expression":
+        "(() => { const b = [...document.querySelectorAll('.lang-switch button')]"
+        f".find(b => b.textContent === {json.dumps(label)}); if (b) b.click(); return !!b; }})()",
+        "returnByValue": True}, session)
+    return found["result"]["value"]
+
+
+def check_languages(chrome, session, base, shots):
+    """The switch in every mode, on three pages; the problems and screenshots."""
+    problems, saved, code = [], [], {}
+    for mode, label in MODES:
+        for i, page in enumerate(LANG_PAGES):
+            visit(chrome, session, f"{base}/{page}", DESKTOP)
+            if i == 0:
+                if not click_mode(chrome, session, label):
+                    problems.append(f"{page}: no language switch button {label!r}")
+                    continue
+                saved.append(shoot(chrome, session, f"{shots}/lang-{mode}.png"))
+            seen = json.loads(chrome.send("Runtime.evaluate", {
+                "expression": LANGUAGES, "returnByValue": True}, session)["result"]["value"])
+            where = f"{mode}: {page}"
+            if seen["mode"] != mode:
+                problems.append(f"{where}: the page is in mode {seen['mode']!r}, not remembered")
+            if seen["splits"] < 3:
+                problems.append(f"{where}: only {seen['splits']} 中文 · English units split")
+            if mode == "zh" and seen["englishOnly"]:
+                problems.append(f"{where}: English shown: {seen['englishOnly'][:3]}")
+            if mode == "en" and seen["withHan"]:
+                problems.append(f"{where}: Chinese shown: {seen['withHan'][:3]}")
+            if mode == "both" and not (seen["englishOnly"] and seen["withHan"]):
+                problems.append(f"{where}: not both languages shown")
+            if seen["codeHidden"]:
+                problems.append(f"{where}: {seen['codeHidden']} code blocks hidden")
+            if not seen["code"]:
+                problems.append(f"{where}: no code block")
+            if code.setdefault(page, seen["code"]) != seen["code"]:
+                problems.append(f"{where}: the code blocks changed with the language")
+    # Leave the next reader in the default mode.
+    click_mode(chrome, session, "双语")
+    return problems, saved
+
+
 def heading_fonts(chrome, session):
     """The fonts Chromium really drew the page's title with."""
     root = chrome.send("DOM.getDocument", {}, session)["root"]["nodeId"]
-    node = chrome.send("DOM.querySelector", {"nodeId": root, "selector": "main h1"},
-                       session)["nodeId"]
+    # With the language switch, the title's Chinese is in its own span.
+    node = 0
+    for selector in ("main h1 .lang-zh a", "main h1 .lang-zh", "main h1"):
+        node = chrome.send("DOM.querySelector", {"nodeId": root, "selector": selector},
+                           session)["nodeId"]
+        if node:
+            break
     fonts = chrome.send("CSS.getPlatformFontsForNode", {"nodeId": node}, session)["fonts"]
     return [f["familyName"] for f in fonts]
 
@@ -274,6 +374,13 @@ def check(book, shots, binary):
                 saved.append(shoot(chrome, session, f"{shots}/phone-listings.png",
                                    offset=boundary))
             phone_errors = errors_logged(chrome.events)
+            chrome.events.clear()
+
+            base = f"http://127.0.0.1:{server.server_address[1]}"
+            lang_problems, lang_shots = check_languages(chrome, session, base, shots)
+            problems += lang_problems
+            saved += lang_shots
+            phone_errors += errors_logged(chrome.events)
         except (OSError, RuntimeError, TimeoutError) as err:
             sys.exit(f"browser-check: driving Chromium failed: {err}\n"
                      f"Chromium said:\n{chrome.log_tail()}")
@@ -307,7 +414,9 @@ def main():
         sys.exit(1)
     print(f"browser-check: {PAGE} OK at {DESKTOP['width']}px and {PHONE['width']}px "
           f"(two columns, then stacked; timeline loaded; no errors; title font "
-          f"{fonts[0]}), {time.monotonic() - started:.1f}s")
+          f"{fonts[0]}); language switch OK in {len(MODES)} modes on {len(LANG_PAGES)} pages "
+          f"(remembered, one language each, code unchanged), "
+          f"{time.monotonic() - started:.1f}s")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 //!
 //! Mirrors the chapter's `flags_asyncio.py`. One thread pool is replaced by
 //! one event loop: every download is a task on a tokio runtime, and all of
-//! them share one async HTTP client. Waiting for the network costs a task a
-//! few hundred bytes, not a thread. The book's flags2 and flags3 versions
-//! of this file are [`flags2`] and [`flags3`].
+//! them share one async HTTP client. A download waiting for the network
+//! holds a task, not a thread: about 43 KiB of resident memory per download
+//! in flight against 65 KiB on a thread (`just memory`, server side
+//! included). The book's flags2 and flags3 versions of this file are
+//! [`flags2`] and [`flags3`].
 //!
 //! Sample run (`just run async`, in-process server with 0.1..0.5 s of latency):
 //!
@@ -63,7 +65,7 @@ pub async fn supervisor(
         // calling `download_one` alone would only build a lazy future.
         to_do.spawn(download_one(client.clone(), site.clone(), cc));
     }
-    // `asyncio.gather`, taking the results as they finish. Each `?` re-raises:
+    // `asyncio.as_completed`: the results as they finish. Each `?` re-raises:
     // a task that panicked, then a download that failed.
     let mut res = Vec::new();
     while let Some(joined) = to_do.join_next().await {
