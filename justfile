@@ -41,7 +41,7 @@ serve *args:
 serve-book *args:
     cargo run --quiet --release -p flags-server -- --book "$@"
 
-# The Python listing and the Rust section on one server, in two columns
+# The Python listing and the Rust section, each on a fresh server with the same seed, in two columns
 side-by-side name *args:
     @cargo build --quiet --release --workspace --bins
     @./target/release/side_by_side "$@"

@@ -1,30 +1,57 @@
 //! Python's `concurrent.futures`, in Rust: `use concurrent_futures::{...}`
 //! reads as Python's `from concurrent import futures`.
 //!
+//! ```
+//! use concurrent_futures::{Executor, ThreadPoolExecutor, as_completed};
+//!
+//! let executor = ThreadPoolExecutor::new(4);
+//! let futures: Vec<_> = (1..=3u64)
+//!     .map(|n| executor.submit(move || n * n).unwrap())
+//!     .collect();
+//! let total: u64 = as_completed(futures).map(|f| f.result().unwrap()).sum();
+//! assert_eq!(total, 14);
+//! let squares: Vec<u64> = executor.map(|n: u64| n * n, 1..=3).unwrap()
+//!     .map(Result::unwrap)
+//!     .collect();
+//! assert_eq!(squares, [1, 4, 9]);
+//! ```
+//!
 //! | Python                                   | Rust                                              | What differs |
 //! |------------------------------------------|---------------------------------------------------|--------------|
+//! | `Executor` (the abstract base class)     | [`Executor`]: `submit`, `map`, `map_timeout`, `map_buffersize`, `shutdown` | `Executor<F, A>`: `F` is the function a task calls on its argument `A`, any closure on threads, a plain `fn` on processes |
 //! | `ThreadPoolExecutor(max_workers)`        | [`ThreadPoolExecutor::new`]                       | `max_workers` is required |
-//! | `ProcessPoolExecutor(max_workers, initializer=, initargs=, max_tasks_per_child=)` | [`ProcessPoolExecutor::new`], [`ProcessPoolExecutor::builder`] | `submit(f, arg)`: a plain `fn`, arguments and results [`Picklable`] (serde); `map(.., chunksize=n)` is [`map_chunksize`](ProcessPoolExecutor::map_chunksize); a dead worker fails only its task ([`Error::WorkerDied`]); `procspawn::init()` first in `main` |
-//! | `executor.submit(fn, *args)`             | [`submit(move \|\| f(arg))`](ThreadPoolExecutor::submit) | a closure carries the arguments; `Err(Shutdown)` instead of `RuntimeError` |
-//! | `executor.map(fn, items, timeout=t)`     | [`map`](ThreadPoolExecutor::map), [`map_timeout`](ThreadPoolExecutor::map_timeout) | yields `Result`s: a failed task does not end the loop |
+//! | `ProcessPoolExecutor(max_workers, initializer=, initargs=, max_tasks_per_child=)` | [`ProcessPoolExecutor::new`], [`ProcessPoolExecutor::builder`] | a plain `fn`, arguments and results [`Picklable`] (serde); `map(.., chunksize=n)` is [`map_chunksize`](ProcessPoolExecutor::map_chunksize); `procspawn::init()` first in `main` |
+//! | `executor.submit(fn, arg)`               | [`Executor::submit`]; on threads also [`submit(move \|\| f(arg))`](ThreadPoolExecutor::submit) | `Err(Shutdown)` instead of `RuntimeError` |
+//! | `executor.map(fn, items, timeout=t, buffersize=n)` | [`map`](Executor::map), [`map_timeout`](Executor::map_timeout), [`map_buffersize`](Executor::map_buffersize) | yields a `Result` per item |
 //! | `executor.shutdown(wait, cancel_futures=...)` | [`shutdown(wait, cancel_futures)`](ThreadPoolExecutor::shutdown) | |
+//! | `terminate_workers()`, `kill_workers()` (3.14) | [`ProcessPoolExecutor::terminate_workers`], [`ProcessPoolExecutor::kill_workers`] | |
 //! | `with executor:`                         | dropping the executor                             | |
-//! | `Future`                                 | [`Handle`]                                        | the name: Rust's `Future` is another thing |
+//! | `Future`                                 | [`Handle<T, E>`](Handle)                          | the name: Rust's `Future` is another thing |
+//! | a call that returns or raises            | a task returning `T`, or `Result<T, E>` ([`Outcome`]) | `Err(e)` is raised: `Debug` says `raised E`, [`exception`](Handle::exception) gives `Error::Raised(e)`, `wait(FirstException)` stops for it. A plain value (`u64`, `String`) never raises; one of your own types says so with [`never_raises!`]. The handle is `Handle<T, E>`, with `E` = [`Infallible`](std::convert::Infallible) when nothing can be raised, and `From<Error<E>>` lets one `?` re-raise |
 //! | `future.done()`, `running()`, `cancelled()`, `cancel()` | the same names                     | |
 //! | `future.result(timeout=t)`               | [`result`](Handle::result), [`result_timeout`](Handle::result_timeout) | returns `Err` where Python raises |
-//! | `future.exception(timeout=t)`            | [`exception`](Handle::exception), [`exception_timeout`](Handle::exception_timeout) | |
+//! | `future.exception(timeout=t)`            | [`exception`](Handle::exception), [`exception_timeout`](Handle::exception_timeout) | the error, typed |
 //! | `future.add_done_callback(fn)`           | [`add_done_callback`](Handle::add_done_callback)  | |
 //! | `futures.as_completed(fs, timeout=t)`    | [`as_completed`], [`as_completed_timeout`]        | the timeout is one last `Err` item |
 //! | `futures.wait(fs, timeout, return_when)` | [`wait`], [`wait_timeout`], [`ReturnWhen`]        | |
-//! | `CancelledError`, `TimeoutError` ...     | [`Error`]                                         | one enum |
+//! | `CancelledError`, `TimeoutError`, `BrokenProcessPool`, `PicklingError` ... | [`Error`]   | one enum |
 //!
 //! Where Python takes `timeout=None`, Rust has two names, as `std` does
 //! (`recv` and `recv_timeout`): `result()` waits for ever, `result_timeout(t)`
 //! gives up after `t`.
 //!
-//! The thread pool keeps its own FIFO queue and decides at `submit` whether a
-//! worker is free, so a handle's state is fixed there: with 10 workers, the
-//! first 10 tasks submitted are `running` and the rest `pending`, every time.
+//! # Where this crate differs from CPython, on purpose
+//!
+//! | What Python does | What we do | Why |
+//! |------------------|------------|-----|
+//! | A task is `running` only once a worker thread takes it, and can be cancelled until then. | The thread pool decides at `submit`: a task gets a free worker (and is `running`) or waits (`pending`). With 10 workers, the first 10 tasks are `running`, every time. | The chapter's futures section prints those states; decided at `submit`, its output is the same on every run instead of a race. |
+//! | `map` raises the first failure from `__next__`, and the generator is over. | `map` yields a `Result` per item and goes on after a failure. | A Rust iterator cannot raise; `?` in the loop gives Python's behaviour, and a loop that counts failures (flags2) needs the rest. |
+//! | One dead worker process breaks the whole pool (`BrokenProcessPool` for every task). | Only the task that worker was running fails ([`Error::WorkerDied`], naming the signal); a new worker takes over the queue. | A crash in one task should not fail the others; the pool still breaks when no worker can start (initializer). |
+//! | `terminate_workers()` and `kill_workers()` cancel the queued tasks. | Queued tasks fail with [`Error::BrokenPool`], which says which call ended the workers; the call returns once every worker is collected. | The error tells a reader why a task never ran; waiting guarantees no child is left. |
+//! | `submit` takes any callable, pickled by name. | The process pool takes a plain `fn(A) -> R` with serde arguments and result. | Rust keeps no function names at run time: a function crosses as an offset in the shared executable. |
+//! | A generator from `map(buffersize=n)` holds the executor weakly. | [`map_buffersize`](Executor::map_buffersize) borrows it: the executor outlives the iterator. | The borrow checker proves what the weak reference checks at run time. |
+
+#![warn(missing_docs)]
 
 mod error;
 mod executor;
@@ -48,6 +75,11 @@ pub use wait::{
     AsCompleted, AsCompletedTimeout, DoneAndNotDone, ReturnWhen, as_completed,
     as_completed_timeout, wait, wait_timeout,
 };
+
+/// The README's example, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadMe;
 
 /// The examples of `notes/concurrent_futures.md`, compiled and run as doc
 /// tests so the note cannot drift from the code.

@@ -88,6 +88,7 @@ impl ProcessPoolExecutor {
         ProcessPoolBuilder::default()
     }
 
+    /// The most worker processes this pool runs at once.
     pub fn max_workers(&self) -> usize {
         self.pool.config.max_workers
     }

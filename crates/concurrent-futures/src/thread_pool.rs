@@ -123,6 +123,7 @@ impl ThreadPoolExecutor {
         }
     }
 
+    /// The most threads this pool runs at once.
     pub fn max_workers(&self) -> usize {
         self.inner.lock().max_workers
     }

@@ -30,7 +30,9 @@ pub enum ReturnWhen {
 /// What [`wait`] returns: Python's `DoneAndNotDoneFutures(done, not_done)`.
 #[derive(Debug)]
 pub struct DoneAndNotDone<T, E = Infallible> {
+    /// The handles that are done (finished or cancelled).
     pub done: Vec<Handle<T, E>>,
+    /// The others, still pending or running.
     pub not_done: Vec<Handle<T, E>>,
 }
 

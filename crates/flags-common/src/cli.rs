@@ -314,7 +314,7 @@ fn exit_code() -> ExitCode {
 /// reading the old table (an RCU grace period: 8 to 23 ms here, at 256, 512
 /// and 1024 files), and meanwhile no thread can open a file. Done before the
 /// first extra thread starts, it waits for nothing.
-/// (notes/threadpool.md, "Under the hood")
+/// (notes/deep/threadpool.md, "A wait we removed: the descriptor table")
 pub fn make_room_for_connections(connections: usize) -> std::io::Result<u64> {
     let wanted = 2 * connections as u64 + 256;
     let limit = rlimit::increase_nofile_limit(wanted)?;

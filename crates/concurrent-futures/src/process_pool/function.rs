@@ -11,12 +11,13 @@
 //! encode the `R`. The worker adds its own `ANCHOR` back, and calls.
 //!
 //! Turning a number back into a function is the one `unsafe` operation in the
-//! crate, kept in [`pointer_at`]; procspawn does the same for its own calls.
-//! It is sound because only [`FnRef::new`] makes these numbers, from a real
-//! function of the right type, and both ends run the same binary (the hello
-//! of every worker compares [`FnRef::layout`] to be sure). Like unpickling,
-//! it trusts its input: the bytes come from a private socket pair between the
-//! pool and its own worker, never from outside.
+//! crate, and this file is the one place that does it (procspawn does the
+//! same for its own calls). So that the types say so, [`FnRef::call`] is an
+//! `unsafe fn`: it is sound only on a reference [`FnRef::new`] made, from a
+//! real function of the right type, in a process running the same binary (the
+//! hello of every worker compares [`FnRef::layout`] to be sure). Its one
+//! caller, the worker, calls it on bytes from the private socket pair to its
+//! own parent, never from outside: like unpickling, it trusts that channel.
 //!
 //! Safe alternatives exist and cost more than they give here: a registry of
 //! task functions (a `#[task]` attribute collected with `inventory` or
@@ -56,9 +57,19 @@ impl FnRef {
     }
 
     /// Calls the function on each argument in `request`, writing the outcomes
-    /// to `reply`. Only in a worker, on a reference made by its parent.
-    pub(super) fn call(self, request: &[u8], reply: &mut Vec<u8>) {
-        let run: Run = pointer_at(self.run);
+    /// to `reply`.
+    ///
+    /// # Safety
+    ///
+    /// `self` was made by [`FnRef::new`] in a process running this same
+    /// executable (a worker's parent, whose build the hello checked) and
+    /// reached here unchanged. A `FnRef` from anywhere else is an arbitrary
+    /// address, and calling it is undefined behaviour.
+    #[allow(unsafe_code)]
+    pub(super) unsafe fn call(self, request: &[u8], reply: &mut Vec<u8>) {
+        // SAFETY: the caller promises `self` came from `FnRef::new`, so
+        // `run` is `run::<A, R>` and `function` a `fn(A) -> R` of the same A, R.
+        let run: Run = unsafe { pointer_at(self.run) };
         run(self.function, request, reply);
     }
 
@@ -92,23 +103,32 @@ where
     A: DeserializeOwned,
     R: Serialize,
 {
-    let f: fn(A) -> R = pointer_at(function);
+    // SAFETY: `FnRef::new` stored `function` with this very `run::<A, R>`,
+    // and `FnRef::call`'s caller vouched for both.
+    #[allow(unsafe_code)]
+    let f: fn(A) -> R = unsafe { pointer_at(function) };
     worker::call_each(f, request, reply);
 }
 
 /// The function pointer types [`pointer_at`] may produce, and no others.
+/// Each has the size of a `usize` (checked below, when this compiles).
 trait FnPointer: Copy {}
 impl<A, R> FnPointer for fn(A) -> R {}
 impl FnPointer for Run {}
 
+const _: () = assert!(size_of::<Run>() == size_of::<usize>());
+const _: () = assert!(size_of::<fn(u64) -> u64>() == size_of::<usize>());
+
 /// The function at `offset` from [`ANCHOR`] in this process.
+///
+/// # Safety
+///
+/// `offset` was made by [`offset`] from a function of type `F` in a process
+/// running this same executable.
 #[allow(unsafe_code)]
-fn pointer_at<F: FnPointer>(offset: isize) -> F {
+unsafe fn pointer_at<F: FnPointer>(offset: isize) -> F {
     let address = anchor().wrapping_add_signed(offset);
-    // SAFETY: `offset` was made by `FnRef::new` from a function of type `F`
-    // (`run` and `function` are stored and read together) in a process
-    // running this same executable, which the worker's hello checked. The
-    // executable moved as a whole, so `ANCHOR + offset` is that function here.
-    // `F` is a function pointer, which has the size of a `usize`.
+    // SAFETY: the executable moved as a whole, so `ANCHOR + offset` is that
+    // same function here; `F` is a function pointer, the size of a `usize`.
     unsafe { std::mem::transmute_copy::<usize, F>(&address) }
 }
