@@ -80,6 +80,18 @@ book-serve *args:
 test:
     cargo test --workspace
 
+# Model-check the executors: every interleaving of 7 small scenarios (loom, about 5 s after its build)
+loom:
+    LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p concurrent-futures --no-default-features --release --test loom
+
+# The loom scenarios at CI's bound (2 preemptions), as .ci/run runs them
+loom-ci:
+    LOOM_MAX_PREEMPTIONS=2 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p concurrent-futures --no-default-features --release --test loom
+
+# Random work on both pools for minutes, checking every promise, with a watchdog: `just stress --seconds 60`
+stress *args:
+    cargo run --quiet --release -p concurrent-futures --example stress -- "$@"
+
 # Check the notes against what the binaries print now, and run their Rust examples
 notes-check:
     cargo test --test notes

@@ -17,11 +17,11 @@
 //! register a channel on each handle instead, and hear from whichever
 //! finishes first.
 
+use crate::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
 use std::any::type_name;
 use std::convert::Infallible;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
 use std::time::{Duration, Instant};
 
 use crate::{Error, Outcome};

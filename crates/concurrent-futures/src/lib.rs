@@ -60,6 +60,7 @@ mod map;
 mod outcome;
 #[cfg(feature = "process-pool")]
 mod process_pool;
+mod sync;
 mod thread_pool;
 mod wait;
 

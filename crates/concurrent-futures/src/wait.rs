@@ -5,10 +5,10 @@
 //! each future in the same way); a handle sends its index down the channel
 //! when it becomes done, so whichever finishes first is heard first.
 
+use crate::sync::mpsc;
 use std::collections::HashSet;
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::future::Waiter;

@@ -1,0 +1,203 @@
+//! Model checking: loom runs each scenario below under every interleaving of
+//! the pool's and the handles' locks, condition variables and channels (up to
+//! a bound on preemptions), where the other tests see only the schedules a
+//! 2-core machine happens to produce.
+//!
+//! Each scenario checks the four promises of an executor: a task runs at most
+//! once, a cancelled task never runs, every done-callback runs exactly once,
+//! and no one waits for ever (loom fails a run in which every thread is
+//! blocked). Run with `just loom` (all) or `just loom-ci` (the CI subset):
+//! `RUSTFLAGS="--cfg loom" cargo test -p concurrent-futures --no-default-features
+//! --release --test loom`.
+#![cfg(loom)]
+
+use concurrent_futures::{
+    Error, Handle, ReturnWhen, ThreadPoolExecutor, as_completed, wait,
+};
+use loom::sync::Arc;
+use loom::sync::atomic::{AtomicUsize, Ordering};
+use loom::thread;
+
+/// What happened to one task: how often it ran, how often its callbacks ran.
+#[derive(Clone, Default)]
+struct Tally {
+    runs: Arc<AtomicUsize>,
+    callbacks: Arc<AtomicUsize>,
+}
+
+impl Tally {
+    /// Submits a task that counts its runs, with a callback that counts itself.
+    fn submit(&self, pool: &ThreadPoolExecutor) -> Result<Handle<usize>, Error> {
+        let runs = Arc::clone(&self.runs);
+        let handle = pool.submit(move || runs.fetch_add(1, Ordering::SeqCst))?;
+        self.watch(&handle);
+        Ok(handle)
+    }
+
+    fn watch(&self, handle: &Handle<usize>) {
+        let callbacks = Arc::clone(&self.callbacks);
+        handle.add_done_callback(move |_| {
+            callbacks.fetch_add(1, Ordering::SeqCst);
+        });
+    }
+
+    /// Once the pool is gone: the four promises, for this task.
+    fn check(&self, handle: &Handle<usize>) {
+        let runs = self.runs.load(Ordering::SeqCst);
+        assert!(runs <= 1, "a task ran {runs} times");
+        if handle.cancelled() {
+            assert_eq!(runs, 0, "a cancelled task ran");
+        } else {
+            assert_eq!(runs, 1, "a task the pool kept never ran");
+        }
+        assert_eq!(self.callbacks.load(Ordering::SeqCst), 1, "callbacks");
+    }
+}
+
+fn model(scenario: impl Fn() + Sync + Send + 'static) {
+    let mut builder = loom::model::Builder::new();
+    // Most bugs of this kind need two or three preemptions; LOOM_MAX_PREEMPTIONS
+    // overrides this bound (`just loom` runs with 3).
+    if builder.preemption_bound.is_none() {
+        builder.preemption_bound = Some(2);
+    }
+    builder.check(scenario);
+}
+
+/// A cancel races a submit: one worker runs task 1 while task 2 waits; task 2
+/// is cancelled from another thread while task 3 is submitted.
+#[test]
+fn submit_against_cancel() {
+    model(|| {
+        let pool = ThreadPoolExecutor::new(1);
+        let (one, two, three) =
+            (Tally::default(), Tally::default(), Tally::default());
+        let first = one.submit(&pool).unwrap();
+        let second = two.submit(&pool).unwrap();
+        let canceller = {
+            let second = second.clone();
+            thread::spawn(move || second.cancel())
+        };
+        let third = three.submit(&pool).unwrap();
+        let cancelled = canceller.join().unwrap();
+        // Waited for before the pool's drop, which would wake every worker.
+        assert_eq!(third.result(), Ok(0));
+        drop(pool);
+        assert_eq!(cancelled, second.cancelled());
+        one.check(&first);
+        two.check(&second);
+        three.check(&third);
+    });
+}
+
+/// A cancel races the worker taking the task: task 1 ends and its worker
+/// reaches for task 2 as another thread cancels task 2.
+#[test]
+fn cancel_against_a_worker_taking_the_task() {
+    model(|| {
+        let pool = ThreadPoolExecutor::new(1);
+        let (one, two) = (Tally::default(), Tally::default());
+        let first = one.submit(&pool).unwrap();
+        let second = two.submit(&pool).unwrap();
+        let cancelled = second.cancel();
+        assert_eq!(first.result(), Ok(0));
+        drop(pool);
+        assert_eq!(cancelled, second.cancelled());
+        one.check(&first);
+        two.check(&second);
+    });
+}
+
+/// shutdown(cancel_futures) races a submit from another thread: the submit
+/// is refused, or its task is cancelled, or it runs; never half of these.
+#[test]
+fn shutdown_cancel_futures_against_a_submit() {
+    model(|| {
+        let pool = Arc::new(ThreadPoolExecutor::new(1));
+        let (one, two) = (Tally::default(), Tally::default());
+        let first = one.submit(&pool).unwrap();
+        let submitter = {
+            let (pool, two) = (Arc::clone(&pool), two.clone());
+            thread::spawn(move || two.submit(&pool))
+        };
+        pool.shutdown(false, true);
+        let second = submitter.join().unwrap();
+        pool.shutdown(true, false);
+        one.check(&first);
+        match second {
+            Ok(second) => two.check(&second),
+            Err(err) => {
+                assert_eq!(err, Error::Shutdown);
+                assert_eq!(two.runs.load(Ordering::SeqCst), 0);
+            }
+        }
+    });
+}
+
+/// A done-callback is added while the task completes: it runs once, either
+/// on the worker or at once in `add_done_callback`.
+#[test]
+fn a_callback_added_while_the_task_completes() {
+    model(|| {
+        let pool = ThreadPoolExecutor::new(1);
+        let tally = Tally::default();
+        let runs = Arc::clone(&tally.runs);
+        let handle = pool
+            .submit(move || runs.fetch_add(1, Ordering::SeqCst))
+            .unwrap();
+        tally.watch(&handle);
+        drop(pool);
+        tally.check(&handle);
+    });
+}
+
+/// Two workers end their tasks at once with one task pending: exactly one
+/// of them takes it, and it runs once.
+#[test]
+fn two_workers_finish_at_once_with_one_pending() {
+    model(|| {
+        let pool = ThreadPoolExecutor::new(2);
+        let tallies = [Tally::default(), Tally::default(), Tally::default()];
+        let handles: Vec<_> =
+            tallies.iter().map(|t| t.submit(&pool).unwrap()).collect();
+        drop(pool);
+        for (tally, handle) in tallies.iter().zip(&handles) {
+            tally.check(handle);
+        }
+    });
+}
+
+/// `wait` and `as_completed` register on a handle while its task completes:
+/// neither sleeps for ever, and `as_completed` yields it exactly once.
+#[test]
+fn wait_and_as_completed_register_while_a_task_completes() {
+    model(|| {
+        let pool = ThreadPoolExecutor::new(1);
+        let tally = Tally::default();
+        let handle = tally.submit(&pool).unwrap();
+        let split = wait([handle.clone()], ReturnWhen::AllCompleted);
+        assert_eq!(split.done.len(), 1);
+        let yielded: Vec<_> = as_completed([handle.clone()]).collect();
+        assert_eq!(yielded, [handle.clone()]);
+        drop(pool);
+        tally.check(&handle);
+    });
+}
+
+/// A worker that went to sleep with nothing to do is woken for new work:
+/// the result is waited for while the pool lives, since dropping it wakes
+/// every worker and would hide a lost wake-up.
+#[test]
+fn a_sleeping_worker_is_woken_for_new_work() {
+    model(|| {
+        let pool = ThreadPoolExecutor::new(1);
+        let (one, two) = (Tally::default(), Tally::default());
+        let first = one.submit(&pool).unwrap();
+        assert_eq!(first.result(), Ok(0));
+        let second = two.submit(&pool).unwrap();
+        assert_eq!(second.result(), Ok(0));
+        drop(pool);
+        one.check(&first);
+        two.check(&second);
+    });
+}
