@@ -88,11 +88,46 @@ impl Drop for TempDir {
 
 /// Says that the running test was skipped, and why, in one line that shows
 /// even though the test passes (libtest captures `println!`, not a direct
-/// write to stderr).
+/// write to stderr), and adds that line to [`SKIPPED_LOG`] under the target
+/// directory, which `just test` counts in its summary.
 pub fn skip(why: &str) {
     let current = thread::current();
     let test = current.name().unwrap_or("a test");
     let _ = writeln!(std::io::stderr(), "skipped {test}: {why}");
+    if let Some(target) = target_dir() {
+        record_skip(&target.join(SKIPPED_LOG), test, why);
+    }
+}
+
+/// The file under the target directory where skipped tests are listed, one
+/// `reason<TAB>test` line each; `just test` empties it first.
+pub const SKIPPED_LOG: &str = "skipped-tests.txt";
+
+/// Appends `why<TAB>test` to `log`. One `write` call per line, so that tests
+/// skipping at once in several processes do not interleave.
+pub fn record_skip(log: &Path, test: &str, why: &str) {
+    let line = format!("{why}\t{test}\n");
+    let file = fs::OpenOptions::new().create(true).append(true).open(log);
+    if let Ok(mut file) = file {
+        let _ = file.write_all(line.as_bytes());
+    }
+}
+
+/// The target directory this test binary was built in:
+/// `target/debug/deps/<test>` gives `target`.
+fn target_dir() -> Option<PathBuf> {
+    profile_dir().parent().map(Path::to_path_buf)
+}
+
+/// Where this test binary's profile puts binaries: `target/debug/deps/<test>`
+/// gives `target/debug`.
+fn profile_dir() -> PathBuf {
+    let test_exe = std::env::current_exe().expect("the test's own path");
+    test_exe
+        .ancestors()
+        .nth(2)
+        .expect("a target directory")
+        .to_path_buf()
 }
 
 /// Makes room in this process for `connections` sockets, each with both ends
@@ -223,13 +258,7 @@ pub fn built_bins(args: &[&str]) -> PathBuf {
     }
     let status = cargo.status().expect("run cargo");
     assert!(status.success(), "cargo build {args:?} failed");
-    let test_exe = std::env::current_exe().expect("the test's own path");
-    // target/debug/deps/<test> -> target/debug
-    test_exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("a target directory")
-        .to_path_buf()
+    profile_dir()
 }
 
 /// Standard output and error as text.

@@ -22,6 +22,7 @@ fn every_strategy_gets_a_row_and_a_panel() {
         workers: None,
         repeat: 1,
         only: Vec::new(),
+        server: None,
     };
     let rows = compare(&setup);
     let names: Vec<&str> = rows.iter().map(|r| r.strategy).collect();
@@ -32,7 +33,9 @@ fn every_strategy_gets_a_row_and_a_panel() {
             "threadpool",
             "submit_as_completed",
             "processes",
-            "async_flags"
+            "async_flags",
+            "rayon",
+            "rayon_sized"
         ]
     );
     for row in &rows {
@@ -68,6 +71,7 @@ fn only_the_named_strategies_and_processes_capped() {
         workers: Some(1000),
         repeat: 1,
         only: vec!["processes".to_string()],
+        server: None,
     };
     let rows = compare(&setup);
     assert_eq!(rows.len(), 1);

@@ -1,15 +1,20 @@
 //! The CPU-bound lesson: check the book's 20 large numbers for primality by
-//! trial division, sequentially, on threads, and on processes.
+//! trial division, sequentially, on threads, on processes, and with rayon.
 //!
 //! In Python only processes speed this up: the GIL lets one thread run Python
 //! code at a time. Rust has no GIL, so threads use every core too; processes
 //! add only their start-up and the cost of sending arguments and results.
+//! rayon is what Rust code reaches for here: `par_iter` on a pool of one
+//! thread per core, balanced by work stealing rather than one shared queue.
 
+use std::sync::mpsc;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use concurrent_futures::{
     Error, Handle, ProcessPoolExecutor, ThreadPoolExecutor, as_completed,
 };
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Fluent Python's `PRIME_FIXTURE` (its `primes.py`): twenty numbers up to
@@ -98,6 +103,7 @@ pub enum Strategy {
     Seq,
     Threads,
     Processes,
+    Rayon,
 }
 
 /// Checks `numbers` with `strategy` on `workers` workers, calling `report`
@@ -145,6 +151,30 @@ pub fn run(
             for future in as_completed(to_do) {
                 collect(future)?;
             }
+        }
+        Strategy::Rayon => {
+            // No executor and no handles: `par_iter` splits the numbers among
+            // the pool's threads, and an idle thread steals half of a busy
+            // one's remaining range. A channel reports each result as it
+            // completes, like `as_completed`, while the pool works.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(workers)
+                .build()
+                .expect("the OS starts the pool's threads");
+            let (tx, rx) = mpsc::channel();
+            thread::scope(|s| {
+                s.spawn(|| {
+                    pool.install(|| {
+                        numbers
+                            .par_iter()
+                            .for_each_with(tx, |tx, &n| tx.send(check(n)).unwrap());
+                    });
+                });
+                for result in rx {
+                    report(&result);
+                    results.push(result);
+                }
+            });
         }
     }
     Ok(results)

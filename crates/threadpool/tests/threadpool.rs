@@ -2,12 +2,9 @@
 
 use std::time::{Duration, Instant};
 
+use flags_common::POP20_CC;
 use flags_common::flags2::Counter;
-use flags_common::{FlagError, POP20_CC};
-use support::{
-    TempDir, assert_flags_match_server, codes, leftovers, server_with_delay,
-    server_with_errors, site,
-};
+use support::{TempDir, assert_flags_match_server, codes, server_with_delay, site};
 
 /// 20 flags on 20 workers take about one delay, not twenty: elapsed < 3·L.
 #[test]
@@ -58,40 +55,6 @@ fn never_more_than_max_workers_requests_at_once() {
         most > threadpool::MAX_WORKERS / 2,
         "only {most} requests at once"
     );
-}
-
-/// `len(list(res))` re-raises the first failed result, in input order: a 404
-/// ends the listing with that error. Other downloads ran meanwhile; whatever
-/// they saved is whole, and no temporary file is left.
-#[test]
-fn a_404_ends_the_listing_with_that_error() {
-    let server = server_with_delay(Duration::ZERO);
-    let dest = TempDir::new("pool-404");
-    let err = threadpool::download_many(
-        &site(&server, &dest),
-        &codes(&["US", "QQ", "CN"]),
-    )
-    .unwrap_err();
-    assert_eq!(err, FlagError::NotFound { cc: "QQ".into() });
-    let saved = assert_flags_match_server(&dest);
-    assert!(saved.iter().all(|cc| cc == "CN" || cc == "US"), "{saved:?}");
-    assert!(leftovers(&dest).is_empty(), "{:?}", leftovers(&dest));
-}
-
-/// Results come back in input order, so the error re-raised is the first
-/// failing code in sorted order, even when every download fails.
-#[test]
-fn the_error_re_raised_is_the_first_in_input_order() {
-    let server = server_with_errors(1.0, 0);
-    let dest = TempDir::new("pool-418");
-    let err = threadpool::download_many(&site(&server, &dest), &codes(&POP20_CC))
-        .unwrap_err();
-    let expected = FlagError::Http {
-        cc: "BD".into(),
-        status: "418 I'm a teapot".into(),
-    };
-    assert_eq!(err, expected);
-    assert!(dest.files().is_empty(), "{:?}", dest.files());
 }
 
 /// flags2_threadpool.py counts each outcome as `as_completed` yields it:
