@@ -76,9 +76,23 @@ book-serve *args:
 
 # ── Check ─────────────────────────────────────────────────────────────────
 
-# Run every test of the workspace (offline: each test starts its own server)
-test:
-    cargo test --workspace
+# Run every test of the workspace (offline: each test starts its own server), then count the skipped
+test *args:
+    #!/usr/bin/env bash
+    set -uo pipefail
+    # support::skip appends a line per skipped test here: `reason<TAB>test`.
+    skipped="${CARGO_TARGET_DIR:-target}/skipped-tests.txt"
+    rm -f "$skipped"
+    cargo test --workspace "$@"
+    status=$?
+    if [[ -s "$skipped" ]]; then
+        cut -f1 "$skipped" | sort | uniq -c | while read -r count reason; do
+            echo "$count skipped: $reason"
+        done
+    else
+        echo "0 skipped"
+    fi
+    exit $status
 
 # Check the notes against what the binaries print now, and run their Rust examples
 notes-check:
