@@ -32,22 +32,6 @@ fn saves_every_flag_byte_for_byte() {
     assert_eq!(assert_flags_match_server(&dest).len(), 20);
 }
 
-/// The chapter's listing spawns every task at once, with no cap: all 20
-/// requests are in flight together, and it takes about one delay.
-#[test]
-fn without_a_cap_all_twenty_are_in_flight() {
-    let delay = Duration::from_millis(200);
-    let server = server_with_delay(delay);
-    let dest = TempDir::new("async-nocap");
-    let t0 = Instant::now();
-    let count = async_flags::download_many(&site(&server, &dest), &codes(&POP20_CC))
-        .unwrap();
-    let elapsed = t0.elapsed();
-    assert_eq!(count, 20);
-    assert_eq!(server.stats().max_in_flight, 20);
-    assert!(elapsed < delay * 3, "{elapsed:?} for 20 flags at {delay:?}");
-}
-
 /// A request that outlives the client's timeout ends the listing with a
 /// "timed out" error.
 #[test]
