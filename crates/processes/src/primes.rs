@@ -153,31 +153,46 @@ pub fn run(
             }
         }
         Strategy::Rayon => {
-            // No executor and no handles: `par_iter` splits the numbers among
-            // the pool's threads, and an idle thread steals half of a busy
-            // one's remaining range. A channel reports each result as it
-            // completes, like `as_completed`, while the pool works.
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(workers)
-                .build()
-                .expect("the OS starts the pool's threads");
-            let (tx, rx) = mpsc::channel();
-            thread::scope(|s| {
-                s.spawn(|| {
-                    pool.install(|| {
-                        numbers
-                            .par_iter()
-                            .for_each_with(tx, |tx, &n| tx.send(check(n)).unwrap());
-                    });
-                });
-                for result in rx {
-                    report(&result);
-                    results.push(result);
-                }
+            // No executor and no handles: see `run_rayon`.
+            run_rayon(workers, numbers, 1, |result| {
+                report(&result);
+                results.push(result);
             });
         }
     }
     Ok(results)
+}
+
+/// `par_iter` over `numbers` on a pool of `workers` threads, calling `report`
+/// with each result as it completes (a channel, like `as_completed`). rayon
+/// splits the numbers among the threads, and an idle thread steals half of
+/// a busy one's remaining range, down to `min_len` numbers: with `min_len`
+/// at `numbers.len() / workers`, each thread keeps its first share and
+/// nothing is left to steal.
+pub fn run_rayon(
+    workers: usize,
+    numbers: &[u64],
+    min_len: usize,
+    mut report: impl FnMut(PrimeResult),
+) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .expect("the OS starts the pool's threads");
+    let (tx, rx) = mpsc::channel();
+    thread::scope(|s| {
+        s.spawn(|| {
+            pool.install(|| {
+                numbers
+                    .par_iter()
+                    .with_min_len(min_len)
+                    .for_each_with(tx, |tx, &n| tx.send(check(n)).unwrap());
+            });
+        });
+        for result in rx {
+            report(result);
+        }
+    });
 }
 
 #[cfg(test)]

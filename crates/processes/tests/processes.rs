@@ -53,8 +53,8 @@ fn flags2_counts_the_workers_outcomes() {
     assert_eq!((counter.ok, counter.not_found, counter.errors), (2, 1, 0));
 }
 
-/// Sequential, threads, processes and rayon reach the book's verdicts on its
-/// numbers.
+/// Sequential, threads, processes and rayon (stealing or not) reach the
+/// book's verdicts on its numbers.
 #[test]
 fn every_strategy_agrees_with_the_book_s_fixture() {
     // The smallest six: enough to exercise every strategy, quick in debug builds.
@@ -73,6 +73,13 @@ fn every_strategy_agrees_with_the_book_s_fixture() {
             results.iter().map(|r| (r.n, r.prime)).collect();
         assert_eq!(verdicts, fixture, "{strategy:?}");
     }
+    // rayon with fixed shares (nothing to steal) still checks every number.
+    let mut verdicts = Vec::new();
+    primes::run_rayon(2, &numbers, numbers.len() / 2, |r| {
+        verdicts.push((r.n, r.prime))
+    });
+    verdicts.sort();
+    assert_eq!(verdicts, fixture, "rayon, fixed shares");
 }
 
 /// `-e -m 1000` asks for a thousand workers; the section caps processes at

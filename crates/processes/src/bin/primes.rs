@@ -1,8 +1,12 @@
 //! `just run primes`: the CPU-bound lesson, four ways.
 //!
-//! The last column sets each run against the best any schedule of these
-//! numbers on that many workers could do: the sequential run's total divided
-//! among the workers, or its longest number, if that is longer.
+//! `rayon-fixed` is rayon with work stealing turned off: each thread keeps
+//! its first share of the numbers. The last two columns say how evenly a run
+//! kept its workers busy, from that run's own times (so they hold on a busy
+//! machine too): `busy` is the time spent in `is_prime`, all numbers added
+//! up; `balance` is the run's total over the best any schedule of those
+//! times could do (busy / workers, or the longest number if that is
+//! longer), 1.00 when no worker ever waited for another.
 //!
 //! ```text
 //! $ just run primes --strategy all
@@ -14,7 +18,7 @@ use std::thread;
 use std::time::Instant;
 
 use clap::Parser;
-use processes::primes::{self, NUMBERS, Strategy};
+use processes::primes::{self, NUMBERS, PrimeResult, Strategy};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,8 +42,22 @@ enum StrategyArg {
     Threads,
     Processes,
     Rayon,
+    RayonFixed,
     All,
 }
+
+/// One row: the strategy, or `None` for rayon with fixed shares.
+const ROWS: [(StrategyArg, Option<Strategy>, &str); 5] = [
+    (StrategyArg::Seq, Some(Strategy::Seq), "sequential"),
+    (StrategyArg::Threads, Some(Strategy::Threads), "threads"),
+    (
+        StrategyArg::Processes,
+        Some(Strategy::Processes),
+        "processes",
+    ),
+    (StrategyArg::Rayon, Some(Strategy::Rayon), "rayon"),
+    (StrategyArg::RayonFixed, None, "rayon-fixed"),
+];
 
 fn main() -> ExitCode {
     procspawn::init();
@@ -48,27 +66,31 @@ fn main() -> ExitCode {
     let workers = args.workers.map_or(cores, usize::from);
     let all = args.strategy.contains(&StrategyArg::All);
     let numbers = &NUMBERS[..args.count.map_or(NUMBERS.len(), usize::from)];
-    let chosen = [
-        (StrategyArg::Seq, Strategy::Seq, "sequential"),
-        (StrategyArg::Threads, Strategy::Threads, "threads"),
-        (StrategyArg::Processes, Strategy::Processes, "processes"),
-        (StrategyArg::Rayon, Strategy::Rayon, "rayon"),
-    ];
     let mut table = Vec::new();
-    for (arg, strategy, name) in chosen {
+    for (arg, strategy, name) in ROWS {
         if !all && !args.strategy.contains(&arg) {
             continue;
         }
-        let n = if strategy == Strategy::Seq {
+        let n = if strategy == Some(Strategy::Seq) {
             1
         } else {
             workers
         };
         println!("── {name}, {n} worker{} ──", if n == 1 { "" } else { "s" });
+        let show = |result: &PrimeResult| println!("{}", primes::show(result));
         let t0 = Instant::now();
-        let checked = primes::run(strategy, n, numbers, |result| {
-            println!("{}", primes::show(result));
-        });
+        let checked = match strategy {
+            Some(strategy) => primes::run(strategy, n, numbers, show),
+            None => {
+                let mut results = Vec::new();
+                let share = numbers.len().div_ceil(n);
+                primes::run_rayon(n, numbers, share, |result| {
+                    show(&result);
+                    results.push(result);
+                });
+                Ok(results)
+            }
+        };
         let total = t0.elapsed().as_secs_f64();
         let results = match checked {
             Ok(results) => results,
@@ -80,30 +102,25 @@ fn main() -> ExitCode {
         println!("Total time: {total:.2}s\n");
         table.push((name, n, total, results));
     }
-    // The sequential run gives the whole job's cost and its longest number.
-    let baseline = table.iter().find(|row| row.0 == "sequential").map(|row| {
-        let longest = row.3.iter().map(|r| r.elapsed.as_secs_f64());
-        (row.2, longest.fold(0.0, f64::max))
-    });
+    let baseline = table
+        .iter()
+        .find(|row| row.0 == "sequential")
+        .map(|row| row.2);
     println!(
         "{:<12}{:>8}{:>10}{:>10}{:>10}{:>9}",
-        "strategy", "workers", "total", "speed-up", "ideal", "ratio"
+        "strategy", "workers", "total", "speed-up", "busy", "balance"
     );
-    for (name, n, total, _) in &table {
-        let (speed_up, ideal, ratio) = match baseline {
-            Some((base, longest)) => {
-                let ideal = (base / *n as f64).max(longest);
-                (
-                    format!("{:.2}x", base / total),
-                    format!("{ideal:.2}s"),
-                    format!("{:.2}", total / ideal),
-                )
-            }
-            None => ("-".into(), "-".into(), "-".into()),
-        };
+    for (name, n, total, results) in &table {
+        let speed_up =
+            baseline.map_or("-".into(), |base| format!("{:.2}x", base / total));
+        let times = results.iter().map(|r| r.elapsed.as_secs_f64());
+        let busy: f64 = times.clone().sum();
+        let best = (busy / *n as f64).max(times.fold(0.0, f64::max));
         println!(
-            "{name:<12}{n:>8}{:>10}{speed_up:>10}{ideal:>10}{ratio:>9}",
-            format!("{total:.2}s")
+            "{name:<12}{n:>8}{:>10}{speed_up:>10}{:>10}{:>9.2}",
+            format!("{total:.2}s"),
+            format!("{busy:.2}s"),
+            total / best
         );
     }
     ExitCode::SUCCESS
