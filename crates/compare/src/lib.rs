@@ -208,8 +208,8 @@ pub fn table(rows: &[Row]) -> String {
         );
     }
     if rows.iter().any(|r| r.strategy == "rayon") {
-        out += "\nrayon: blocking downloads on rayon's global pool (one thread per \
-                core); its ideal is the I/O pool's, as for rayon_sized\n";
+        out += "\nrayon: blocking downloads on rayon's global pool, one thread per core;\n\
+                its ideal is an I/O pool's, the same as rayon_sized's.\n";
     }
     out
 }
