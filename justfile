@@ -105,7 +105,7 @@ notes-check:
 compare *args:
     cargo run --quiet --release -p compare -- "$@"
 
-# Criterion benchmarks: executor, process pool, flag server, 194-flag downloads
+# Criterion benchmarks: executor, process pool, flag server, 194-flag downloads, primes schedulers
 bench:
     cargo bench --workspace
 
