@@ -1,4 +1,5 @@
-//! `just run primes`: the CPU-bound lesson, four ways.
+//! `just run primes`: the CPU-bound lesson, four ways, and rayon without
+//! work stealing.
 //!
 //! `rayon-fixed` is rayon with work stealing turned off: each thread keeps
 //! its first share of the numbers. The last two columns say how evenly a run
