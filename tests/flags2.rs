@@ -50,7 +50,7 @@ const SECTIONS: [Section; 5] = [
     section("processes", None, &["-m", "4"]),
 ];
 
-/// The section binaries, built once for all the tests of this file.
+/// The section binaries, built once, by the first check that needs them.
 fn bin_dir() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
