@@ -76,9 +76,23 @@ book-serve *args:
 
 # ── Check ─────────────────────────────────────────────────────────────────
 
-# Run every test of the workspace (offline: each test starts its own server)
-test:
-    cargo test --workspace
+# Run every test of the workspace (offline: each test starts its own server), then count the skipped
+test *args:
+    #!/usr/bin/env bash
+    set -uo pipefail
+    # support::skip appends a line per skipped test here: `reason<TAB>test`.
+    skipped="${CARGO_TARGET_DIR:-target}/skipped-tests.txt"
+    rm -f "$skipped"
+    cargo test --workspace "$@"
+    status=$?
+    if [[ -s "$skipped" ]]; then
+        cut -f1 "$skipped" | sort | uniq -c | while read -r count reason; do
+            echo "$count skipped: $reason"
+        done
+    else
+        echo "0 skipped"
+    fi
+    exit $status
 
 # Model-check the executors: every interleaving of 7 small scenarios (loom, about 5 s after its build)
 loom:
@@ -103,7 +117,7 @@ notes-check:
 compare *args:
     cargo run --quiet --release -p compare -- "$@"
 
-# Criterion benchmarks: executor, process pool, flag server, 194-flag downloads
+# Criterion benchmarks: executor, process pool, flag server, 194-flag downloads, primes schedulers
 bench:
     cargo bench --workspace
 

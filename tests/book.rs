@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -17,21 +16,17 @@ fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The built book's folder, or None (said once) when `mdbook` is missing.
+/// The built book's folder, or None when `mdbook` is missing: the test then
+/// says it is skipped (each one, so that `just test` counts them all).
 /// Built once for all the tests here, under Cargo's temp dir for tests.
 fn book() -> Option<&'static Path> {
     static BOOK: OnceLock<Option<PathBuf>> = OnceLock::new();
-    BOOK.get_or_init(|| {
+    let built = BOOK.get_or_init(|| {
         let installed = Command::new("mdbook")
             .arg("--version")
             .output()
             .is_ok_and(|out| out.status.success());
         if !installed {
-            let _ = writeln!(
-                std::io::stderr(),
-                "skipped tests/book.rs: mdbook is not installed \
-                 (cargo install mdbook --locked)"
-            );
             return None;
         }
         let dest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("book");
@@ -54,8 +49,11 @@ fn book() -> Option<&'static Path> {
             errors.join("\n")
         );
         Some(dest)
-    })
-    .as_deref()
+    });
+    if built.is_none() {
+        support::skip("no mdbook: cargo install mdbook --locked");
+    }
+    built.as_deref()
 }
 
 /// Every file under `dir` whose name ends with `ext`, sorted.

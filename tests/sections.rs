@@ -2,10 +2,10 @@
 //! server; every chapter listing stops at its first error, and every flags2
 //! version counts the same outcomes.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use flags_common::flags2::{self, Counter};
-use flags_common::{FlagError, Site};
+use flags_common::{FlagError, POP20_CC, Site};
 use support::{
     TempDir, assert_flags_match_server, codes, leftovers, room_for_connections,
     server_with_delay, server_with_errors, site,
@@ -28,6 +28,48 @@ const FLAGS2: [(&str, flags2::DownloadMany); 3] = [
     ("threadpool", threadpool::flags2::download_many),
     ("async_flags", async_flags::flags2::download_many),
 ];
+
+/// How each chapter listing schedules 20 flags: (section, delay per request,
+/// waves of requests, requests in flight at once). The loop makes 20 waves
+/// of one; `Executor.map` on 20 threads and tokio with no cap, one wave of
+/// 20; the futures listing's 10 threads, two waves of 10.
+const SCHEDULES: [(&str, u64, u32, usize); 4] = [
+    ("sequential", 20, 20, 1),
+    ("threadpool", 200, 1, 20),
+    ("submit_as_completed", 200, 2, 10),
+    ("async_flags", 200, 1, 20),
+];
+
+/// Each listing takes its waves of delays: never less than waves × delay,
+/// and a concurrent one no more than two delays beyond; and it has exactly
+/// as many requests in flight as it has workers (or tasks).
+#[test]
+fn every_section_takes_its_waves_of_delays() {
+    for ((name, download_many), (listing, millis, waves, in_flight)) in
+        SECTIONS.into_iter().zip(SCHEDULES)
+    {
+        assert_eq!(name, listing, "SCHEDULES follows SECTIONS");
+        let delay = Duration::from_millis(millis);
+        let server = server_with_delay(delay);
+        let dest = TempDir::new(name);
+        let t0 = Instant::now();
+        let count = download_many(&site(&server, &dest), &codes(&POP20_CC));
+        let elapsed = t0.elapsed();
+        assert_eq!(count, Ok(20), "{name}");
+        assert!(
+            elapsed >= delay * waves,
+            "{name}: {elapsed:?} < {waves} x {delay:?}"
+        );
+        if waves < 20 {
+            let most = delay * (waves + 2);
+            assert!(
+                elapsed < most,
+                "{name}: {elapsed:?} for {waves} waves of {delay:?}"
+            );
+        }
+        assert_eq!(server.stats().max_in_flight, in_flight, "{name}");
+    }
+}
 
 /// All 194 flags, from every section, are identical to what the server serves.
 #[test]
@@ -66,19 +108,27 @@ fn every_section_stops_at_a_code_with_no_flag() {
     }
 }
 
+/// The sections whose results come back in input order: the loop, and
+/// `Executor.map` (`len(list(res))` re-raises the first failure in order).
+const IN_INPUT_ORDER: [&str; 2] = ["sequential", "threadpool"];
+
 /// A server error (418) ends the run with that error, in every section,
-/// and nothing is written.
+/// and nothing is written. Where results come in input order, the error is
+/// the first code's in sorted order, even though every download fails.
 #[test]
 fn every_section_stops_at_a_server_error() {
     let server = server_with_errors(1.0, 0);
     for (name, download_many) in SECTIONS {
         let dest = TempDir::new(name);
         let err =
-            download_many(&site(&server, &dest), &codes(&["CN", "IN"])).unwrap_err();
+            download_many(&site(&server, &dest), &codes(&POP20_CC)).unwrap_err();
         assert!(
             matches!(&err, FlagError::Http { status, .. } if status == "418 I'm a teapot"),
             "{name}: {err:?}"
         );
+        if IN_INPUT_ORDER.contains(&name) {
+            assert_eq!(err.cc(), Some("BD"), "{name}: {err:?}");
+        }
         assert!(dest.files().is_empty(), "{name}: {:?}", dest.files());
     }
 }

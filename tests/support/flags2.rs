@@ -1,8 +1,7 @@
 //! Checks of the flags2 command line that every download section must pass.
-//! Each section's `tests/flags2.rs` has one plain `#[test]` per check,
-//! calling these with its own binary.
+//! `tests/flags2.rs` runs each check on every section's binary.
 
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -210,13 +209,24 @@ pub fn interrupt_leaves_a_report_and_whole_files(bin: &str, extra: &[&str]) {
     let url = server.base_url();
     let mut args = vec!["-a", "-s", &url, "--dest", dest.path().to_str().unwrap()];
     args.extend_from_slice(extra);
-    let mut child = Command::new(bin)
+    let child = Command::new(bin)
         .args(&args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait for the run to be under way: a few flags saved.
+    let out = interrupt_when_under_way(child, &dest, &["-INT"]);
+    assert_interrupted_report(&out, &dest);
+}
+
+/// Waits until a few flags are saved in `dest`, then sends SIGINT with
+/// `kill <kill_args> <pid>` (`["-INT", "--"]` and a negative pid for a
+/// process group), and collects the output.
+pub fn interrupt_when_under_way(
+    mut child: Child,
+    dest: &TempDir,
+    kill_args: &[&str],
+) -> Output {
     let t0 = Instant::now();
     while dest.files().iter().filter(|f| f.ends_with(".gif")).count() < 3 {
         if t0.elapsed() > Duration::from_secs(60) {
@@ -225,23 +235,34 @@ pub fn interrupt_leaves_a_report_and_whole_files(bin: &str, extra: &[&str]) {
         }
         thread::sleep(Duration::from_millis(10)); // polling the disk, not a race
     }
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
+    let pid = child.id().to_string();
+    let group = format!("-{pid}");
+    let target = if kill_args.contains(&"--") {
+        &group
+    } else {
+        &pid
+    };
+    let killed = Command::new("kill").args(kill_args).arg(target).status();
     assert!(killed.unwrap().success());
-    let out = child.wait_with_output().unwrap();
-    let (stdout, stderr) = text(&out);
+    child.wait_with_output().unwrap()
+}
+
+/// An interrupted run: exit 130, `Interrupted.`, the partial report, no
+/// panic, no temporary file, and every GIF on disk whole.
+pub fn assert_interrupted_report(out: &Output, dest: &TempDir) {
+    let (stdout, stderr) = text(out);
     assert_eq!(out.status.code(), Some(130), "{stdout}\n{stderr}");
     assert!(stdout.contains("\nInterrupted.\n"), "{stdout}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
     let report = parse_report(&stdout);
     // Cut short: some flags may be saved but not yet counted, never the reverse.
     assert!(report.ok < 194, "{report:?}");
     assert!(
-        leftovers(&dest).is_empty(),
+        leftovers(dest).is_empty(),
         "left behind: {:?}",
-        leftovers(&dest)
+        leftovers(dest)
     );
     // Every GIF on disk is whole (a save that started, finished).
-    let saved = assert_flags_match_server(&dest).len();
+    let saved = assert_flags_match_server(dest).len();
     assert!(saved >= report.ok, "{saved} files, {} reported", report.ok);
 }

@@ -88,11 +88,49 @@ impl Drop for TempDir {
 
 /// Says that the running test was skipped, and why, in one line that shows
 /// even though the test passes (libtest captures `println!`, not a direct
-/// write to stderr).
+/// write to stderr), and lists it in [`SKIPPED_LOG`] under the target
+/// directory, which `just test` counts in its summary. `why` reads
+/// `reason: details`; the summary groups the skips by `reason`.
 pub fn skip(why: &str) {
     let current = thread::current();
     let test = current.name().unwrap_or("a test");
     let _ = writeln!(std::io::stderr(), "skipped {test}: {why}");
+    if let Some(target) = target_dir() {
+        record_skip(&target.join(SKIPPED_LOG), test, why);
+    }
+}
+
+/// The file under the target directory where skipped tests are listed, one
+/// `reason<TAB>test` line each; `just test` empties it first.
+pub const SKIPPED_LOG: &str = "skipped-tests.txt";
+
+/// Appends `reason<TAB>test` to `log`, the reason being `why` up to its
+/// first `: `. One `write` per line, so that tests skipping at once in
+/// several processes do not interleave their lines.
+pub fn record_skip(log: &Path, test: &str, why: &str) {
+    let reason = why.split(": ").next().unwrap_or(why);
+    let line = format!("{reason}\t{test}\n");
+    let file = fs::OpenOptions::new().create(true).append(true).open(log);
+    if let Ok(mut file) = file {
+        let _ = file.write_all(line.as_bytes());
+    }
+}
+
+/// The target directory this test binary was built in:
+/// `target/debug/deps/<test>` gives `target`.
+fn target_dir() -> Option<PathBuf> {
+    profile_dir().parent().map(Path::to_path_buf)
+}
+
+/// Where this test binary's profile puts binaries: `target/debug/deps/<test>`
+/// gives `target/debug`.
+fn profile_dir() -> PathBuf {
+    let test_exe = std::env::current_exe().expect("the test's own path");
+    test_exe
+        .ancestors()
+        .nth(2)
+        .expect("a target directory")
+        .to_path_buf()
 }
 
 /// Makes room in this process for `connections` sockets, each with both ends
@@ -107,12 +145,14 @@ pub fn room_for_connections(connections: usize) -> bool {
         Ok(limit) if limit >= wanted => true,
         Ok(limit) => {
             skip(&format!(
-                "needs {wanted} open files, and the hard limit allows {limit}"
+                "open-files limit too low: needs {wanted}, the hard limit is {limit}"
             ));
             false
         }
         Err(err) => {
-            skip(&format!("needs {wanted} open files: {err}"));
+            skip(&format!(
+                "open-files limit too low: needs {wanted}, cannot raise it: {err}"
+            ));
             false
         }
     }
@@ -223,13 +263,7 @@ pub fn built_bins(args: &[&str]) -> PathBuf {
     }
     let status = cargo.status().expect("run cargo");
     assert!(status.success(), "cargo build {args:?} failed");
-    let test_exe = std::env::current_exe().expect("the test's own path");
-    // target/debug/deps/<test> -> target/debug
-    test_exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("a target directory")
-        .to_path_buf()
+    profile_dir()
 }
 
 /// Standard output and error as text.
@@ -238,4 +272,25 @@ pub fn text(output: &Output) -> (String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each skip is one `reason<TAB>test` line, appended: what `just test`
+    /// counts and groups by reason.
+    #[test]
+    fn skips_are_appended_one_line_each_grouped_by_reason() {
+        let dir = TempDir::new("skip-log");
+        let log = dir.path().join(SKIPPED_LOG);
+        record_skip(&log, "a::one", "no python3: nothing to compare against");
+        record_skip(&log, "b::two", "open-files limit too low: needs 1608");
+        record_skip(&log, "c::three", "no python3");
+        let text = fs::read_to_string(&log).unwrap();
+        assert_eq!(
+            text,
+            "no python3\ta::one\nopen-files limit too low\tb::two\nno python3\tc::three\n"
+        );
+    }
 }

@@ -9,7 +9,7 @@ use flags_common::flags2::Counter;
 use flags_common::{FlagError, POP20_CC, Site};
 use flags_server::{Config, Delay, FlagServer, flag_gif};
 use support::{
-    TempDir, assert_flags_match_server, codes, leftovers, room_for_connections,
+    TempDir, assert_flags_match_server, codes, room_for_connections,
     server_with_delay, server_with_errors, site,
 };
 
@@ -30,40 +30,6 @@ fn saves_every_flag_byte_for_byte() {
         .unwrap();
     assert_eq!(count, 20);
     assert_eq!(assert_flags_match_server(&dest).len(), 20);
-}
-
-/// The chapter's listing spawns every task at once, with no cap: all 20
-/// requests are in flight together, and it takes about one delay.
-#[test]
-fn without_a_cap_all_twenty_are_in_flight() {
-    let delay = Duration::from_millis(200);
-    let server = server_with_delay(delay);
-    let dest = TempDir::new("async-nocap");
-    let t0 = Instant::now();
-    let count = async_flags::download_many(&site(&server, &dest), &codes(&POP20_CC))
-        .unwrap();
-    let elapsed = t0.elapsed();
-    assert_eq!(count, 20);
-    assert_eq!(server.stats().max_in_flight, 20);
-    assert!(elapsed < delay * 3, "{elapsed:?} for 20 flags at {delay:?}");
-}
-
-/// The listing's `?` re-raises the first failed task: a 404 ends the run
-/// with that error, the other tasks are dropped, and whatever was saved is
-/// whole, with no temporary file left.
-#[test]
-fn a_404_ends_the_listing_with_that_error() {
-    let server = server_with_delay(Duration::ZERO);
-    let dest = TempDir::new("async-404");
-    let err = async_flags::download_many(
-        &site(&server, &dest),
-        &codes(&["US", "QQ", "CN"]),
-    )
-    .unwrap_err();
-    assert_eq!(err, FlagError::NotFound { cc: "QQ".into() });
-    let saved = assert_flags_match_server(&dest);
-    assert!(saved.iter().all(|cc| cc == "CN" || cc == "US"), "{saved:?}");
-    assert!(leftovers(&dest).is_empty(), "{:?}", leftovers(&dest));
 }
 
 /// A request that outlives the client's timeout ends the listing with a

@@ -4,9 +4,12 @@
 //! and cannot be repeated. Here each strategy downloads the same flags from an
 //! in-process server with the same seed, so every run sees the same delays;
 //! the table sets each median against the ideal, ⌈N / workers⌉ × mean delay,
-//! and the timeline shows where the time went.
+//! and the timeline shows where the time went. With `Setup::server`, the
+//! downloads go to a server that runs elsewhere (its own process, its own
+//! cores), and only the client side is measured.
 
 pub mod loiter;
+pub mod rayon_io;
 pub mod timeline;
 
 use std::path::Path;
@@ -28,7 +31,9 @@ use crate::timeline::{Kind, Panel, Span};
 pub type Strategy = (&'static str, DownloadMany, fn(usize) -> usize);
 
 /// The strategies, in chapter order. `submit_as_completed` is the thread
-/// pool's flags2 version with the futures listing's 10 workers.
+/// pool's flags2 version with the futures listing's 10 workers. The two rayon
+/// rows are the pitfall (`par_iter` on the global pool, one thread per core)
+/// and its fix (a pool of the thread pool's size).
 pub fn strategies() -> Vec<Strategy> {
     vec![
         ("sequential", sequential::flags2::download_many, |_| 1),
@@ -44,7 +49,16 @@ pub fn strategies() -> Vec<Strategy> {
             thread::available_parallelism().map_or(1, |n| n.get())
         }),
         ("async_flags", async_flags::flags2::download_many, |n| n),
+        ("rayon", rayon_io::download_many, |_| {
+            rayon_io::global_threads()
+        }),
+        ("rayon_sized", rayon_io::download_many_sized, io_workers),
     ]
+}
+
+/// The chapter's pool for `n` downloads: the threads an I/O job wants.
+fn io_workers(n: usize) -> usize {
+    threadpool::MAX_WORKERS.min(n)
 }
 
 /// What to compare.
@@ -59,6 +73,9 @@ pub struct Setup {
     pub repeat: usize,
     /// Only these strategies (by name); empty: all of them.
     pub only: Vec<String>,
+    /// A server already running (a base URL): no in-process server, no
+    /// request log; `delay` should then be that server's, for the ideal.
+    pub server: Option<String>,
 }
 
 /// One strategy's results over the repetitions.
@@ -72,25 +89,36 @@ pub struct Row {
     pub median_s: f64,
     pub ideal_s: f64,
     pub ratio: f64,
-    /// The requests of the median run, as the server saw them.
+    /// The requests of the median run, as the server saw them (none when
+    /// the server runs elsewhere).
     #[serde(skip)]
     pub requests: Vec<RequestRecord>,
 }
 
-/// One run of one strategy on a fresh server: elapsed time, counts, requests.
+/// One run of one strategy on a fresh server (or on `setup.server`):
+/// elapsed time, counts, requests.
 fn run_once(
     setup: &Setup,
     download_many: DownloadMany,
     workers: usize,
 ) -> (Duration, Counter, Vec<RequestRecord>) {
-    let config = Config {
-        delay: setup.delay,
-        error_rate: setup.error_rate,
-        seed: setup.seed,
-        log_requests: true,
-        ..Config::default()
+    let server = match &setup.server {
+        Some(_) => None,
+        None => {
+            let config = Config {
+                delay: setup.delay,
+                error_rate: setup.error_rate,
+                seed: setup.seed,
+                log_requests: true,
+                ..Config::default()
+            };
+            Some(FlagServer::start(config).expect("start the flag server"))
+        }
     };
-    let server = FlagServer::start(config).expect("start the flag server");
+    let base_url = match (&server, &setup.server) {
+        (Some(server), _) => server.base_url(),
+        (None, url) => url.clone().expect("a server URL when none is started"),
+    };
     // A directory per run: runs may overlap (tests) and each deletes its own.
     static RUNS: AtomicUsize = AtomicUsize::new(0);
     let run = RUNS.fetch_add(1, Ordering::Relaxed);
@@ -98,13 +126,14 @@ fn run_once(
         std::env::temp_dir().join(format!("compare-{}-{run}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dest);
     std::fs::create_dir_all(&dest).expect("a scratch directory");
-    let site = Site::new(&server.base_url(), &dest, Duration::from_secs(30))
+    let site = Site::new(&base_url, &dest, Duration::from_secs(30))
         .expect("an HTTP client");
     let t0 = Instant::now();
     let counter = download_many(&site, &setup.codes, false, workers);
     let elapsed = t0.elapsed();
     let _ = std::fs::remove_dir_all(&dest);
-    (elapsed, counter, server.request_log())
+    let requests = server.map(|s| s.request_log()).unwrap_or_default();
+    (elapsed, counter, requests)
 }
 
 /// Runs every strategy `setup.repeat` times; a row per strategy.
@@ -118,6 +147,8 @@ pub fn compare(setup: &Setup) -> Vec<Row> {
         }
         let workers = match (strategy, setup.workers) {
             ("sequential", _) => 1,
+            // rayon's global pool is one thread per core, whatever the job.
+            ("rayon", _) => rayon_io::global_threads(),
             // Worker processes are capped as the section caps `-m`.
             ("processes", Some(workers)) => {
                 workers.min(processes::flags2::MAX_CONCUR_REQ)
@@ -130,7 +161,13 @@ pub fn compare(setup: &Setup) -> Vec<Row> {
             .collect();
         runs.sort_by_key(|run| run.0);
         let (median, tally, requests) = runs.swap_remove(runs.len() / 2);
-        let waves = n.div_ceil(workers.max(1));
+        // The pitfall row is set against the ideal of an I/O pool, the time
+        // this job needs, not the time its two threads need.
+        let ideal_workers = match strategy {
+            "rayon" => setup.workers.unwrap_or(io_workers(n)),
+            _ => workers,
+        };
+        let waves = n.div_ceil(ideal_workers.max(1));
         let ideal = setup.delay.mean().as_secs_f64() * waves as f64;
         rows.push(Row {
             strategy,
@@ -169,6 +206,10 @@ pub fn table(rows: &[Row]) -> String {
             r.ideal_s,
             r.ratio
         );
+    }
+    if rows.iter().any(|r| r.strategy == "rayon") {
+        out += "\nrayon: blocking downloads on rayon's global pool, one thread per core;\n\
+                its ideal is an I/O pool's, the same as rayon_sized's.\n";
     }
     out
 }

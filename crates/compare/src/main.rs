@@ -4,6 +4,9 @@
 //! ```text
 //! $ just compare --svg compare.svg
 //! $ just compare --every --workers 1000 --delay 0.2   # 676 downloads at once
+//! $ just compare --only rayon,rayon_sized,threadpool   # the rayon pitfall
+//! $ just serve --port 8001 --delay 0.2 &               # a server of its own
+//! $ just compare --every --workers 1000 --server http://127.0.0.1:8001/flags
 //! ```
 
 use std::path::PathBuf;
@@ -22,7 +25,8 @@ struct Args {
     /// Every code from AA to ZZ (676 requests, 482 of them 404), as `-e` does
     #[arg(long)]
     every: bool,
-    /// Server latency per request: seconds (0.2) or a range (0.1..0.5)
+    /// Server latency per request: seconds (0.2) or a range (0.1..0.5);
+    /// with --server, the latency that server was started with
     #[arg(long, default_value = "0.2")]
     delay: Delay,
     /// Share of requests answered with 418
@@ -31,6 +35,11 @@ struct Args {
     /// Seed for the server's delays and faults
     #[arg(long, default_value_t = flags_server::DEFAULT_SEED)]
     seed: u64,
+    /// Download from this running server (`just serve`) instead of one in
+    /// this process, so that server and clients do not share a process
+    #[arg(long, value_name = "URL", value_parser = parse_url,
+          conflicts_with_all = ["error_rate", "seed", "svg"])]
+    server: Option<String>,
     /// Workers for every concurrent strategy (default: each its chapter's)
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
     workers: Option<u16>,
@@ -61,6 +70,15 @@ fn parse_strategy(text: &str) -> Result<String, String> {
     }
 }
 
+fn parse_url(text: &str) -> Result<String, String> {
+    if text.starts_with("http://") || text.starts_with("https://") {
+        Ok(text.trim_end_matches('/').to_string())
+    } else {
+        let text: String = text.chars().take(40).collect();
+        Err(format!("'{text}' is not an http:// URL"))
+    }
+}
+
 fn main() -> ExitCode {
     // The process strategy re-runs this program as its workers.
     procspawn::init();
@@ -88,6 +106,7 @@ fn main() -> ExitCode {
         workers: args.workers.map(usize::from),
         repeat: args.repeat.into(),
         only: args.only,
+        server: args.server,
     };
     if let Err(err) = flags_common::cli::make_room_for_connections(setup.codes.len())
     {
@@ -100,12 +119,14 @@ fn main() -> ExitCode {
             serde_json::to_string_pretty(&rows).expect("rows serialise")
         );
     } else {
+        let server = match &setup.server {
+            Some(url) => format!("server {url}"),
+            None => format!("error rate {}, seed {}", setup.error_rate, setup.seed),
+        };
         println!(
-            "{} flags, delay {}, error rate {}, seed {}, median of {}\n",
+            "{} flags, delay {}, {server}, median of {}\n",
             setup.codes.len(),
             setup.delay,
-            setup.error_rate,
-            setup.seed,
             setup.repeat
         );
         print!("{}", compare::table(&rows));

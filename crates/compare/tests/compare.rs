@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use compare::timeline::Kind;
 use compare::{Setup, compare, write_svg};
-use flags_server::Delay;
+use flags_server::{Config, Delay, FlagServer};
 
 procspawn::enable_test_support!();
 
@@ -22,6 +22,7 @@ fn every_strategy_gets_a_row_and_a_panel() {
         workers: None,
         repeat: 1,
         only: Vec::new(),
+        server: None,
     };
     let rows = compare(&setup);
     let names: Vec<&str> = rows.iter().map(|r| r.strategy).collect();
@@ -32,7 +33,9 @@ fn every_strategy_gets_a_row_and_a_panel() {
             "threadpool",
             "submit_as_completed",
             "processes",
-            "async_flags"
+            "async_flags",
+            "rayon",
+            "rayon_sized"
         ]
     );
     for row in &rows {
@@ -41,6 +44,8 @@ fn every_strategy_gets_a_row_and_a_panel() {
         assert_eq!(row.requests.len(), 8, "{}", row.strategy);
     }
     assert_eq!(rows[0].workers, 1);
+    // The pitfall row runs on rayon's global pool, whatever the job asks for.
+    assert_eq!(rows[5].workers, compare::rayon_io::global_threads());
 
     let path =
         std::env::temp_dir().join(format!("compare-{}.svg", std::process::id()));
@@ -68,10 +73,37 @@ fn only_the_named_strategies_and_processes_capped() {
         workers: Some(1000),
         repeat: 1,
         only: vec!["processes".to_string()],
+        server: None,
     };
     let rows = compare(&setup);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].strategy, "processes");
     assert_eq!(rows[0].workers, processes::flags2::MAX_CONCUR_REQ);
     assert_eq!(rows[0].ok, 2);
+}
+
+/// `--server URL`: the downloads go to a server that is already running (here
+/// one this test starts), none is started for the runs, and so there is no
+/// request log to draw.
+#[test]
+fn a_running_server_gets_every_request() {
+    let server = FlagServer::start(Config::default()).unwrap();
+    let setup = Setup {
+        codes: ["BR", "CN", "ZZ"].map(String::from).to_vec(),
+        delay: Delay::fixed(Duration::ZERO),
+        error_rate: 0.0,
+        seed: 1,
+        workers: None,
+        repeat: 2,
+        only: vec!["threadpool".to_string(), "rayon".to_string()],
+        server: Some(server.base_url()),
+    };
+    let rows = compare(&setup);
+    assert_eq!(rows.len(), 2);
+    for row in &rows {
+        assert_eq!((row.ok, row.not_found, row.errors), (2, 1, 0), "{row:?}");
+        assert!(row.requests.is_empty(), "{row:?}");
+    }
+    // 2 strategies, 2 runs each, 3 codes.
+    assert_eq!(server.stats().requests, 12);
 }

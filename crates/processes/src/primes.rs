@@ -1,15 +1,20 @@
 //! The CPU-bound lesson: check the book's 20 large numbers for primality by
-//! trial division, sequentially, on threads, and on processes.
+//! trial division, sequentially, on threads, on processes, and with rayon.
 //!
 //! In Python only processes speed this up: the GIL lets one thread run Python
 //! code at a time. Rust has no GIL, so threads use every core too; processes
 //! add only their start-up and the cost of sending arguments and results.
+//! rayon is what Rust code reaches for here: `par_iter` on a pool of one
+//! thread per core, balanced by work stealing rather than one shared queue.
 
+use std::sync::mpsc;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use concurrent_futures::{
     Error, Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed,
 };
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Fluent Python's `PRIME_FIXTURE` (its `primes.py`): twenty numbers up to
@@ -101,6 +106,7 @@ pub enum Strategy {
     Seq,
     Threads,
     Processes,
+    Rayon,
 }
 
 /// Checks `numbers` with `strategy` on `workers` workers, calling `report`
@@ -128,6 +134,13 @@ pub fn run(
         Strategy::Processes => {
             check_on(&ProcessPoolExecutor::new(workers), numbers, report)
         }
+        Strategy::Rayon => {
+            // No executor and no handles: see `run_rayon`.
+            run_rayon(workers, numbers, 1, |result| {
+                report(&result);
+                results.push(result);
+            });
+        }
     }
 }
 
@@ -150,6 +163,38 @@ pub fn check_on(
         results.push(result);
     }
     Ok(results)
+}
+
+/// `par_iter` over `numbers` on a pool of `workers` threads, calling `report`
+/// with each result as it completes (a channel, like `as_completed`). rayon
+/// splits the numbers among the threads, and an idle thread steals half of
+/// a busy one's remaining range, down to `min_len` numbers: with `min_len`
+/// at `numbers.len() / workers`, each thread keeps its first share and
+/// nothing is left to steal.
+pub fn run_rayon(
+    workers: usize,
+    numbers: &[u64],
+    min_len: usize,
+    mut report: impl FnMut(PrimeResult),
+) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .expect("the OS starts the pool's threads");
+    let (tx, rx) = mpsc::channel();
+    thread::scope(|s| {
+        s.spawn(|| {
+            pool.install(|| {
+                numbers
+                    .par_iter()
+                    .with_min_len(min_len)
+                    .for_each_with(tx, |tx, &n| tx.send(check(n)).unwrap());
+            });
+        });
+        for result in rx {
+            report(result);
+        }
+    });
 }
 
 #[cfg(test)]

@@ -1,50 +1,20 @@
-//! The flags2 command line and report on worker processes, one plain test per
-//! check; the shared checks live in `tests/support/flags2.rs`.
+//! The flags2 command line on worker processes, where it differs from the
+//! other sections: the cap on worker processes, and Ctrl-C reaching the
+//! workers too. The checks every section shares run on this binary from the
+//! workspace's `tests/flags2.rs`.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use std::os::unix::process::CommandExt;
-
 use support::flags2::{self, parse_report};
 use support::{
-    TempDir, assert_flags_match_server, leftovers, room_for_connections, run_bin,
+    TempDir, assert_flags_match_server, room_for_connections, run_bin,
     server_with_delay, text,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_processes");
-
-/// 418s are counted per flag, not fatal; the report agrees with the server.
-#[test]
-fn errors_are_counted_and_reported() {
-    flags2::errors_are_counted(BIN);
-}
-
-/// `-v`: one line per flag (`CN ok`, `ZZ not found`, `CN error: ...`),
-/// printed by the worker that downloaded it.
-#[test]
-fn verbose_prints_a_line_per_flag() {
-    flags2::verbose_lines(BIN);
-}
-
-/// `-l 10` is 10 downloads; no progress bar when stderr is a pipe.
-#[test]
-fn limit_downloads_n_flags_and_no_bar_when_piped() {
-    flags2::limit_and_no_bar_when_piped(BIN);
-}
-
-/// `-s BOGUS`, `-m 0`, `-l 0`, `C1`: exit 2 with one line.
-#[test]
-fn usage_errors_exit_2_with_one_line() {
-    flags2::usage_errors(BIN);
-}
-
-/// Ctrl-C to the parent alone: exit 130, the partial report, whole files.
-#[test]
-fn interrupt_prints_a_partial_report_and_leaves_whole_files() {
-    flags2::interrupt_leaves_a_report_and_whole_files(BIN, &["-m", "4"]);
-}
 
 /// `-e -m 1000` asks for a thousand workers; the section caps processes at
 /// 64, never has more requests in flight than that, and still counts every
@@ -121,31 +91,8 @@ fn ctrl_c_to_the_process_group_leaves_no_worker_and_no_partial_file() {
         .spawn()
         .unwrap();
     let pgid = child.id();
-    let t0 = Instant::now();
-    while dest.files().iter().filter(|f| f.ends_with(".gif")).count() < 3 {
-        assert!(
-            t0.elapsed() < Duration::from_secs(60),
-            "no flags saved in 60 s"
-        );
-        thread::sleep(Duration::from_millis(10)); // polling the disk, not a race
-    }
-    let killed = Command::new("kill")
-        .args(["-INT", "--", &format!("-{pgid}")])
-        .status();
-    assert!(killed.unwrap().success());
-    let out = child.wait_with_output().unwrap();
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(130), "{stdout}\n{stderr}");
-    assert!(stdout.contains("\nInterrupted.\n"), "{stdout}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    let report = parse_report(&stdout);
-    assert!(report.ok < 194, "{report:?}");
-    assert!(
-        leftovers(&dest).is_empty(),
-        "left behind: {:?}",
-        leftovers(&dest)
-    );
-    assert!(assert_flags_match_server(&dest).len() >= report.ok);
+    let out = flags2::interrupt_when_under_way(child, &dest, &["-INT", "--"]);
+    flags2::assert_interrupted_report(&out, &dest);
     // The workers were told to stop when the parent went; give them a moment.
     let t0 = Instant::now();
     while !members(pgid).is_empty() && t0.elapsed() < Duration::from_secs(10) {

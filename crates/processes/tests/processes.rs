@@ -43,18 +43,31 @@ fn flags2_counts_the_workers_outcomes() {
     assert_eq!((counter.ok, counter.not_found, counter.errors), (2, 1, 0));
 }
 
-/// Sequential, threads and processes reach the book's verdicts on its numbers.
+/// Sequential, threads, processes and rayon (stealing or not) reach the
+/// book's verdicts on its numbers.
 #[test]
 fn every_strategy_agrees_with_the_book_s_fixture() {
     // The smallest six: enough to exercise every strategy, quick in debug builds.
     let mut fixture = PRIME_FIXTURE[..6].to_vec();
     fixture.sort();
     let numbers: Vec<u64> = fixture.iter().map(|(n, _)| *n).collect();
-    for strategy in [Strategy::Seq, Strategy::Threads, Strategy::Processes] {
+    for strategy in [
+        Strategy::Seq,
+        Strategy::Threads,
+        Strategy::Processes,
+        Strategy::Rayon,
+    ] {
         let mut results = primes::run(strategy, 2, &numbers, |_| {}).unwrap();
         results.sort_by_key(|r| r.n);
         let verdicts: Vec<(u64, bool)> =
             results.iter().map(|r| (r.n, r.prime)).collect();
         assert_eq!(verdicts, fixture, "{strategy:?}");
     }
+    // rayon with fixed shares (nothing to steal) still checks every number.
+    let mut verdicts = Vec::new();
+    primes::run_rayon(2, &numbers, numbers.len() / 2, |r| {
+        verdicts.push((r.n, r.prime))
+    });
+    verdicts.sort();
+    assert_eq!(verdicts, fixture, "rayon, fixed shares");
 }

@@ -2,7 +2,6 @@
 
 use std::time::{Duration, Instant};
 
-use flags_common::flags2::Counter;
 use flags_common::{FlagError, POP20_CC};
 use support::{
     TempDir, assert_flags_match_server, codes, run_bin, server_with_delay,
@@ -23,27 +22,6 @@ fn saves_every_pop20_flag_byte_for_byte() {
     let mut expected = codes(&POP20_CC);
     expected.sort();
     assert_eq!(saved, expected);
-}
-
-/// It really is sequential: 20 requests with delay L take at least 20·L, and
-/// never two are in flight at once.
-#[test]
-fn takes_at_least_the_sum_of_the_delays() {
-    let delay = Duration::from_millis(20);
-    let server = server_with_delay(delay);
-    let dest = TempDir::new("seq-timing");
-    let t0 = Instant::now();
-    sequential::download_many(&site(&server, &dest), &codes(&POP20_CC)).unwrap();
-    assert!(
-        t0.elapsed() >= delay * 20,
-        "{:?} < 20 x {delay:?}",
-        t0.elapsed()
-    );
-    assert_eq!(
-        server.stats().max_in_flight,
-        1,
-        "never two requests at once"
-    );
 }
 
 /// The chapter's listing has no `except`: the first 404 ends the run with
@@ -77,28 +55,6 @@ fn the_listing_stops_at_the_first_server_error() {
     assert_eq!(err, expected);
     assert!(dest.files().is_empty(), "{:?}", dest.files());
     assert_eq!(server.stats().requests, 1);
-}
-
-/// flags2_sequential.py counts instead of stopping: CN and FR ok, ZZ not
-/// found, every code asked for.
-#[test]
-fn the_flags2_version_counts_a_404_and_goes_on() {
-    let server = server_with_delay(Duration::ZERO);
-    let dest = TempDir::new("seq-flags2");
-    let counter = sequential::flags2::download_many(
-        &site(&server, &dest),
-        &codes(&["CN", "ZZ", "FR"]),
-        false,
-        1,
-    );
-    let expected = Counter {
-        ok: 2,
-        not_found: 1,
-        errors: 0,
-    };
-    assert_eq!(counter, expected);
-    assert_eq!(dest.files(), ["cn.gif", "fr.gif"]);
-    assert_eq!(server.stats().requests, 3);
 }
 
 /// flags2_sequential.py with 25% of 418s: every code counted once, errors

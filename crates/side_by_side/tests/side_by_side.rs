@@ -47,16 +47,25 @@ fn the_justfile_maps_every_short_name() {
     }
 }
 
+/// What a side-by-side test needs: python3 for the left column, `package`'s
+/// binaries built next to this test for the right one, and the section the
+/// justfile calls `short`. `None`, after saying the test is skipped, when
+/// python3 is missing.
+fn both_sides(package: &str, short: &str) -> Option<(PathBuf, Section)> {
+    if !support::python3_available() {
+        support::skip("no python3: nothing to compare against");
+        return None;
+    }
+    let bin_dir = support::built_bins(&["-p", package]);
+    Some((bin_dir, find(&justfile_sections(), short).unwrap()))
+}
+
 /// `just side-by-side loiter --unit 0.2`: both columns, and the same results.
 #[test]
 fn loiter_side_by_side_gives_the_same_results() {
-    if !support::python3_available() {
-        support::skip("python3 is not installed: nothing to compare against");
+    let Some((bin_dir, section)) = both_sides("loiter_map", "loiter") else {
         return;
-    }
-    // The Rust side runs the loiter_map binary: build it next to this test.
-    let bin_dir = support::built_bins(&["-p", "loiter_map"]);
-    let section = find(&justfile_sections(), "loiter").unwrap();
+    };
     let args = ["--unit".to_string(), "0.2".to_string()];
     let (python, rust) = run_pair(&section, &args, &workspace(), &bin_dir).unwrap();
     assert!(python.success && rust.success);
@@ -115,12 +124,9 @@ fn completion_order(run: &Run) -> Vec<String> {
 /// apart finish in the same order in both columns.
 #[test]
 fn both_sides_meet_the_same_schedule_and_finish_in_the_same_order() {
-    if !support::python3_available() {
-        support::skip("python3 is not installed: nothing to compare against");
+    let Some((bin_dir, section)) = both_sides("threadpool", "pool") else {
         return;
-    }
-    let bin_dir = support::built_bins(&["-p", "threadpool"]);
-    let section = find(&justfile_sections(), "pool").unwrap();
+    };
     let config = Config {
         delay: Delay::uniform(Duration::from_millis(50), Duration::from_millis(650)),
         seed: 11,

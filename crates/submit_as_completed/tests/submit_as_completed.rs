@@ -3,10 +3,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use flags_common::FlagError;
 use support::{
-    TempDir, assert_flags_match_server, codes, leftovers, run_bin,
-    server_with_delay, server_with_errors, site, text,
+    TempDir, assert_flags_match_server, run_bin, server_with_delay,
+    server_with_errors, text,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_submit_as_completed");
@@ -99,23 +98,6 @@ fn ten_workers_take_two_waves() {
         (2.0..5.0).contains(&waves),
         "{seconds}s is {waves:.2} delays"
     );
-}
-
-/// `future.result()` re-raises: the first handle `as_completed` yields with a
-/// 404 ends the listing with that error; whatever else was saved is whole.
-#[test]
-fn a_404_ends_the_listing_with_that_error() {
-    let server = server_with_delay(Duration::ZERO);
-    let dest = TempDir::new("futures-404");
-    let err = submit_as_completed::download_many(
-        &site(&server, &dest),
-        &codes(&["US", "QQ", "CN"]),
-    )
-    .unwrap_err();
-    assert_eq!(err, FlagError::NotFound { cc: "QQ".into() });
-    let saved = assert_flags_match_server(&dest);
-    assert!(saved.iter().all(|cc| cc == "CN" || cc == "US"), "{saved:?}");
-    assert!(leftovers(&dest).is_empty(), "{:?}", leftovers(&dest));
 }
 
 /// The binary prints what it scheduled, then stops at the first 418 with one

@@ -1,32 +1,9 @@
 //! Executor.map downloads the flags at the same time, on MAX_WORKERS threads.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use flags_common::flags2::Counter;
-use flags_common::{FlagError, POP20_CC};
-use support::{
-    TempDir, assert_flags_match_server, codes, leftovers, server_with_delay,
-    server_with_errors, site,
-};
-
-/// 20 flags on 20 workers take about one delay, not twenty: elapsed < 3·L.
-#[test]
-fn twenty_workers_download_twenty_flags_in_about_one_delay() {
-    let delay = Duration::from_millis(200);
-    let server = server_with_delay(delay);
-    let dest = TempDir::new("pool-timing");
-    let t0 = Instant::now();
-    let count =
-        threadpool::download_many(&site(&server, &dest), &codes(&POP20_CC)).unwrap();
-    let elapsed = t0.elapsed();
-    assert_eq!(count, 20);
-    assert!(
-        elapsed < delay * 3,
-        "{elapsed:?} for 20 flags at {delay:?} each"
-    );
-    assert_eq!(server.stats().max_in_flight, 20, "all 20 requests overlap");
-    assert_eq!(assert_flags_match_server(&dest).len(), 20);
-}
+use flags_common::POP20_CC;
+use support::{TempDir, codes, server_with_delay, site};
 
 /// download_one is the loop body: it saves one flag and returns its code; a
 /// 404 is its error, and nothing is saved.
@@ -58,61 +35,6 @@ fn never_more_than_max_workers_requests_at_once() {
         most > threadpool::MAX_WORKERS / 2,
         "only {most} requests at once"
     );
-}
-
-/// `len(list(res))` re-raises the first failed result, in input order: a 404
-/// ends the listing with that error. Other downloads ran meanwhile; whatever
-/// they saved is whole, and no temporary file is left.
-#[test]
-fn a_404_ends_the_listing_with_that_error() {
-    let server = server_with_delay(Duration::ZERO);
-    let dest = TempDir::new("pool-404");
-    let err = threadpool::download_many(
-        &site(&server, &dest),
-        &codes(&["US", "QQ", "CN"]),
-    )
-    .unwrap_err();
-    assert_eq!(err, FlagError::NotFound { cc: "QQ".into() });
-    let saved = assert_flags_match_server(&dest);
-    assert!(saved.iter().all(|cc| cc == "CN" || cc == "US"), "{saved:?}");
-    assert!(leftovers(&dest).is_empty(), "{:?}", leftovers(&dest));
-}
-
-/// Results come back in input order, so the error re-raised is the first
-/// failing code in sorted order, even when every download fails.
-#[test]
-fn the_error_re_raised_is_the_first_in_input_order() {
-    let server = server_with_errors(1.0, 0);
-    let dest = TempDir::new("pool-418");
-    let err = threadpool::download_many(&site(&server, &dest), &codes(&POP20_CC))
-        .unwrap_err();
-    let expected = FlagError::Http {
-        cc: "BD".into(),
-        status: "418 I'm a teapot".into(),
-    };
-    assert_eq!(err, expected);
-    assert!(dest.files().is_empty(), "{:?}", dest.files());
-}
-
-/// flags2_threadpool.py counts each outcome as `as_completed` yields it:
-/// CN and US ok, QQ not found.
-#[test]
-fn the_flags2_version_counts_a_404_and_goes_on() {
-    let server = server_with_delay(Duration::ZERO);
-    let dest = TempDir::new("pool-flags2");
-    let counter = threadpool::flags2::download_many(
-        &site(&server, &dest),
-        &codes(&["US", "QQ", "CN"]),
-        false,
-        4,
-    );
-    let expected = Counter {
-        ok: 2,
-        not_found: 1,
-        errors: 0,
-    };
-    assert_eq!(counter, expected);
-    assert_eq!(dest.files(), ["cn.gif", "us.gif"]);
 }
 
 /// flags2_threadpool.py with `concur_req` 5: never more than 5 requests at

@@ -1,7 +1,17 @@
-//! `just run primes`: the CPU-bound lesson, three ways.
+//! `just run primes`: the CPU-bound lesson, four ways, and rayon without
+//! work stealing.
+//!
+//! `rayon-fixed` is rayon with work stealing turned off: each thread keeps
+//! its first share of the numbers. The last two columns say how evenly a run
+//! kept its workers busy, from that run's own times (so they hold on a busy
+//! machine too): `busy` is the time spent in `is_prime`, all numbers added
+//! up; `balance` is the run's total over the best any schedule of those
+//! times could do (busy / workers, or the longest number if that is
+//! longer), 1.00 when no worker ever waited for another.
 //!
 //! ```text
 //! $ just run primes --strategy all
+//! $ just run primes -s threads -s rayon
 //! ```
 
 use std::process::ExitCode;
@@ -9,14 +19,14 @@ use std::thread;
 use std::time::Instant;
 
 use clap::Parser;
-use processes::primes::{self, NUMBERS, Strategy};
+use processes::primes::{self, NUMBERS, PrimeResult, Strategy};
 
 #[derive(Debug, Parser)]
 #[command(
-    about = "Check 20 large numbers for primality: sequentially, on threads, on processes"
+    about = "Check 20 large numbers for primality: sequentially, on threads, on processes, with rayon"
 )]
 struct Args {
-    /// Workers for threads and processes (default: one per core)
+    /// Workers for threads, processes and rayon (default: one per core)
     #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..=256))]
     workers: Option<u16>,
     /// Check only the first N numbers (as `notes/py/primes.py --count N`)
@@ -32,8 +42,23 @@ enum StrategyArg {
     Seq,
     Threads,
     Processes,
+    Rayon,
+    RayonFixed,
     All,
 }
+
+/// One row: the strategy, or `None` for rayon with fixed shares.
+const ROWS: [(StrategyArg, Option<Strategy>, &str); 5] = [
+    (StrategyArg::Seq, Some(Strategy::Seq), "sequential"),
+    (StrategyArg::Threads, Some(Strategy::Threads), "threads"),
+    (
+        StrategyArg::Processes,
+        Some(Strategy::Processes),
+        "processes",
+    ),
+    (StrategyArg::Rayon, Some(Strategy::Rayon), "rayon"),
+    (StrategyArg::RayonFixed, None, "rayon-fixed"),
+];
 
 fn main() -> ExitCode {
     procspawn::init();
@@ -42,48 +67,61 @@ fn main() -> ExitCode {
     let workers = args.workers.map_or(cores, usize::from);
     let all = args.strategy.contains(&StrategyArg::All);
     let numbers = &NUMBERS[..args.count.map_or(NUMBERS.len(), usize::from)];
-    let chosen = [
-        (StrategyArg::Seq, Strategy::Seq, "sequential"),
-        (StrategyArg::Threads, Strategy::Threads, "threads"),
-        (StrategyArg::Processes, Strategy::Processes, "processes"),
-    ];
     let mut table = Vec::new();
-    for (arg, strategy, name) in chosen {
+    for (arg, strategy, name) in ROWS {
         if !all && !args.strategy.contains(&arg) {
             continue;
         }
-        let n = if strategy == Strategy::Seq {
+        let n = if strategy == Some(Strategy::Seq) {
             1
         } else {
             workers
         };
         println!("── {name}, {n} worker{} ──", if n == 1 { "" } else { "s" });
+        let show = |result: &PrimeResult| println!("{}", primes::show(result));
         let t0 = Instant::now();
-        let checked = primes::run(strategy, n, numbers, |result| {
-            println!("{}", primes::show(result));
-        });
+        let checked = match strategy {
+            Some(strategy) => primes::run(strategy, n, numbers, show),
+            None => {
+                let mut results = Vec::new();
+                let share = numbers.len().div_ceil(n);
+                primes::run_rayon(n, numbers, share, |result| {
+                    show(&result);
+                    results.push(result);
+                });
+                Ok(results)
+            }
+        };
         let total = t0.elapsed().as_secs_f64();
-        if let Err(err) = checked {
-            eprintln!("primes: error: {err}");
-            return ExitCode::FAILURE;
-        }
+        let results = match checked {
+            Ok(results) => results,
+            Err(err) => {
+                eprintln!("primes: error: {err}");
+                return ExitCode::FAILURE;
+            }
+        };
         println!("Total time: {total:.2}s\n");
-        table.push((name, n, total));
+        table.push((name, n, total, results));
     }
     let baseline = table
         .iter()
         .find(|row| row.0 == "sequential")
         .map(|row| row.2);
     println!(
-        "{:<12}{:>8}{:>10}{:>10}",
-        "strategy", "workers", "total", "speed-up"
+        "{:<12}{:>8}{:>10}{:>10}{:>10}{:>9}",
+        "strategy", "workers", "total", "speed-up", "busy", "balance"
     );
-    for (name, n, total) in table {
+    for (name, n, total, results) in &table {
         let speed_up =
-            baseline.map_or("-".to_string(), |base| format!("{:.2}x", base / total));
+            baseline.map_or("-".into(), |base| format!("{:.2}x", base / total));
+        let times = results.iter().map(|r| r.elapsed.as_secs_f64());
+        let busy: f64 = times.clone().sum();
+        let best = (busy / *n as f64).max(times.fold(0.0, f64::max));
         println!(
-            "{name:<12}{n:>8}{:>10}{speed_up:>10}",
-            format!("{total:.2}s")
+            "{name:<12}{n:>8}{:>10}{speed_up:>10}{:>10}{:>9.2}",
+            format!("{total:.2}s"),
+            format!("{busy:.2}s"),
+            total / best
         );
     }
     ExitCode::SUCCESS
