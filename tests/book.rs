@@ -90,19 +90,6 @@ fn note_names() -> Vec<String> {
         .collect()
 }
 
-/// Pages another change adds (issue 27's rayon deep dive): the notes may link
-/// to them and book/SUMMARY.md lists them as drafts until they exist; when
-/// one exists, `every_note_has_a_page` wants it in the book like any other.
-const PROVIDED_AT_MERGE: &[&str] = &["notes/deep/rayon.md"];
-
-/// A link to a page in `PROVIDED_AT_MERGE` that does not exist yet.
-fn provided_at_merge(target: &Path) -> bool {
-    PROVIDED_AT_MERGE.iter().any(|page| {
-        let html = Path::new(page).with_extension("html");
-        target == html && !workspace().join(page).is_file()
-    })
-}
-
 /// Text as the browser reads it from an attribute or a code block.
 fn unescape(text: &str) -> String {
     text.replace("&quot;", "\"")
@@ -243,7 +230,6 @@ fn every_internal_link_and_image_resolves() {
     let external = Regex::new(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)").unwrap();
     let mut anchors: HashMap<PathBuf, BTreeSet<String>> = HashMap::new();
     let mut broken = BTreeSet::new();
-    let mut skipped = BTreeSet::new();
     for page in files(book, ".html") {
         // The 404 page is written for a server's root (`site-url`), not for its place.
         if page == book.join("404.html") {
@@ -262,10 +248,6 @@ fn every_internal_link_and_image_resolves() {
             } else {
                 normalize(&here.parent().unwrap().join(percent_decode(path)))
             };
-            if target.as_deref().is_some_and(provided_at_merge) {
-                skipped.insert(link.clone());
-                continue;
-            }
             let Some(target) = target.filter(|t| book.join(t).exists()) else {
                 broken.insert(format!("{}: {link}", here.display()));
                 continue;
@@ -282,15 +264,6 @@ fn every_internal_link_and_image_resolves() {
                     .insert(format!("{}: {link} (no such anchor)", here.display()));
             }
         }
-    }
-    if !skipped.is_empty() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped {} links to pages added at merge ({}): {:?}",
-            skipped.len(),
-            PROVIDED_AT_MERGE.join(", "),
-            skipped
-        );
     }
     let broken: Vec<String> = broken.into_iter().collect();
     assert!(

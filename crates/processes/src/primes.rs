@@ -136,10 +136,12 @@ pub fn run(
         }
         Strategy::Rayon => {
             // No executor and no handles: see `run_rayon`.
+            let mut results = Vec::new();
             run_rayon(workers, numbers, 1, |result| {
                 report(&result);
                 results.push(result);
             });
+            Ok(results)
         }
     }
 }
