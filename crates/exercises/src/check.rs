@@ -290,7 +290,7 @@ pub fn halve_process_map(run: fn(&ProcessPoolExecutor, Vec<u64>) -> Vec<u64>) ->
     }
     if ratio > 0.5 {
         return fail(
-            &format!("只快到 {ratio:.2} 倍的时间，要 0.5 倍以下。每个任务都来回一趟。"),
+            &format!("用时是逐个发送的 {ratio:.2} 倍，要在 0.5 倍以下。每个任务都来回一趟。"),
             &format!("It takes {ratio:.2}x the time; it must be under 0.5x. Each task makes its own trip."),
         );
     }

@@ -152,14 +152,15 @@ fn list(runner: &Runner) -> ExitCode {
     let mut done = 0;
     for (i, exercise) in EXERCISES.iter().enumerate() {
         let outcome = runner.status(exercise);
-        let mark = match outcome {
-            Outcome::Passed(_) => "✅",
-            Outcome::Skipped(_) => "⏭️",
-            _ => "❌",
+        let (mark, why) = match outcome {
+            Outcome::Passed(_) => ("✅", ""),
+            Outcome::Skipped(_) => ("⏭️", "  (skipped: no python3)"),
+            Outcome::Failed(_) => ("❌", ""),
+            Outcome::CompileError(_) => ("❌", "  (编译失败 · does not compile)"),
         };
         done += usize::from(outcome.is_done());
         println!(
-            "{mark} {:2} {:22} {:14} {:30} {}",
+            "{mark} {:2} {:22} {:14} {:30} {}{why}",
             i + 1,
             exercise.name,
             exercise.kind.label(),

@@ -186,6 +186,7 @@ impl Runner {
         match cached.as_deref() {
             Some("passed") => Outcome::Passed(String::new()),
             Some("failed") => Outcome::Failed(String::new()),
+            Some("compile") => Outcome::CompileError(String::new()),
             _ => self.run(exercise, false),
         }
     }
@@ -200,7 +201,8 @@ impl Runner {
         let outcome = self.check(exercise, color && std::io::stdout().is_terminal());
         let verdict = match outcome {
             Outcome::Passed(_) => Some("passed"),
-            Outcome::Failed(_) | Outcome::CompileError(_) => Some("failed"),
+            Outcome::Failed(_) => Some("failed"),
+            Outcome::CompileError(_) => Some("compile"),
             Outcome::Skipped(_) => None,
         };
         if let (Some(key), Some(verdict)) = (key, verdict) {
