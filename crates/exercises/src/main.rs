@@ -150,8 +150,8 @@ fn next(runner: &Runner) -> ExitCode {
 
 fn list(runner: &Runner) -> ExitCode {
     let mut done = 0;
-    for (i, exercise) in EXERCISES.iter().enumerate() {
-        let outcome = runner.status(exercise);
+    let outcomes = runner.statuses(EXERCISES);
+    for (i, (exercise, outcome)) in EXERCISES.iter().zip(outcomes).enumerate() {
         let (mark, why) = match outcome {
             Outcome::Passed(_) => ("✅", ""),
             Outcome::Skipped(_) => ("⏭️", "  (skipped: no python3)"),

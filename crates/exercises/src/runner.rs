@@ -33,6 +33,20 @@ const EXTERNS: [&str; 13] = [
     "procspawn",
 ];
 
+/// The variables Cargo sets for a program it runs, by name or prefix.
+const RUN_ENV: [&str; 10] = [
+    "CARGO_MANIFEST_",
+    "CARGO_PKG_",
+    "CARGO_CRATE_NAME",
+    "CARGO_BIN_",
+    "CARGO_PRIMARY_PACKAGE",
+    "CARGO_TARGET_TMPDIR",
+    "CARGO_RUSTC_CURRENT_DIR",
+    "OUT_DIR",
+    "RUST_TEST_THREADS",
+    "__CARGO",
+];
+
 /// A check that runs longer than this is stuck: it is stopped and fails.
 const TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -76,7 +90,17 @@ impl Runner {
     pub fn new(dir: PathBuf, fresh: bool) -> Result<Runner, String> {
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let out = Command::new(cargo)
+        let mut command = Command::new(cargo);
+        // What Cargo tells the program it runs (`cargo run`, `cargo test`)
+        // must not reach this build: some build scripts rerun when
+        // CARGO_MANIFEST_DIR changes, and the dependencies would be rebuilt.
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            if RUN_ENV.iter().any(|prefix| name.starts_with(prefix)) {
+                command.env_remove(&*name);
+            }
+        }
+        let out = command
             .args(["build", "--quiet", "-p", "exercises", "--lib"])
             .arg("--message-format=json-render-diagnostics")
             .arg("--manifest-path")
@@ -176,39 +200,119 @@ impl Runner {
         Some(format!("{:016x}", hasher.finish()))
     }
 
+    /// The verdict cached for the file as it is now, if any.
+    fn cached(&self, exercise: &Exercise) -> Option<Outcome> {
+        if self.fresh {
+            return None;
+        }
+        let key = self.key(exercise)?;
+        let text = std::fs::read_to_string(self.cache_file(exercise)).ok()?;
+        let (stored, verdict) = text.split_once(' ')?;
+        if stored != key {
+            return None;
+        }
+        match verdict.trim() {
+            "passed" => Some(Outcome::Passed(String::new())),
+            "failed" => Some(Outcome::Failed(String::new())),
+            "compile" => Some(Outcome::CompileError(String::new())),
+            _ => None,
+        }
+    }
+
     /// The outcome, from the cache when the file has not changed since.
     pub fn status(&self, exercise: &Exercise) -> Outcome {
-        let cached = self.key(exercise).filter(|_| !self.fresh).and_then(|key| {
-            let text = std::fs::read_to_string(self.cache_file(exercise)).ok()?;
-            let (stored, verdict) = text.split_once(' ')?;
-            (stored == key).then(|| verdict.trim().to_string())
-        });
-        match cached.as_deref() {
-            Some("passed") => Outcome::Passed(String::new()),
-            Some("failed") => Outcome::Failed(String::new()),
-            Some("compile") => Outcome::CompileError(String::new()),
-            _ => self.run(exercise, false),
-        }
+        self.cached(exercise)
+            .unwrap_or_else(|| self.run(exercise, false))
+    }
+
+    /// The outcomes of many exercises, for `list`. Those not cached are
+    /// compiled together into one program first (one link instead of one
+    /// each); if that fails, one by one, so a broken file fails alone.
+    pub fn statuses(&self, exercises: &[Exercise]) -> Vec<Outcome> {
+        let todo: Vec<&Exercise> = exercises
+            .iter()
+            .filter(|e| !e.is_python() && self.cached(e).is_none())
+            .collect();
+        let bundle = if todo.len() > 1 { self.bundle(&todo) } else { None };
+        exercises
+            .iter()
+            .map(|exercise| match (self.cached(exercise), &bundle) {
+                (Some(outcome), _) => outcome,
+                (None, Some(bundle)) if !exercise.is_python() => {
+                    let mut command = Command::new(bundle);
+                    command.arg(exercise.name);
+                    self.remember(exercise, run_check(command))
+                }
+                (None, _) => self.run(exercise, false),
+            })
+            .collect()
     }
 
     fn cache_file(&self, exercise: &Exercise) -> PathBuf {
         self.scratch.join("cache").join(exercise.name)
     }
 
-    /// Compiles (for Rust) and checks `exercise` now, and caches the verdict.
-    pub fn run(&self, exercise: &Exercise, color: bool) -> Outcome {
-        let key = self.key(exercise);
-        let outcome = self.check(exercise, color && std::io::stdout().is_terminal());
+    fn remember(&self, exercise: &Exercise, outcome: Outcome) -> Outcome {
         let verdict = match outcome {
             Outcome::Passed(_) => Some("passed"),
             Outcome::Failed(_) => Some("failed"),
             Outcome::CompileError(_) => Some("compile"),
             Outcome::Skipped(_) => None,
         };
-        if let (Some(key), Some(verdict)) = (key, verdict) {
+        if let (Some(key), Some(verdict)) = (self.key(exercise), verdict) {
             let _ = std::fs::write(self.cache_file(exercise), format!("{key} {verdict}\n"));
         }
         outcome
+    }
+
+    /// Compiles (for Rust) and checks `exercise` now, and caches the verdict.
+    pub fn run(&self, exercise: &Exercise, color: bool) -> Outcome {
+        let outcome = self.check(exercise, color && std::io::stdout().is_terminal());
+        self.remember(exercise, outcome)
+    }
+
+    /// `rustc` with this library and its dependencies to link against.
+    fn rustc(&self, crate_name: &str, color: bool, output: &Path, source: &Path) -> Command {
+        let mut command = Command::new("rustc");
+        command
+            .args(["--edition", "2024", "--crate-type", "bin", "-C", "debuginfo=0"])
+            .arg("--crate-name")
+            .arg(crate_name)
+            .arg(if color { "--color=always" } else { "--color=never" })
+            .args(&self.rustc_args)
+            .arg("-o")
+            .arg(output)
+            .arg(source);
+        command
+    }
+
+    /// One program holding every exercise in `todo`, each a module, run as
+    /// `bundle NAME`. The modules are copies whose `main` is made `pub`, so
+    /// the dispatcher can call it; None if any of them does not compile.
+    fn bundle(&self, todo: &[&Exercise]) -> Option<PathBuf> {
+        let folder = self.scratch.join("bundle");
+        std::fs::create_dir_all(&folder).ok()?;
+        let mut source = String::from("#![allow(dead_code, unused)]\n");
+        let mut arms = String::new();
+        for (i, exercise) in todo.iter().enumerate() {
+            let text = std::fs::read_to_string(self.path(exercise)).ok()?;
+            let copy = folder.join(exercise.file);
+            std::fs::write(&copy, text.replacen("\nfn main(", "\npub fn main(", 1)).ok()?;
+            source.push_str(&format!("#[path = {:?}]\nmod ex{i};\n", copy.display().to_string()));
+            arms.push_str(&format!("        Some({:?}) => ex{i}::main(),\n", exercise.name));
+        }
+        source.push_str(&format!(
+            "fn main() -> std::process::ExitCode {{\n    \
+             // Worker processes of the process-pool exercises start here too.\n    \
+             procspawn::init();\n    \
+             match std::env::args().nth(1).as_deref() {{\n{arms}        \
+             _ => std::process::ExitCode::from(2),\n    }}\n}}\n"
+        ));
+        let main = folder.join("main.rs");
+        std::fs::write(&main, source).ok()?;
+        let binary = self.scratch.join("bundle").join("exercises");
+        let out = self.rustc("bundle", false, &binary, &main).output().ok()?;
+        out.status.success().then_some(binary)
     }
 
     fn check(&self, exercise: &Exercise, color: bool) -> Outcome {
@@ -216,23 +320,14 @@ impl Runner {
         if !path.exists() {
             return Outcome::CompileError(format!("{}: no such file\n", path.display()));
         }
-        let mut command = if exercise.is_python() {
+        let command = if exercise.is_python() {
             let mut command = Command::new(std::env::current_exe().expect("the runner's path"));
             command.arg("--check-python").arg(exercise.name).arg(&path);
             command
         } else {
-            let binary = self.scratch.join(exercise.name.replace('-', "_"));
-            let out = Command::new("rustc")
-                .args(["--edition", "2024", "--crate-type", "bin", "-C", "debuginfo=0"])
-                .arg("--crate-name")
-                .arg(exercise.name.replace('-', "_"))
-                .arg(if color { "--color=always" } else { "--color=never" })
-                .args(&self.rustc_args)
-                .arg("-o")
-                .arg(&binary)
-                .arg(&path)
-                .output();
-            match out {
+            let crate_name = exercise.name.replace('-', "_");
+            let binary = self.scratch.join(&crate_name);
+            match self.rustc(&crate_name, color, &binary, &path).output() {
                 Ok(out) if out.status.success() => Command::new(binary),
                 Ok(out) => {
                     let mut text = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -242,11 +337,16 @@ impl Runner {
                 Err(err) => return Outcome::CompileError(format!("cannot run rustc: {err}\n")),
             }
         };
-        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        match command.spawn() {
-            Ok(child) => finish(child),
-            Err(err) => Outcome::Failed(format!("cannot start the check: {err}\n")),
-        }
+        run_check(command)
+    }
+}
+
+/// Runs a check program and reads its verdict.
+fn run_check(mut command: Command) -> Outcome {
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    match command.spawn() {
+        Ok(child) => finish(child),
+        Err(err) => Outcome::Failed(format!("cannot start the check: {err}\n")),
     }
 }
 
