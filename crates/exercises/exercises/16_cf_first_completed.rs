@@ -18,7 +18,11 @@ use exercises::nap;
 fn first(executor: &ThreadPoolExecutor) -> u64 {
     let to_do: Vec<_> = [3, 1, 2]
         .into_iter()
-        .map(|n| executor.submit(move || nap(n)).expect("the executor is not shut down"))
+        .map(|n| {
+            executor
+                .submit(move || nap(n))
+                .expect("the executor is not shut down")
+        })
         .collect();
     let results: Vec<u64> = to_do
         .iter()

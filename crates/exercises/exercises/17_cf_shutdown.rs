@@ -16,7 +16,11 @@ use exercises::nap;
 fn run() -> Vec<String> {
     let executor = ThreadPoolExecutor::new(1);
     let to_do: Vec<_> = (0..4)
-        .map(|_| executor.submit(|| nap(1)).expect("the executor is not shut down"))
+        .map(|_| {
+            executor
+                .submit(|| nap(1))
+                .expect("the executor is not shut down")
+        })
         .collect();
     executor.shutdown(true, true);
     to_do.iter().map(|future| format!("{future:?}")).collect()

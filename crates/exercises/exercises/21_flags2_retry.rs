@@ -15,7 +15,11 @@ use flags_common::flags2::DownloadStatus;
 use flags_common::{FlagError, Site, gif_name};
 
 // ✏️ 遇到 HTTP 错误（418），最多再试两次。 · After an HTTP error (418), try up to twice more.
-fn download_one(site: &Site, cc: &str, verbose: bool) -> Result<DownloadStatus, FlagError> {
+fn download_one(
+    site: &Site,
+    cc: &str,
+    verbose: bool,
+) -> Result<DownloadStatus, FlagError> {
     let status = match site.get_flag(cc) {
         Ok(image) => {
             site.save_flag(&image, &gif_name(cc))?;

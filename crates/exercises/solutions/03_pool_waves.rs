@@ -18,7 +18,10 @@ fn run(site: &Site) -> Result<usize, FlagError> {
     let executor = ThreadPoolExecutor::new(MAX_WORKERS);
     let site = site.clone();
     let cc_list = exercises::codes(&POP20_CC);
-    let res = executor.map(move |cc: String| threadpool::download_one(&site, &cc), cc_list)?;
+    let res = executor.map(
+        move |cc: String| threadpool::download_one(&site, &cc),
+        cc_list,
+    )?;
     let mut count = 0;
     for result in res {
         result??;

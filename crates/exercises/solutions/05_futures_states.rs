@@ -30,7 +30,8 @@ fn run(site: &Site) -> Vec<String> {
 }
 
 // ✏️ 五行各是什么状态（"running" 或 "pending"）？ · The state on each line ("running" or "pending")?
-const PREDICTED_STATES: [&str; 5] = ["running", "running", "running", "pending", "pending"];
+const PREDICTED_STATES: [&str; 5] =
+    ["running", "running", "running", "pending", "pending"];
 
 fn main() -> std::process::ExitCode {
     exercises::check::submit_states(run, PREDICTED_STATES)

@@ -17,8 +17,12 @@ use loiter_map::loiter;
 fn schedule(max_workers: usize, count: u64) -> Vec<u64> {
     let executor = ThreadPoolExecutor::new(max_workers);
     // ✏️ 改任务的顺序，让整个运行 4 个单位结束。 · Change the order of the tasks so the run ends in 4 units.
-    let results = executor.map(loiter, (0..count).rev()).expect("the executor is not shut down");
-    results.map(|result| result.expect("loiter does not panic")).collect()
+    let results = executor
+        .map(loiter, (0..count).rev())
+        .expect("the executor is not shut down");
+    results
+        .map(|result| result.expect("loiter does not panic"))
+        .collect()
 }
 
 fn main() -> std::process::ExitCode {

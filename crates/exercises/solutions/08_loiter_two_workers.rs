@@ -16,8 +16,12 @@ const MAX_WORKERS: usize = 2;
 
 fn run() -> Vec<u64> {
     let executor = ThreadPoolExecutor::new(MAX_WORKERS);
-    let results = executor.map(loiter, 0..5).expect("the executor is not shut down");
-    results.map(|result| result.expect("loiter does not panic")).collect()
+    let results = executor
+        .map(loiter, 0..5)
+        .expect("the executor is not shut down");
+    results
+        .map(|result| result.expect("loiter does not panic"))
+        .collect()
 }
 
 // ✏️ loiter(0) 到 loiter(4) 各在第几个单位开始？ · At which unit does each of loiter(0) .. loiter(4) start?

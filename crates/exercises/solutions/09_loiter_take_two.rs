@@ -17,9 +17,14 @@ const MAX_WORKERS: usize = 1;
 
 fn run() -> Vec<u64> {
     let executor = ThreadPoolExecutor::new(MAX_WORKERS);
-    let results = executor.map(loiter, 0..5).expect("the executor is not shut down");
+    let results = executor
+        .map(loiter, 0..5)
+        .expect("the executor is not shut down");
     // Two results, then `results` is dropped, at the end of this statement.
-    let two = results.take(2).map(|result| result.expect("loiter does not panic")).collect();
+    let two = results
+        .take(2)
+        .map(|result| result.expect("loiter does not panic"))
+        .collect();
     two
     // `executor` is dropped here: it waits for the tasks still running.
 }

@@ -23,7 +23,11 @@ fn task(n: u64) -> u64 {
 fn run() -> Vec<Option<u64>> {
     let executor = ProcessPoolExecutor::new(2);
     let to_do: Vec<_> = (0..6)
-        .map(|n| executor.submit(task, n).expect("the executor is not shut down"))
+        .map(|n| {
+            executor
+                .submit(task, n)
+                .expect("the executor is not shut down")
+        })
         .collect();
     // `ok()`: the value, or None where `result()` is an `Err`.
     to_do.iter().map(|future| future.result().ok()).collect()

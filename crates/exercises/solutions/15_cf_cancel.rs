@@ -16,7 +16,11 @@ fn run() -> Vec<bool> {
     let executor = ThreadPoolExecutor::new(1);
     let to_do: Vec<_> = [1, 1, 1]
         .into_iter()
-        .map(|n| executor.submit(move || nap(n)).expect("the executor is not shut down"))
+        .map(|n| {
+            executor
+                .submit(move || nap(n))
+                .expect("the executor is not shut down")
+        })
         .collect();
     to_do.iter().map(|future| future.cancel()).collect()
 }

@@ -16,7 +16,11 @@ use exercises::nap;
 fn run() -> Vec<String> {
     let executor = ThreadPoolExecutor::new(1);
     let to_do: Vec<_> = (0..4)
-        .map(|_| executor.submit(|| nap(1)).expect("the executor is not shut down"))
+        .map(|_| {
+            executor
+                .submit(|| nap(1))
+                .expect("the executor is not shut down")
+        })
         .collect();
     executor.shutdown(true, true);
     to_do.iter().map(|future| format!("{future:?}")).collect()
@@ -24,7 +28,8 @@ fn run() -> Vec<String> {
 
 // ✏️ 四个期物各是什么状态（"pending"、"running"、"finished" 或 "cancelled"）？
 //    What state is each future in ("pending", "running", "finished" or "cancelled")?
-const PREDICTED_STATES: [&str; 4] = ["finished", "cancelled", "cancelled", "cancelled"];
+const PREDICTED_STATES: [&str; 4] =
+    ["finished", "cancelled", "cancelled", "cancelled"];
 
 fn main() -> std::process::ExitCode {
     exercises::check::final_states(run, PREDICTED_STATES)

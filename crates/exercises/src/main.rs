@@ -24,7 +24,8 @@ use exercises::catalogue::{EXERCISES, Exercise, find};
 
 use runner::{Outcome, Runner};
 
-const USAGE: &str = "usage: exercise [--dir DIR] [--fresh] [list | hint [NAME] | watch | NAME]";
+const USAGE: &str =
+    "usage: exercise [--dir DIR] [--fresh] [list | hint [NAME] | watch | NAME]";
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -79,7 +80,10 @@ fn usage(reason: &str) -> ExitCode {
 
 fn unknown(name: &str) -> ExitCode {
     let names: Vec<&str> = EXERCISES.iter().map(|e| e.name).collect();
-    eprintln!("exercise: no exercise '{name}'. Exercises: {}", names.join(" "));
+    eprintln!(
+        "exercise: no exercise '{name}'. Exercises: {}",
+        names.join(" ")
+    );
     ExitCode::from(2)
 }
 
@@ -100,7 +104,12 @@ fn all_done() -> ExitCode {
 }
 
 fn hint(exercise: &Exercise) -> ExitCode {
-    println!("💡 {}\n   {}\n   {}", title(exercise), exercise.hint_zh, exercise.hint_en);
+    println!(
+        "💡 {}\n   {}\n   {}",
+        title(exercise),
+        exercise.hint_zh,
+        exercise.hint_en
+    );
     ExitCode::SUCCESS
 }
 
@@ -186,7 +195,9 @@ fn watch(runner: &Runner) -> ExitCode {
         let now = newest_change(runner.dir());
         if now != seen {
             seen = now;
-            println!("\n──────── {} ────────", "just exercise watch (Ctrl-C 退出 · to quit)");
+            println!(
+                "\n──────── just exercise watch (Ctrl-C 退出 · to quit) ────────"
+            );
             if let Some(exercise) = first_unfinished(runner, false) {
                 one(runner, exercise);
             } else {

@@ -86,8 +86,13 @@ fn value<'a>(report: &'a str, key: &str) -> Option<&'a str> {
 
 fn loiter_units(path: &Path) -> ExitCode {
     let report = run_driver(LOITER_DRIVER, path);
-    let (Some(actual), Some(predicted)) = (value(&report, "UNITS "), value(&report, "PREDICTED ")) else {
-        return fail("Python 程序没有运行完（见上面）。", "The Python program did not finish (see above).");
+    let (Some(actual), Some(predicted)) =
+        (value(&report, "UNITS "), value(&report, "PREDICTED "))
+    else {
+        return fail(
+            "Python 程序没有运行完（见上面）。",
+            "The Python program did not finish (see above).",
+        );
     };
     compare("总时间（单位）", "total time, in units", predicted, actual)
 }
@@ -99,11 +104,17 @@ fn deadlock(path: &Path) -> ExitCode {
             "得到 25：内层任务有一个空闲的工作线程来运行。",
             "25: the inner task found a free worker to run it.",
         ),
-        Some(other) => fail(&format!("main() 返回了 {other}，应该是 25。"), &format!("main() returned {other}, not 25.")),
+        Some(other) => fail(
+            &format!("main() 返回了 {other}，应该是 25。"),
+            &format!("main() returned {other}, not 25."),
+        ),
         None if report.contains("DEADLOCK") => fail(
             "2 秒后还在等：死锁。唯一的工作线程在等排在它后面的任务。",
             "Still waiting after 2 s: a deadlock. The only worker waits for a task queued behind itself.",
         ),
-        None => fail("Python 程序没有运行完（见上面）。", "The Python program did not finish (see above)."),
+        None => fail(
+            "Python 程序没有运行完（见上面）。",
+            "The Python program did not finish (see above).",
+        ),
     }
 }

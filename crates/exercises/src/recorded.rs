@@ -13,19 +13,31 @@ static EPOCH: Mutex<Option<Instant>> = Mutex::new(None);
 
 /// One unit per loiter "second", millisecond timestamps; the clock starts now.
 pub fn configure() {
-    loiter_map::configure(Settings { unit: UNIT, millis: true });
+    loiter_map::configure(Settings {
+        unit: UNIT,
+        millis: true,
+    });
     *EPOCH.lock().expect("never poisoned") = Some(Instant::now());
 }
 
 /// The chapter's `loiter(n)`, run for real, its start noted first.
 pub fn loiter(n: u64) -> u64 {
-    STARTS.lock().expect("never poisoned").push((n, Instant::now()));
+    STARTS
+        .lock()
+        .expect("never poisoned")
+        .push((n, Instant::now()));
     loiter_map::loiter(n)
 }
 
 /// Each loiter that started, and when, since [`configure`].
 pub fn starts() -> Vec<(u64, Duration)> {
-    let epoch = EPOCH.lock().expect("never poisoned").unwrap_or_else(Instant::now);
+    let epoch = EPOCH
+        .lock()
+        .expect("never poisoned")
+        .unwrap_or_else(Instant::now);
     let starts = STARTS.lock().expect("never poisoned");
-    starts.iter().map(|&(n, at)| (n, at.saturating_duration_since(epoch))).collect()
+    starts
+        .iter()
+        .map(|&(n, at)| (n, at.saturating_duration_since(epoch)))
+        .collect()
 }

@@ -119,7 +119,8 @@ impl Runner {
             };
             match message["reason"].as_str() {
                 Some("compiler-artifact") => {
-                    let name = message["target"]["name"].as_str().unwrap_or_default();
+                    let name =
+                        message["target"]["name"].as_str().unwrap_or_default();
                     let rlib = message["filenames"]
                         .as_array()
                         .into_iter()
@@ -131,8 +132,10 @@ impl Runner {
                     }
                 }
                 Some("build-script-executed") => {
-                    let paths = message["linked_paths"].as_array().into_iter().flatten();
-                    native.extend(paths.filter_map(|p| p.as_str()).map(String::from));
+                    let paths =
+                        message["linked_paths"].as_array().into_iter().flatten();
+                    native
+                        .extend(paths.filter_map(|p| p.as_str()).map(String::from));
                 }
                 _ => {}
             }
@@ -152,13 +155,19 @@ impl Runner {
             .and_then(|m| m.modified())
             .map_err(|err| format!("{}: {err}", library.display()))?
             .hash(&mut key);
-        let mut rustc_args: Vec<OsString> = vec!["-L".into(), format!("dependency={}", deps.display()).into()];
+        let mut rustc_args: Vec<OsString> =
+            vec!["-L".into(), format!("dependency={}", deps.display()).into()];
         for path in native {
             rustc_args.extend(["-L".into(), path.into()]);
         }
         for name in EXTERNS {
-            let rlib = libs.get(name).ok_or(format!("cargo did not build {name}"))?;
-            rustc_args.extend(["--extern".into(), format!("{name}={}", rlib.display()).into()]);
+            let rlib = libs
+                .get(name)
+                .ok_or(format!("cargo did not build {name}"))?;
+            rustc_args.extend([
+                "--extern".into(),
+                format!("{name}={}", rlib.display()).into(),
+            ]);
         }
         let scratch = deps.parent().ok_or("no target folder")?.join("exercises");
         std::fs::create_dir_all(scratch.join("cache"))
@@ -233,7 +242,11 @@ impl Runner {
             .iter()
             .filter(|e| !e.is_python() && self.cached(e).is_none())
             .collect();
-        let bundle = if todo.len() > 1 { self.bundle(&todo) } else { None };
+        let bundle = if todo.len() > 1 {
+            self.bundle(&todo)
+        } else {
+            None
+        };
         exercises
             .iter()
             .map(|exercise| match (self.cached(exercise), &bundle) {
@@ -260,7 +273,10 @@ impl Runner {
             Outcome::Skipped(_) => None,
         };
         if let (Some(key), Some(verdict)) = (self.key(exercise), verdict) {
-            let _ = std::fs::write(self.cache_file(exercise), format!("{key} {verdict}\n"));
+            let _ = std::fs::write(
+                self.cache_file(exercise),
+                format!("{key} {verdict}\n"),
+            );
         }
         outcome
     }
@@ -272,13 +288,30 @@ impl Runner {
     }
 
     /// `rustc` with this library and its dependencies to link against.
-    fn rustc(&self, crate_name: &str, color: bool, output: &Path, source: &Path) -> Command {
+    fn rustc(
+        &self,
+        crate_name: &str,
+        color: bool,
+        output: &Path,
+        source: &Path,
+    ) -> Command {
         let mut command = Command::new("rustc");
         command
-            .args(["--edition", "2024", "--crate-type", "bin", "-C", "debuginfo=0"])
+            .args([
+                "--edition",
+                "2024",
+                "--crate-type",
+                "bin",
+                "-C",
+                "debuginfo=0",
+            ])
             .arg("--crate-name")
             .arg(crate_name)
-            .arg(if color { "--color=always" } else { "--color=never" })
+            .arg(if color {
+                "--color=always"
+            } else {
+                "--color=never"
+            })
             .args(&self.rustc_args)
             .arg("-o")
             .arg(output)
@@ -297,9 +330,16 @@ impl Runner {
         for (i, exercise) in todo.iter().enumerate() {
             let text = std::fs::read_to_string(self.path(exercise)).ok()?;
             let copy = folder.join(exercise.file);
-            std::fs::write(&copy, text.replacen("\nfn main(", "\npub fn main(", 1)).ok()?;
-            source.push_str(&format!("#[path = {:?}]\nmod ex{i};\n", copy.display().to_string()));
-            arms.push_str(&format!("        Some({:?}) => ex{i}::main(),\n", exercise.name));
+            std::fs::write(&copy, text.replacen("\nfn main(", "\npub fn main(", 1))
+                .ok()?;
+            source.push_str(&format!(
+                "#[path = {:?}]\nmod ex{i};\n",
+                copy.display().to_string()
+            ));
+            arms.push_str(&format!(
+                "        Some({:?}) => ex{i}::main(),\n",
+                exercise.name
+            ));
         }
         source.push_str(&format!(
             "fn main() -> std::process::ExitCode {{\n    \
@@ -318,10 +358,14 @@ impl Runner {
     fn check(&self, exercise: &Exercise, color: bool) -> Outcome {
         let path = self.path(exercise);
         if !path.exists() {
-            return Outcome::CompileError(format!("{}: no such file\n", path.display()));
+            return Outcome::CompileError(format!(
+                "{}: no such file\n",
+                path.display()
+            ));
         }
         let command = if exercise.is_python() {
-            let mut command = Command::new(std::env::current_exe().expect("the runner's path"));
+            let mut command =
+                Command::new(std::env::current_exe().expect("the runner's path"));
             command.arg("--check-python").arg(exercise.name).arg(&path);
             command
         } else {
@@ -331,10 +375,16 @@ impl Runner {
                 Ok(out) if out.status.success() => Command::new(binary),
                 Ok(out) => {
                     let mut text = String::from_utf8_lossy(&out.stderr).into_owned();
-                    text.push_str("❌ 编译失败 · The exercise does not compile (see above).\n");
+                    text.push_str(
+                        "❌ 编译失败 · The exercise does not compile (see above).\n",
+                    );
                     return Outcome::CompileError(text);
                 }
-                Err(err) => return Outcome::CompileError(format!("cannot run rustc: {err}\n")),
+                Err(err) => {
+                    return Outcome::CompileError(format!(
+                        "cannot run rustc: {err}\n"
+                    ));
+                }
             }
         };
         run_check(command)
@@ -343,7 +393,10 @@ impl Runner {
 
 /// Runs a check program and reads its verdict.
 fn run_check(mut command: Command) -> Outcome {
-    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     match command.spawn() {
         Ok(child) => finish(child),
         Err(err) => Outcome::Failed(format!("cannot start the check: {err}\n")),
@@ -363,13 +416,25 @@ fn finish(mut child: Child) -> Outcome {
             text
         })
     };
-    let stdout = reader(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = reader(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stdout = reader(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = reader(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let started = Instant::now();
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() < TIMEOUT => thread::sleep(Duration::from_millis(20)),
+            Ok(None) if started.elapsed() < TIMEOUT => {
+                thread::sleep(Duration::from_millis(20))
+            }
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -381,7 +446,9 @@ fn finish(mut child: Child) -> Outcome {
     text.push_str(&stderr.join().unwrap_or_default());
     match status {
         Some(status) if status.success() => Outcome::Passed(text),
-        Some(status) if status.code() == Some(i32::from(SKIPPED)) => Outcome::Skipped(text),
+        Some(status) if status.code() == Some(i32::from(SKIPPED)) => {
+            Outcome::Skipped(text)
+        }
         Some(status) => {
             if status.code() == Some(101) {
                 text.push_str("❌ 练习代码 panic 了（见上面）。 · The exercise panicked (see above).\n");

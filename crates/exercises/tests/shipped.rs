@@ -51,9 +51,17 @@ fn runner(dir: &Path, args: &[&str]) -> (bool, String) {
 fn rows(listing: &str) -> Vec<&str> {
     let rows: Vec<&str> = listing
         .lines()
-        .filter(|line| EXERCISES.iter().any(|e| line.contains(&format!(" {} ", e.name))))
+        .filter(|line| {
+            EXERCISES
+                .iter()
+                .any(|e| line.contains(&format!(" {} ", e.name)))
+        })
         .collect();
-    assert_eq!(rows.len(), EXERCISES.len(), "one row per exercise:\n{listing}");
+    assert_eq!(
+        rows.len(),
+        EXERCISES.len(),
+        "one row per exercise:\n{listing}"
+    );
     rows
 }
 
@@ -97,7 +105,10 @@ fn every_exercise_passes_with_its_solution() {
     for (exercise, row) in EXERCISES.iter().zip(rows(&listing)) {
         if !row.starts_with("✅") && !skipped(row) {
             let (_, detail) = runner(&dir, &[exercise.name]);
-            panic!("{} should pass with its solution:\n{row}\n{detail}", exercise.name);
+            panic!(
+                "{} should pass with its solution:\n{row}\n{detail}",
+                exercise.name
+            );
         }
     }
 }
