@@ -20,13 +20,12 @@ fn run() -> Vec<u64> {
     let results = executor
         .map(loiter, 0..5)
         .expect("the executor is not shut down");
-    // Two results, then `results` is dropped, at the end of this statement.
-    let two = results
+    // Two results, then `results` is dropped: the tasks not started are cancelled.
+    results
         .take(2)
         .map(|result| result.expect("loiter does not panic"))
-        .collect();
-    two
-    // `executor` is dropped here: it waits for the tasks still running.
+        .collect()
+    // Then `executor` is dropped: it waits for the tasks still running.
 }
 
 // ✏️ 哪些 loiter 会开始运行？ · Which loiters ever start?
