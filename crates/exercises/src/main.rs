@@ -158,7 +158,7 @@ fn next(runner: &Runner) -> ExitCode {
 }
 
 fn list(runner: &Runner) -> ExitCode {
-    let mut done = 0;
+    let (mut done, mut skipped) = (0, 0);
     let outcomes = runner.statuses(EXERCISES);
     for (i, (exercise, outcome)) in EXERCISES.iter().zip(outcomes).enumerate() {
         let (mark, why) = match outcome {
@@ -167,7 +167,8 @@ fn list(runner: &Runner) -> ExitCode {
             Outcome::Failed(_) => ("❌", ""),
             Outcome::CompileError(_) => ("❌", "  (编译失败 · does not compile)"),
         };
-        done += usize::from(outcome.is_done());
+        done += usize::from(matches!(outcome, Outcome::Passed(_)));
+        skipped += usize::from(matches!(outcome, Outcome::Skipped(_)));
         println!(
             "{mark} {:2} {:22} {:14} {:30} {}{why}",
             i + 1,
@@ -177,7 +178,11 @@ fn list(runner: &Runner) -> ExitCode {
             exercise.title_en
         );
     }
-    println!("{done}/{} 完成 · done", EXERCISES.len());
+    print!("{done}/{} 完成 · done", EXERCISES.len());
+    if skipped > 0 {
+        print!("; {skipped} 跳过 · skipped (no python3)");
+    }
+    println!();
     ExitCode::SUCCESS
 }
 
