@@ -23,12 +23,15 @@ pub const SEED: u64 = flags_server::DEFAULT_SEED;
 pub const SKIPPED: u8 = 3;
 
 /// `elapsed` in whole units. A schedule only ever runs late (threads and
-/// requests add overhead, never subtract it), so up to three quarters of a
-/// unit late still counts as on time.
+/// requests add overhead, never subtract it, and a busy machine adds more),
+/// so up to nine tenths of a unit late still counts as on time.
 pub fn units(elapsed: Duration) -> u64 {
-    (elapsed.as_secs_f64() / UNIT.as_secs_f64() - 0.25)
-        .round()
-        .max(0.0) as u64
+    whole_units(elapsed.as_secs_f64() / UNIT.as_secs_f64())
+}
+
+/// A measured number of units, late by less than 0.9, as a whole number.
+pub fn whole_units(measured: f64) -> u64 {
+    (measured - 0.4).round().max(0.0) as u64
 }
 
 /// Does nothing for `n` units, then returns `n`: a task whose length you can read.
@@ -141,6 +144,16 @@ pub fn compare<T: PartialEq + Debug>(
             "The prediction and the real run differ: read the run above, \
              work out why, then change your prediction.",
         )
+    }
+}
+
+/// Text shown as it is, without Debug's quotes: a Python value (`4`, `None`).
+#[derive(PartialEq, Eq)]
+pub struct Plain<'a>(pub &'a str);
+
+impl Debug for Plain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
     }
 }
 

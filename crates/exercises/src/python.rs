@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 
-use crate::lab::{SKIPPED, compare, fail, heading, pass};
+use crate::lab::{Plain, SKIPPED, compare, fail, heading, pass, whole_units};
 
 /// Imports the exercise, times `main()`, and reports it in units.
 const LOITER_DRIVER: &str = r#"
@@ -14,7 +14,7 @@ mod = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(mod)
 t0 = time.perf_counter()
 mod.main()
-print(f"UNITS {round((time.perf_counter() - t0) / mod.UNIT)}")
+print(f"UNITS {(time.perf_counter() - t0) / mod.UNIT:.3f}")
 print(f"PREDICTED {mod.PREDICTED_UNITS!r}")
 "#;
 
@@ -94,7 +94,20 @@ fn loiter_units(path: &Path) -> ExitCode {
             "The Python program did not finish (see above).",
         );
     };
-    compare("总时间（单位）", "total time, in units", predicted, actual)
+    let Ok(measured) = actual.parse::<f64>() else {
+        return fail(
+            "Python 程序没有运行完（见上面）。",
+            "The Python program did not finish (see above).",
+        );
+    };
+    println!("{measured:.2} units");
+    let actual = whole_units(measured).to_string();
+    compare(
+        "总时间（单位）",
+        "total time, in units",
+        Plain(predicted),
+        Plain(&actual),
+    )
 }
 
 fn deadlock(path: &Path) -> ExitCode {

@@ -81,7 +81,11 @@ pub struct Runner {
     /// Changes whenever the library is rebuilt: cached results then expire.
     library: u64,
     rustc_args: Vec<OsString>,
-    scratch: PathBuf,
+    /// Where this run compiles, its own folder: runners working at the same
+    /// time (a test's, a `watch`) never build over each other's files.
+    work: PathBuf,
+    /// Cached verdicts, one file per exercise and exercises folder.
+    cache: PathBuf,
 }
 
 impl Runner {
@@ -170,14 +174,25 @@ impl Runner {
             ]);
         }
         let scratch = deps.parent().ok_or("no target folder")?.join("exercises");
-        std::fs::create_dir_all(scratch.join("cache"))
-            .map_err(|err| format!("{}: {err}", scratch.display()))?;
+        let work = scratch.join(format!("run-{}", std::process::id()));
+        let mut folder = DefaultHasher::new();
+        std::fs::canonicalize(&dir)
+            .unwrap_or(dir.clone())
+            .hash(&mut folder);
+        let cache = scratch
+            .join("cache")
+            .join(format!("{:016x}", folder.finish()));
+        for path in [&work, &cache] {
+            std::fs::create_dir_all(path)
+                .map_err(|err| format!("{}: {err}", path.display()))?;
+        }
         Ok(Runner {
             dir,
             fresh,
             library: key.finish(),
             rustc_args,
-            scratch,
+            work,
+            cache,
         })
     }
 
@@ -262,7 +277,7 @@ impl Runner {
     }
 
     fn cache_file(&self, exercise: &Exercise) -> PathBuf {
-        self.scratch.join("cache").join(exercise.name)
+        self.cache.join(exercise.name)
     }
 
     fn remember(&self, exercise: &Exercise, outcome: Outcome) -> Outcome {
@@ -323,7 +338,7 @@ impl Runner {
     /// `bundle NAME`. The modules are copies whose `main` is made `pub`, so
     /// the dispatcher can call it; None if any of them does not compile.
     fn bundle(&self, todo: &[&Exercise]) -> Option<PathBuf> {
-        let folder = self.scratch.join("bundle");
+        let folder = self.work.join("bundle");
         std::fs::create_dir_all(&folder).ok()?;
         let mut source = String::from("#![allow(dead_code, unused)]\n");
         let mut arms = String::new();
@@ -350,7 +365,7 @@ impl Runner {
         ));
         let main = folder.join("main.rs");
         std::fs::write(&main, source).ok()?;
-        let binary = self.scratch.join("bundle").join("exercises");
+        let binary = folder.join("exercises");
         let out = self.rustc("bundle", false, &binary, &main).output().ok()?;
         out.status.success().then_some(binary)
     }
@@ -370,7 +385,7 @@ impl Runner {
             command
         } else {
             let crate_name = exercise.name.replace('-', "_");
-            let binary = self.scratch.join(&crate_name);
+            let binary = self.work.join(&crate_name);
             match self.rustc(&crate_name, color, &binary, &path).output() {
                 Ok(out) if out.status.success() => Command::new(binary),
                 Ok(out) => {
@@ -388,6 +403,12 @@ impl Runner {
             }
         };
         run_check(command)
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.work);
     }
 }
 
