@@ -13,25 +13,8 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use exercises::catalogue::Exercise;
+use exercises::catalogue::{CRATES, Exercise};
 use exercises::lab::SKIPPED;
-
-/// The crates an exercise file may `use` by name.
-const EXTERNS: [&str; 13] = [
-    "exercises",
-    "concurrent_futures",
-    "flags_common",
-    "flags_server",
-    "sequential",
-    "threadpool",
-    "submit_as_completed",
-    "loiter_map",
-    "processes",
-    "async_flags",
-    "tokio",
-    "reqwest",
-    "procspawn",
-];
 
 /// The variables Cargo sets for a program it runs, by name or prefix.
 const RUN_ENV: [&str; 10] = [
@@ -164,7 +147,7 @@ impl Runner {
         for path in native {
             rustc_args.extend(["-L".into(), path.into()]);
         }
-        for name in EXTERNS {
+        for name in CRATES {
             let rlib = libs
                 .get(name)
                 .ok_or(format!("cargo did not build {name}"))?;
