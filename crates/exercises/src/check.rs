@@ -215,6 +215,7 @@ pub fn cancel_rest(download_many: DownloadMany) -> ExitCode {
         "The real run: AA and 9 flags, 2 workers",
     );
     let res = download_many(&lab.site, &cc_list);
+    println!();
     let requests = lab.stats().requests;
     println!("download_many -> {res:?}; the server saw {requests} requests");
     if res.is_ok() {
