@@ -45,7 +45,7 @@ pub fn codes(list: &[&str]) -> Vec<String> {
     list.iter().map(|cc| cc.to_string()).collect()
 }
 
-/// Times `f`, and says how long it took in units.
+/// Runs `f`, and says how long it took.
 pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let t0 = Instant::now();
     let value = f();
