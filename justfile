@@ -74,6 +74,12 @@ book-serve *args:
     fi
     exec mdbook serve "$@"
 
+# ── Practise ──────────────────────────────────────────────────────────────
+
+# Exercises that check themselves: `just exercise` (the next one), `list`, `hint`, NAME, `watch`
+exercise *args:
+    @cargo run --quiet -p exercises --bin exercise -- "$@"
+
 # ── Check ─────────────────────────────────────────────────────────────────
 
 # Run every test of the workspace (offline: each test starts its own server), then count the skipped
