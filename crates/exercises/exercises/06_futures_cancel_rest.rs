@@ -31,7 +31,7 @@ fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError> {
     }
     let mut results = Vec::new();
     for future in as_completed(to_do) {
-        let res = future.result()??;
+        let res = future.result()?;
         results.push(res);
     }
     Ok(results.len())

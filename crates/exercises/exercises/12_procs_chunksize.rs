@@ -11,7 +11,7 @@
 //!
 //! Run: `just exercise procs-chunksize`
 
-use concurrent_futures::ProcessPoolExecutor;
+use concurrent_futures::{Executor, ProcessPoolExecutor};
 
 /// A task that does nothing: what is left is the cost of the trip.
 fn nothing(n: u64) -> u64 {

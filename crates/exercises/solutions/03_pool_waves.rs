@@ -9,7 +9,7 @@
 //!
 //! Run: `just exercise pool-waves`
 
-use concurrent_futures::ThreadPoolExecutor;
+use concurrent_futures::{Executor, ThreadPoolExecutor};
 use flags_common::{FlagError, POP20_CC, Site};
 
 const MAX_WORKERS: usize = 5;
@@ -24,7 +24,7 @@ fn run(site: &Site) -> Result<usize, FlagError> {
     )?;
     let mut count = 0;
     for result in res {
-        result??;
+        result?;
         count += 1;
     }
     Ok(count)

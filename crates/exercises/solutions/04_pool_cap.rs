@@ -11,7 +11,7 @@
 //!
 //! Run: `just exercise pool-cap`
 
-use concurrent_futures::ThreadPoolExecutor;
+use concurrent_futures::{Executor, ThreadPoolExecutor};
 use flags_common::{FlagError, Site};
 use threadpool::download_one;
 
@@ -27,7 +27,7 @@ fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError> {
     let res = executor.map(move |cc: String| download_one(&site, &cc), cc_list)?;
     let mut count = 0;
     for result in res {
-        result??;
+        result?;
         count += 1;
     }
     Ok(count)

@@ -31,13 +31,13 @@ fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError> {
     }
     let mut results = Vec::new();
     for future in as_completed(to_do.clone()) {
-        match future.result()? {
+        match future.result() {
             Ok(res) => results.push(res),
             Err(err) => {
                 for future in &to_do {
                     future.cancel();
                 }
-                return Err(err);
+                return Err(err.into());
             }
         }
     }

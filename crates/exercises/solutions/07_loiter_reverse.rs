@@ -11,7 +11,7 @@
 //!
 //! Run: `just exercise loiter-reverse`
 
-use concurrent_futures::ThreadPoolExecutor;
+use concurrent_futures::{Executor, ThreadPoolExecutor};
 use loiter_map::loiter;
 
 fn schedule(max_workers: usize, count: u64) -> Vec<u64> {

@@ -8,7 +8,7 @@
 //!
 //! Run: `just exercise loiter-two-workers`
 
-use concurrent_futures::ThreadPoolExecutor;
+use concurrent_futures::{Executor, ThreadPoolExecutor};
 // `loiter_map::loiter`, with the moment each call starts noted for the check.
 use exercises::recorded::loiter;
 

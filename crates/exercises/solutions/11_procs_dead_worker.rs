@@ -10,7 +10,7 @@
 //!
 //! Run: `just exercise procs-dead-worker`
 
-use concurrent_futures::ProcessPoolExecutor;
+use concurrent_futures::{Executor, ProcessPoolExecutor};
 
 /// Squares `n` in a worker process; for 3 the worker process exits instead.
 fn task(n: u64) -> u64 {

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use concurrent_futures::{ProcessPoolExecutor, ThreadPoolExecutor};
+use concurrent_futures::{Executor, ProcessPoolExecutor, ThreadPoolExecutor};
 use flags_common::flags2::{Counter, DownloadStatus};
 use flags_common::{FlagError, POP20_CC, Site};
 
