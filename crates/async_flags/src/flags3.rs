@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use flags_common::flags2::{Counter, DownloadStatus};
+use flags_common::flags2::{Board, Counter, DownloadStatus};
 use flags_common::{FlagError, Site, fetch, metadata_url};
 use reqwest::Client;
 use tokio::sync::Semaphore;
@@ -78,7 +78,15 @@ pub async fn supervisor(
     verbose: bool,
     concur_req: usize,
 ) -> Counter {
-    supervise(site, cc_list, verbose, concur_req, download_one).await
+    supervise(
+        site,
+        cc_list,
+        verbose,
+        concur_req,
+        download_one,
+        &Board::hidden(),
+    )
+    .await
 }
 
 pub fn download_many(

@@ -1,5 +1,6 @@
 //! `just run async`: `main(download_many)` on tokio; flags2 options run the
-//! book's flags2_asyncio.py, and `--metadata` its flags3_asyncio.py.
+//! book's flags2_asyncio.py (`--watch`: on a live board), and `--metadata`
+//! its flags3_asyncio.py.
 
 use std::process::ExitCode;
 
@@ -26,6 +27,8 @@ fn main() -> ExitCode {
     };
     let flags2 = Flags2 {
         download_many: version,
+        // The board follows flags2's tasks; flags3 has two requests per task.
+        watched: (!args.metadata).then_some(flags2::download_many_watched as _),
         default_concur_req: flags2::DEFAULT_CONCUR_REQ,
         max_concur_req: flags2::MAX_CONCUR_REQ,
     };

@@ -195,6 +195,26 @@ impl Board {
         }
     }
 
+    /// Wraps an async task: its row turns running when the runtime first
+    /// polls it (a tokio task has no worker of its own), then finished.
+    pub fn future<R, Fut>(
+        &self,
+        label: &str,
+        task: Fut,
+    ) -> impl Future<Output = R> + use<R, Fut>
+    where
+        R: Ending,
+        Fut: Future<Output = R>,
+    {
+        let (board, label) = (self.clone(), label.to_string());
+        async move {
+            board.started(&label);
+            let res = task.await;
+            board.ended(&label, &res);
+            res
+        }
+    }
+
     /// Wraps the function given to `map`: `label` names the row of each item.
     pub fn map_task<A, R, L, F>(
         &self,
