@@ -172,8 +172,9 @@ const WIDTH: f64 = 700.0;
 const FONT: f64 = 13.0;
 const LEFT: f64 = 110.0;
 const RIGHT: f64 = 84.0;
-/// After the run, the last frame stays this long before the replay restarts.
-const HOLD: f64 = 2.5;
+/// Each cycle of the replay first holds the last frame this long (so a
+/// picture caught at load is the whole run), then replays the run.
+const HOLD: f64 = 3.0;
 
 /// Draws `tasks` as an SVG: a row per task, labelled; pending (from 0 to
 /// its start), running (with its worker) and finished-but-not-taken in
@@ -195,8 +196,10 @@ pub fn tasks_svg(title: &str, tasks: &[Task], unit: Option<f64>) -> String {
     let axis_y = top + row_h * tasks.len() as f64 + 6.0;
     let height = axis_y + if unit.is_some() { 82.0 } else { 64.0 };
     let cycle = t_max + HOLD;
-    // The share of the replay's cycle at which time `t` is reached.
-    let at = |t: f64| 100.0 * t / cycle;
+    // The share of the replay's cycle at which time `t` of the run is
+    // reached, and the end of the held last frame.
+    let at = |t: f64| 100.0 * (HOLD + t) / cycle;
+    let held = at(0.0) - 0.01;
 
     let mut svg = String::new();
     let mut css = String::new();
@@ -209,7 +212,8 @@ pub fn tasks_svg(title: &str, tasks: &[Task], unit: Option<f64>) -> String {
             Some(b) => (
                 format!("g{anim}"),
                 format!(
-                    "0%,{:.2}%{{transform:scaleX(0)}}{:.2}%,100%{{transform:scaleX(1)}}",
+                    "0%,{held:.2}%{{transform:scaleX(1)}}{:.2}%,{:.2}%{{transform:scaleX(0)}}{:.2}%,100%{{transform:scaleX(1)}}",
+                    at(0.0),
                     at(a),
                     at(b.max(a + 1e-4)),
                 ),
@@ -217,7 +221,8 @@ pub fn tasks_svg(title: &str, tasks: &[Task], unit: Option<f64>) -> String {
             None => (
                 format!("s{anim}"),
                 format!(
-                    "0%,{:.2}%{{opacity:0}}{:.2}%,100%{{opacity:1}}",
+                    "0%,{held:.2}%{{opacity:1}}{:.2}%,{:.2}%{{opacity:0}}{:.2}%,100%{{opacity:1}}",
+                    at(0.0),
                     at(a),
                     at(a) + 0.01
                 ),
@@ -250,7 +255,11 @@ pub fn tasks_svg(title: &str, tasks: &[Task], unit: Option<f64>) -> String {
             LEFT - 8.0,
             escape(&task.label)
         );
-        let mut bar = |css: &mut String, from: f64, to: f64, fill: &str, what: &str| {
+        let mut bar = |css: &mut String,
+                       from: f64,
+                       to: f64,
+                       fill: &str,
+                       what: &str| {
             let class = animate(css, from, Some(to));
             let w = (x(to) - x(from)).max(1.5);
             let _ = writeln!(
@@ -261,7 +270,11 @@ pub fn tasks_svg(title: &str, tasks: &[Task], unit: Option<f64>) -> String {
             );
         };
         bar(&mut css, 0.0, task.started, PENDING, "pending");
-        let running = if task.kind == Kind::Ok { RUNNING } else { RAISED };
+        let running = if task.kind == Kind::Ok {
+            RUNNING
+        } else {
+            RAISED
+        };
         bar(&mut css, task.started, task.ended, running, "running");
         if let Some(taken) = task.taken.filter(|&t| t > task.ended) {
             bar(&mut css, task.ended, taken, WAITING, "finished");
@@ -352,7 +365,8 @@ pub fn tasks_svg(title: &str, tasks: &[Task], unit: Option<f64>) -> String {
     }
     // A cursor sweeping the run as it replays.
     let sweep = format!(
-        "@keyframes now{{0%{{transform:translateX(0);opacity:1}}{:.2}%{{transform:translateX({plot_w:.1}px);opacity:1}}{:.2}%,100%{{opacity:0}}}} .now{{opacity:0;animation:now {cycle:.3}s linear infinite}}",
+        "@keyframes now{{0%,{held:.2}%{{opacity:0}}{:.2}%{{transform:translateX(0);opacity:1}}{:.2}%{{transform:translateX({plot_w:.1}px);opacity:1}}{:.2}%,100%{{opacity:0}}}} .now{{opacity:0;animation:now {cycle:.3}s linear infinite}}",
+        at(0.0),
         at(t_max),
         at(t_max) + 0.01
     );
@@ -396,7 +410,9 @@ fn trim(t: f64, suffix: &str) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -479,11 +495,17 @@ mod tests {
             .filter_map(|n| n.text())
             .collect();
         for n in 0..3 {
-            assert!(texts.contains(&format!("loiter({n})").as_str()), "{texts:?}");
+            assert!(
+                texts.contains(&format!("loiter({n})").as_str()),
+                "{texts:?}"
+            );
             assert!(texts.contains(&format!("result {n}").as_str()), "{texts:?}");
         }
         // Both scales: seconds and units of 0.5 s.
-        assert!(texts.contains(&"1 s") && texts.contains(&"units of 0.5 s"), "{texts:?}");
+        assert!(
+            texts.contains(&"1 s") && texts.contains(&"units of 0.5 s"),
+            "{texts:?}"
+        );
         let states = |state: &str| {
             doc.descendants()
                 .filter(|n| n.attribute("data-state") == Some(state))

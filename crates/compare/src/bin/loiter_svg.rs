@@ -27,10 +27,18 @@ fn main() -> ExitCode {
     let exe = std::env::current_exe().expect("the program's own path");
     let unit = UNIT.to_string();
     let (name, run_args, title, unit) = if futures {
-        let dest = std::env::temp_dir().join(format!("loiter-svg-{}", std::process::id()));
+        let dest =
+            std::env::temp_dir().join(format!("loiter-svg-{}", std::process::id()));
         let dest = dest.to_string_lossy().into_owned();
-        let args = vec!["--watch".to_string(), "-m".into(), "10".into(), "--dest".into(), dest];
-        let title = "submit + as_completed: 10 workers, 20 flags (in-process server)";
+        let args = vec![
+            "--watch".to_string(),
+            "-m".into(),
+            "10".into(),
+            "--dest".into(),
+            dest,
+        ];
+        let title =
+            "submit + as_completed: 10 workers, 20 flags (in-process server)";
         ("submit_as_completed", args, title.to_string(), None)
     } else {
         let args = vec!["--watch".to_string(), "--unit".into(), unit];
@@ -41,7 +49,11 @@ fn main() -> ExitCode {
     let output = match Command::new(&program).args(&run_args).output() {
         Ok(output) if output.status.success() => output,
         Ok(output) => {
-            eprintln!("loiter_svg: {} failed: {}", program.display(), output.status);
+            eprintln!(
+                "loiter_svg: {} failed: {}",
+                program.display(),
+                output.status
+            );
             return ExitCode::FAILURE;
         }
         Err(err) => {
