@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use flags_common::flags2::{Board, Counter, DownloadStatus, progress_bar};
+use board::Board;
+use flags_common::flags2::{Counter, DownloadStatus, progress_bar};
 use flags_common::{FlagError, Site, gif_name, interrupted};
 use reqwest::Client;
 use tokio::sync::Semaphore;
@@ -136,6 +137,14 @@ pub async fn count_as_completed(
         bar.inc(1);
     }
     counter
+}
+
+/// This version on a board, for `--watch` (`just run async`).
+#[derive(Debug)]
+pub struct Watch;
+
+impl board::cli::Watch for Watch {
+    const DOWNLOAD_MANY: board::cli::WatchedMany = download_many_watched;
 }
 
 /// `asyncio.run(supervisor(...))`: one runtime, entered once.

@@ -6,7 +6,8 @@
 
 use std::sync::Arc;
 
-use flags_common::flags2::{Board, Counter, DownloadStatus};
+use board::Board;
+use flags_common::flags2::{Counter, DownloadStatus};
 use flags_common::{FlagError, Site, fetch, metadata_url};
 use reqwest::Client;
 use tokio::sync::Semaphore;

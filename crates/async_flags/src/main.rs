@@ -14,8 +14,12 @@ struct Args {
     #[command(flatten)]
     flags: FlagArgs,
     /// Fetch each country's metadata.json first and save as Country_Name.gif (flags3)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "watch")]
     metadata: bool,
+    /// Show every task on a live board, pending to finished (a line per state
+    /// change when stdout is not a terminal); runs the flags2 version
+    #[arg(short = 'w', long)]
+    watch: bool,
 }
 
 fn main() -> ExitCode {
@@ -27,10 +31,14 @@ fn main() -> ExitCode {
     };
     let flags2 = Flags2 {
         download_many: version,
-        // The board follows flags2's tasks; flags3 has two requests per task.
-        watched: (!args.metadata).then_some(flags2::download_many_watched as _),
         default_concur_req: flags2::DEFAULT_CONCUR_REQ,
         max_concur_req: flags2::MAX_CONCUR_REQ,
     };
-    cli::run(&args.flags, download_many, &flags2, args.metadata)
+    let flags2 = board::cli::watched::<flags2::Watch>(flags2, args.watch);
+    cli::run(
+        &args.flags,
+        download_many,
+        &flags2,
+        args.metadata || args.watch,
+    )
 }

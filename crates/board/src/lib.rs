@@ -18,6 +18,8 @@
 //! `add_done_callback` reports the tasks that never ran (cancelled). A
 //! listing wires it with two or three calls; [`Board::hidden`] costs nothing.
 
+#[cfg(feature = "cli")]
+pub mod cli;
 mod screen;
 
 use std::collections::HashMap;
@@ -172,6 +174,22 @@ impl Board {
                 Some(screen::Painter::start(Arc::downgrade(shared)));
         }
         board
+    }
+
+    /// Runs `f` on a board of `labels` (sorted, as the listings sort their
+    /// codes), then finishes it: what `--watch` does around a download.
+    pub fn show<R>(
+        program: &str,
+        labels: &[String],
+        f: impl FnOnce(&Board) -> R,
+    ) -> R {
+        let mut labels = labels.to_vec();
+        labels.sort();
+        let board =
+            Board::new(&format!("{program}: {} tasks", labels.len()), &labels);
+        let res = f(&board);
+        board.finish();
+        res
     }
 
     /// True for [`Board::hidden`].

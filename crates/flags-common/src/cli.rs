@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use board::Board;
 use clap::Parser;
 use flags_server::{Config, Delay, FlagServer};
 
@@ -57,10 +56,6 @@ pub struct FlagArgs {
     /// Seconds before a request is given up
     #[arg(long, value_name = "S", default_value_t = 10.0, value_parser = parse_seconds)]
     pub timeout: f64,
-    /// Show every download on a live board, pending to finished (a line per
-    /// state change when stdout is not a terminal); runs the flags2 version
-    #[arg(short = 'w', long)]
-    pub watch: bool,
 }
 
 /// The servers of the book's flags2 examples, by label.
@@ -102,7 +97,6 @@ impl FlagArgs {
     /// per-flag accounting, a progress bar or `-v` lines, and the report.
     pub fn flags2(&self) -> bool {
         self.verbose
-            || self.watch
             || self.max_req.is_some()
             || self.all
             || self.every
@@ -190,16 +184,9 @@ pub fn main(
     let args: FlagArgs = crate::parse_args();
     let flags2 = Flags2 {
         download_many: flags2_download_many,
-        watched: None,
         default_concur_req,
         max_concur_req,
     };
-    run(&args, download_many, &flags2, false)
-}
-
-/// [`main`] for a section whose flags2 version can run on a board (`--watch`).
-pub fn main_watched(download_many: DownloadMany, flags2: Flags2) -> ExitCode {
-    let args: FlagArgs = crate::parse_args();
     run(&args, download_many, &flags2, false)
 }
 
@@ -207,9 +194,6 @@ pub fn main_watched(download_many: DownloadMany, flags2: Flags2) -> ExitCode {
 #[derive(Debug, Clone, Copy)]
 pub struct Flags2 {
     pub download_many: flags2::DownloadMany,
-    /// The same, drawing each download on a board: `--watch`, where a
-    /// section has it.
-    pub watched: Option<flags2::DownloadManyWatched>,
     /// The `-m` used when none is given.
     pub default_concur_req: usize,
     /// Any `-m` is capped here.
@@ -230,12 +214,6 @@ pub fn run(
         ExitCode::FAILURE
     };
 
-    if args.watch && flags2.watched.is_none() {
-        eprintln!(
-            "{name}: error: --watch is not available with these options (see --help)"
-        );
-        return ExitCode::from(2);
-    }
     let cc_list = args.cc_list();
     let flags2_run = force_flags2 || args.flags2();
     let actual_req = args
@@ -295,24 +273,8 @@ pub fn run(
     let t0 = Instant::now();
     if flags2_run {
         flags2::initial_report(&label, &base_url, &cc_list, actual_req);
-        let counter: Counter = match flags2.watched.filter(|_| args.watch) {
-            Some(watched) => {
-                let mut labels = cc_list.clone();
-                labels.sort();
-                let title = format!(
-                    "{name}: {} flags, {actual_req} at a time",
-                    labels.len()
-                );
-                let board = Board::new(&title, &labels);
-                let counter =
-                    watched(&site, &cc_list, args.verbose, actual_req, &board);
-                board.finish();
-                counter
-            }
-            None => {
-                (flags2.download_many)(&site, &cc_list, args.verbose, actual_req)
-            }
-        };
+        let counter: Counter =
+            (flags2.download_many)(&site, &cc_list, args.verbose, actual_req);
         flags2::final_report(&counter, t0.elapsed(), crate::interrupted());
         return exit_code();
     }

@@ -13,15 +13,9 @@ use indicatif::{
 
 use crate::{FlagError, Site};
 
-/// The board `--watch` draws: each section's flags2 version takes one.
-pub use board::Board;
-
 /// A flags2 `download_many(site, cc_list, verbose, concur_req)`: downloads
 /// with at most `concur_req` requests at a time, and counts the outcomes.
 pub type DownloadMany = fn(&Site, &[String], bool, usize) -> Counter;
-
-/// A flags2 `download_many` that also draws each download on a board (`--watch`).
-pub type DownloadManyWatched = fn(&Site, &[String], bool, usize, &Board) -> Counter;
 
 /// How one download ended: the book's `DownloadStatus`. Serialisable, so a
 /// worker process can send it back.

@@ -6,14 +6,23 @@
 
 use std::collections::HashMap;
 
+use board::Board;
 use concurrent_futures::{ThreadPoolExecutor, as_completed};
-use flags_common::flags2::{Board, Counter, progress};
+use flags_common::flags2::{Counter, progress};
 use flags_common::{FlagError, Site, interrupted};
 use sequential::flags2::download_one;
 
 /// 30 threads unless `-m` says otherwise, 1000 at most.
 pub const DEFAULT_CONCUR_REQ: usize = 30;
 pub const MAX_CONCUR_REQ: usize = 1000;
+
+/// This version on a board, for `--watch` (`just run pool`, `just run futures`).
+#[derive(Debug)]
+pub struct Watch;
+
+impl board::cli::Watch for Watch {
+    const DOWNLOAD_MANY: board::cli::WatchedMany = download_many_watched;
+}
 
 pub fn download_many(
     site: &Site,
