@@ -78,8 +78,11 @@ impl Painter {
         self.stop.1.notify_all();
         let _ = self.thread.join();
         let size = size();
-        let rows = shared.lock_rows().len();
-        draw(shared, size, layout(rows, size).height);
+        let height = {
+            let rows = shared.lock_rows();
+            layout(rows.len(), label_width(&rows), size).height
+        };
+        draw(shared, size, height);
         let mut out = std::io::stdout().lock();
         // Give the whole screen back; the cursor stays where the output is.
         let _ = write!(out, "\x1b7\x1b[r\x1b8");
@@ -93,11 +96,23 @@ struct Layout {
     height: usize,
 }
 
-/// As many columns as it takes to fit the rows in the top half of the screen.
-fn layout(rows: usize, size: Size) -> Layout {
-    let room = (size.rows / 2).max(3) - 2;
-    let columns = rows.div_ceil(room).max(1);
-    let lines = rows.div_ceil(columns).max(1);
+/// The narrowest cell worth drawing: a label, a state of 12 and a short bar.
+fn min_cell(label_width: usize) -> usize {
+    label_width + 12 + 9
+}
+
+/// One column while the rows fit in the top half of the screen; beyond,
+/// as many columns as fit, using up to all but six lines.
+fn layout(rows: usize, label_width: usize, size: Size) -> Layout {
+    let half = (size.rows / 2).saturating_sub(2).max(1);
+    let most = size.rows.saturating_sub(6).max(1);
+    let max_columns = (size.cols / min_cell(label_width)).max(1);
+    let lines = if rows <= half {
+        rows.max(1)
+    } else {
+        rows.div_ceil(max_columns).clamp(half, most)
+    };
+    let columns = rows.div_ceil(lines).clamp(1, max_columns);
     Layout {
         columns,
         lines,
@@ -105,18 +120,29 @@ fn layout(rows: usize, size: Size) -> Layout {
     }
 }
 
+fn label_width(rows: &[Row]) -> usize {
+    rows.iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(2)
+}
+
 fn board_height(shared: &Weak<Shared>, size: Size) -> usize {
-    let rows = shared.upgrade().map_or(0, |s| s.lock_rows().len());
-    layout(rows, size).height
+    let Some(shared) = shared.upgrade() else {
+        return 3;
+    };
+    let rows = shared.lock_rows();
+    layout(rows.len(), label_width(&rows), size).height
 }
 
 fn draw(shared: &Shared, size: Size, height: usize) {
     let now = shared.t0.elapsed().as_secs_f64();
     let rows = shared.lock_rows().clone();
-    let layout = layout(rows.len(), size);
+    let label_width = label_width(&rows);
+    let layout = layout(rows.len(), label_width, size);
     let width = size.cols / layout.columns;
-    let label_width = rows.iter().map(|r| r.label.len()).max().unwrap_or(2);
     let count = |f: fn(&State) -> bool| rows.iter().filter(|r| f(&r.state)).count();
+    let hidden = rows.len().saturating_sub(layout.columns * layout.lines);
     let mut frame = String::from("\x1b7\x1b[1;1H\x1b[2K");
     frame.push_str(&format!(
         "\x1b[1m{}\x1b[0m  {now:.2}s  \x1b[33mpending {}\x1b[0m · \x1b[36mrunning {}\x1b[0m · \x1b[32mdone {}\x1b[0m · \x1b[35m◆ result taken\x1b[0m",
@@ -125,6 +151,9 @@ fn draw(shared: &Shared, size: Size, height: usize) {
         count(|s| matches!(s, State::Running(_))),
         count(State::is_final),
     ));
+    if hidden > 0 {
+        frame.push_str(&format!("  (+{hidden} rows: a bigger terminal shows them)"));
+    }
     for line in 0..layout.lines {
         frame.push_str(&format!("\x1b[{};1H\x1b[2K", line + 2));
         for column in 0..layout.columns {
@@ -163,9 +192,10 @@ fn short(state: &State) -> String {
 /// `CN returned  ·····████◆   ` in `width` columns: the bar is the run so
 /// far, dotted while pending, solid while running, ◆ where it was taken.
 fn cell(row: &Row, now: f64, width: usize, label_width: usize) -> String {
-    let mut state = short(&row.state);
-    state.truncate(STATE_WIDTH);
-    let bar_width = width.saturating_sub(label_width + STATE_WIDTH + 3);
+    // What does not fit goes: the bar first, then the end of the state.
+    let state_width = STATE_WIDTH.min(width.saturating_sub(label_width + 2));
+    let state: String = short(&row.state).chars().take(state_width).collect();
+    let bar_width = width.saturating_sub(label_width + state_width + 3);
     let per = now.max(1e-3) / bar_width.max(1) as f64;
     let mut bar = String::new();
     let mut last = "";
@@ -192,7 +222,7 @@ fn cell(row: &Row, now: f64, width: usize, label_width: usize) -> String {
         bar.push(glyph);
     }
     format!(
-        "{:<label_width$} \x1b[{}m{state:<STATE_WIDTH$}\x1b[0m {bar}\x1b[0m ",
+        "{:<label_width$} \x1b[{}m{state:<state_width$}\x1b[0m {bar}\x1b[0m ",
         row.label,
         colour(&row.state),
     )
