@@ -46,10 +46,10 @@ side-by-side name *args:
     @cargo build --quiet --release --workspace --bins
     @./target/release/side_by_side "$@"
 
-# Draw the loiter schedule (a row per worker, a bar per task) into an SVG file
-loiter-svg file="loiter.svg":
-    @cargo build --quiet --release -p loiter_map -p compare
-    ./target/release/loiter_svg {{file}}
+# Draw a `--watch` run of loiter (or, with `--futures`, of futures) into an animated SVG
+loiter-svg *args="loiter.svg":
+    @cargo build --quiet --release -p loiter_map -p submit_as_completed -p compare
+    ./target/release/loiter_svg {{args}}
 
 # ── Read ──────────────────────────────────────────────────────────────────
 

@@ -10,6 +10,14 @@ what a reader sees:
   headings are drawn with a CJK font (not as boxes), and the page logs no
   script error, console error or failed request.
 
+The timelines themselves (img/loiter.svg on the loiter page, img/futures.svg
+on the futures page), opened as documents: every bar is labelled (loiter(0)
+.. loiter(4), or the 20 codes), each result has its tick ("result 2"), the
+three states have bars of their own, the run replays (a CSS animation), and
+the smallest text, at the width the page shows the picture at 1366 px, is at
+least 12 px. The timeline screenshot is taken while the replay holds its last
+frame, the still a reader without animation sees.
+
 Then the language switch (book/lang-switch.js): it clicks 中文, English and
 双语 in turn on the loiter page and follows the mode to two more pages, checking
 on each of the three that the mode was remembered, that only its language is
@@ -46,6 +54,9 @@ import time
 PAGE = "notes/loiter_map.html"
 LANG_PAGES = (PAGE, "notes/threadpool.html", "notes/processes.html")
 MODES = (("zh", "中文"), ("en", "English"), ("both", "双语"))
+# Each page with a recorded timeline, its picture, and the labels its bars carry.
+TIMELINES = ((PAGE, "loiter.svg", r"^loiter\(\d\)$", 5),
+             ("notes/submit_as_completed.html", "futures.svg", r"^[A-Z]{2}$", 20))
 DESKTOP = {"width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": False}
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
 CJK_FONTS = ("CJK", "WenQuanYi", "Source Han", "Droid Sans Fallback", "PingFang")
@@ -68,6 +79,27 @@ MEASURE = """(() => {
     pageWidth: document.documentElement.scrollWidth, viewport: innerWidth,
   });
 })()"""
+
+
+# A timeline opened as a document: its texts, bars, animation and text sizes.
+SVG_TEXTS = """(() => {
+  const svg = document.querySelector('svg');
+  const texts = [...svg.querySelectorAll('text')];
+  return JSON.stringify({
+    texts: texts.map(t => t.textContent),
+    states: [...new Set([...svg.querySelectorAll('rect[data-state]')]
+                         .map(r => r.dataset.state))],
+    animated: [...svg.querySelectorAll('.bar')]
+      .filter(r => getComputedStyle(r).animationName !== 'none').length,
+    minFont: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize))),
+    viewWidth: svg.viewBox.baseVal.width,
+  });
+})()"""
+
+# The width a page shows an image at.
+SHOWN = """(name => JSON.stringify([...document.querySelectorAll('main img')]
+  .filter(i => (i.getAttribute('src') || '').endsWith(name))
+  .map(i => ({src: i.src, shown: i.getBoundingClientRect().width}))))"""
 
 
 # What a reader sees in each language, measured in the page: every visible
@@ -302,6 +334,44 @@ def check_languages(chrome, session, base, shots):
     return problems, saved
 
 
+def check_timelines(chrome, session, base):
+    """Each recorded timeline: labelled bars, result ticks, three states, an
+    animation, and text of at least 12 px as the page shows it at 1366 px."""
+    import re
+    problems = []
+    for page, name, label, rows in TIMELINES:
+        visit(chrome, session, f"{base}/{page}", DESKTOP)
+        images = json.loads(chrome.send("Runtime.evaluate", {
+            "expression": f"{SHOWN}({json.dumps(name)})", "returnByValue": True},
+            session)["result"]["value"])
+        if not images:
+            problems.append(f"{page}: no {name} image")
+            continue
+        shown = images[0]["shown"]
+        chrome.send("Page.navigate", {"url": images[0]["src"]}, session)
+        chrome.wait_for("Page.loadEventFired")
+        seen = json.loads(chrome.send("Runtime.evaluate", {
+            "expression": SVG_TEXTS, "returnByValue": True}, session)["result"]["value"])
+        labels = [t for t in seen["texts"] if re.match(label, t)]
+        ticks = [t for t in seen["texts"] if re.match(r"^result \d+$", t)]
+        where = f"{name}"
+        if len(labels) != rows:
+            problems.append(f"{where}: {len(labels)} labelled bars, not {rows}: {labels}")
+        if len(ticks) != rows or "result 2" not in ticks:
+            problems.append(f"{where}: {len(ticks)} result ticks, not {rows}: {ticks}")
+        if not {"pending", "running"} <= set(seen["states"]):
+            problems.append(f"{where}: bars for states {seen['states']} only")
+        if not seen["animated"]:
+            problems.append(f"{where}: nothing replays (no CSS animation on the bars)")
+        smallest = seen["minFont"] * shown / seen["viewWidth"]
+        if smallest < 12:
+            problems.append(f"{where}: text of {smallest:.1f} px at {shown:.0f} px wide")
+        else:
+            print(f"browser-check: {name}: {len(labels)} labelled bars, {len(ticks)} result "
+                  f"ticks, smallest text {smallest:.1f} px at {shown:.0f} px wide")
+    return problems
+
+
 def heading_fonts(chrome, session):
     """The fonts Chromium really drew the page's title with."""
     root = chrome.send("DOM.getDocument", {}, session)["root"]["nodeId"]
@@ -354,6 +424,8 @@ def check(book, shots, binary):
             saved.append(shoot(chrome, session, f"{shots}/desktop-top.png"))
             saved.append(shoot(chrome, session, f"{shots}/desktop-listings.png",
                                ".side-by-side", -120))
+            # Each replay first holds the last frame (3 s), so this is the
+            # whole run, the still a reader without animation sees.
             saved.append(shoot(chrome, session, f"{shots}/desktop-timeline.png",
                                "main img[src$='loiter.svg']", -160))
             desktop_errors = errors_logged(chrome.events)
@@ -377,6 +449,10 @@ def check(book, shots, binary):
             chrome.events.clear()
 
             base = f"http://127.0.0.1:{server.server_address[1]}"
+            problems += check_timelines(chrome, session, base)
+            problems += [f"timelines: {e}" for e in errors_logged(chrome.events)
+                         if not e.endswith("/favicon.ico")]
+            chrome.events.clear()
             lang_problems, lang_shots = check_languages(chrome, session, base, shots)
             problems += lang_problems
             saved += lang_shots
@@ -389,7 +465,9 @@ def check(book, shots, binary):
             server.shutdown()
     problems += [f"desktop: {e}" for e in desktop_errors]
     problems += [f"phone: {e}" for e in phone_errors]
-    problems += [f"not served: {m}" for m in missing]
+    # An SVG opened as the page has no favicon link, so Chromium asks for
+    # /favicon.ico (later, in the background); the book's pages name theirs.
+    problems += [f"not served: {m}" for m in missing if not m.endswith(" /favicon.ico")]
     return problems, saved, fonts
 
 

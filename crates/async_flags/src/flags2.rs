@@ -2,10 +2,12 @@
 //!
 //! A semaphore caps the requests in flight (`-m`), a 404 is counted rather
 //! than fatal, and the supervisor counts each outcome as its task finishes.
+//! `--watch` draws each task on a board: [`download_many_watched`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use board::Board;
 use flags_common::flags2::{Counter, DownloadStatus, progress_bar};
 use flags_common::{FlagError, Site, gif_name, interrupted};
 use reqwest::Client;
@@ -53,7 +55,15 @@ pub async fn supervisor(
     verbose: bool,
     concur_req: usize,
 ) -> Counter {
-    supervise(site, cc_list, verbose, concur_req, download_one).await
+    supervise(
+        site,
+        cc_list,
+        verbose,
+        concur_req,
+        download_one,
+        &Board::hidden(),
+    )
+    .await
 }
 
 /// The supervisor of flags2 and flags3, which differ only in `download_one`:
@@ -64,6 +74,7 @@ pub async fn supervise<F, Fut>(
     verbose: bool,
     concur_req: usize,
     download_one: F,
+    board: &Board,
 ) -> Counter
 where
     F: Fn(Client, Site, String, Arc<Semaphore>, bool) -> Fut,
@@ -84,9 +95,11 @@ where
             semaphore,
             verbose,
         );
-        to_do_map.insert(to_do.spawn(task).id(), cc);
+        // A tokio task is "running" from its first poll: all of them at
+        // once. The semaphore throttles the requests, not the tasks.
+        to_do_map.insert(to_do.spawn(board.future(&cc, task)).id(), cc);
     }
-    count_as_completed(to_do, &to_do_map, verbose).await
+    count_as_completed(to_do, &to_do_map, verbose, board).await
 }
 
 /// One async HTTP client for the whole run, with the site's timeout.
@@ -103,9 +116,10 @@ pub async fn count_as_completed(
     mut to_do: JoinSet<Result<DownloadStatus, FlagError>>,
     to_do_map: &HashMap<task::Id, String>,
     verbose: bool,
+    board: &Board,
 ) -> Counter {
     let mut counter = Counter::default();
-    let bar = progress_bar(to_do_map.len(), !verbose);
+    let bar = progress_bar(to_do_map.len(), !verbose && board.is_hidden());
     while let Some(joined) = to_do.join_next_with_id().await {
         // Python's `except KeyboardInterrupt: break`; dropping `to_do` then
         // cancels every task still running.
@@ -117,10 +131,20 @@ pub async fn count_as_completed(
             Ok((id, res)) => (id, res),
             Err(err) => (err.id(), Err(crate::task_failed(err))),
         };
-        counter.add(&to_do_map[&id], res, verbose);
+        let cc = &to_do_map[&id];
+        board.taken(cc);
+        counter.add(cc, res, verbose);
         bar.inc(1);
     }
     counter
+}
+
+/// This version on a board, for `--watch` (`just run async`).
+#[derive(Debug)]
+pub struct Watch;
+
+impl board::cli::Watch for Watch {
+    const DOWNLOAD_MANY: board::cli::WatchedMany = download_many_watched;
 }
 
 /// `asyncio.run(supervisor(...))`: one runtime, entered once.
@@ -133,4 +157,19 @@ pub fn download_many(
     let runtime =
         tokio::runtime::Runtime::new().expect("cannot start the tokio runtime");
     runtime.block_on(supervisor(site, cc_list, verbose, concur_req))
+}
+
+/// [`download_many`], with each task on `board` (`--watch`).
+pub fn download_many_watched(
+    site: &Site,
+    cc_list: &[String],
+    verbose: bool,
+    concur_req: usize,
+    board: &Board,
+) -> Counter {
+    let runtime =
+        tokio::runtime::Runtime::new().expect("cannot start the tokio runtime");
+    let supervisor =
+        supervise(site, cc_list, verbose, concur_req, download_one, board);
+    runtime.block_on(supervisor)
 }

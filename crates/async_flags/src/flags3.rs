@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use board::Board;
 use flags_common::flags2::{Counter, DownloadStatus};
 use flags_common::{FlagError, Site, fetch, metadata_url};
 use reqwest::Client;
@@ -78,7 +79,15 @@ pub async fn supervisor(
     verbose: bool,
     concur_req: usize,
 ) -> Counter {
-    supervise(site, cc_list, verbose, concur_req, download_one).await
+    supervise(
+        site,
+        cc_list,
+        verbose,
+        concur_req,
+        download_one,
+        &Board::hidden(),
+    )
+    .await
 }
 
 pub fn download_many(

@@ -1,5 +1,6 @@
 //! `just run async`: `main(download_many)` on tokio; flags2 options run the
-//! book's flags2_asyncio.py, and `--metadata` its flags3_asyncio.py.
+//! book's flags2_asyncio.py (`--watch`: on a live board), and `--metadata`
+//! its flags3_asyncio.py.
 
 use std::process::ExitCode;
 
@@ -13,8 +14,12 @@ struct Args {
     #[command(flatten)]
     flags: FlagArgs,
     /// Fetch each country's metadata.json first and save as Country_Name.gif (flags3)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "watch")]
     metadata: bool,
+    /// Show every task on a live board, pending to finished (a line per state
+    /// change when stdout is not a terminal); runs the flags2 version
+    #[arg(short = 'w', long)]
+    watch: bool,
 }
 
 fn main() -> ExitCode {
@@ -29,5 +34,11 @@ fn main() -> ExitCode {
         default_concur_req: flags2::DEFAULT_CONCUR_REQ,
         max_concur_req: flags2::MAX_CONCUR_REQ,
     };
-    cli::run(&args.flags, download_many, &flags2, args.metadata)
+    let flags2 = board::cli::watched::<flags2::Watch>(flags2, args.watch);
+    cli::run(
+        &args.flags,
+        download_many,
+        &flags2,
+        args.metadata || args.watch,
+    )
 }

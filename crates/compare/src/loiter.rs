@@ -1,59 +1,48 @@
-//! The loiter experiment's schedule, read from what `loiter_map` prints.
+//! A run recorded by `--watch`, read back into timeline tasks.
 //!
-//! The listing records nothing: its millisecond timestamps already say when
-//! each `loiter(n)` started and finished, so this tool runs the binary and
-//! reads them back. Packing the spans into rows gives one row per worker.
+//! The listings record nothing themselves: piped, `--watch` prints a line
+//! per state change (`[watch 0.601s] loiter(3): finished returned`), and
+//! this tool reads them back, for `loiter_map` and for the download sections.
 
-use crate::timeline::{Kind, Span, assign_rows};
+use std::collections::HashMap;
 
-/// The spans of every `loiter(n)` in `output` (printed with `--millis`), in
-/// seconds from the first line, each on the row of a worker.
-pub fn spans(output: &str) -> Vec<Span> {
-    let mut started: Vec<(u64, f64)> = Vec::new();
-    let mut spans = Vec::new();
-    let mut t0 = None;
-    for line in output.lines() {
-        let Some((stamp, text)) =
-            line.strip_prefix('[').and_then(|l| l.split_once(']'))
-        else {
-            continue;
-        };
-        let Some(t) = seconds(stamp) else { continue };
-        let t = t - *t0.get_or_insert(t);
-        let text = text.trim();
-        if let Some(n) = task(text, ": doing nothing") {
-            started.push((n, t));
-        } else if let Some(n) = task(text, " done!") {
-            if let Some(&(_, start)) = started.iter().find(|(m, _)| *m == n) {
-                spans.push(Span {
-                    row: None,
-                    start,
-                    end: t,
-                    kind: Kind::Ok,
-                });
+use crate::timeline::{Kind, Task};
+
+/// Every task that ran, in the board's row order, from `output`.
+pub fn tasks(output: &str) -> Vec<Task> {
+    let mut order: Vec<String> = Vec::new();
+    let mut seen: HashMap<String, Task> = HashMap::new();
+    for (t, label, change) in output.lines().filter_map(board::parse_line) {
+        let task = seen.entry(label.to_string()).or_insert_with(|| {
+            order.push(label.to_string());
+            Task {
+                label: label.to_string(),
+                worker: None,
+                started: f64::NAN,
+                ended: f64::NAN,
+                taken: None,
+                kind: Kind::Ok,
             }
+        });
+        if let Some(running) = change.strip_prefix("running") {
+            task.started = t;
+            task.worker = running
+                .strip_prefix(" on worker ")
+                .and_then(|k| k.parse().ok());
+        } else if let Some(how) = change.strip_prefix("finished ") {
+            task.ended = t;
+            if how.starts_with("raised") {
+                task.kind = Kind::Error;
+            }
+        } else if change == "result taken" {
+            task.taken = Some(t);
         }
     }
-    assign_rows(&mut spans);
-    spans
-}
-
-/// `12:34:56.789` -> seconds since midnight.
-fn seconds(stamp: &str) -> Option<f64> {
-    let mut parts = stamp.split(':');
-    let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
-    Some(
-        h.parse::<f64>().ok()? * 3600.0
-            + m.parse::<f64>().ok()? * 60.0
-            + s.parse::<f64>().ok()?,
-    )
-}
-
-/// `loiter(3): doing nothing ...` with `suffix` ": doing nothing" -> 3.
-fn task(text: &str, suffix: &str) -> Option<u64> {
-    let rest = text.strip_prefix("loiter(")?;
-    let (n, after) = rest.split_once(')')?;
-    after.starts_with(suffix).then(|| n.parse().ok())?
+    order
+        .into_iter()
+        .filter_map(|label| seen.remove(&label))
+        .filter(|task| task.started.is_finite() && task.ended.is_finite())
+        .collect()
 }
 
 #[cfg(test)]
@@ -61,26 +50,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_chapter_s_schedule_packs_into_three_rows() {
+    fn the_chapter_s_schedule_reads_back() {
         let output = "\
+[watch 0.000s] loiter(0): pending
+[watch 0.000s] loiter(1): pending
 [10:00:00.000] Script starting ...
-[10:00:00.001]  loiter(0): doing nothing for 0s ...
-[10:00:00.001] \t loiter(1): doing nothing for 1s ...
-[10:00:00.001] \t\t loiter(2): doing nothing for 2s ...
-[10:00:00.002]  loiter(0) done!
-[10:00:00.002] \t\t\t loiter(3): doing nothing for 3s ...
-[10:00:01.002] \t loiter(1) done!
-[10:00:01.003] \t\t\t\t loiter(4): doing nothing for 4s ...
-[10:00:02.002] \t\t loiter(2) done!
-[10:00:03.003] \t\t\t loiter(3) done!
-[10:00:05.003] \t\t\t\t loiter(4) done!
+[watch 0.001s] loiter(0): running on worker 0
+[watch 0.001s] loiter(0): finished returned
+[watch 0.002s] loiter(0): result taken
+[watch 0.002s] loiter(1): running on worker 1
+[watch 0.202s] loiter(1): finished raised FlagError
+[watch 0.203s] loiter(1): result taken
+[10:00:00.203] result 1: 10
 ";
-        let spans = spans(output);
-        assert_eq!(spans.len(), 5);
-        let rows: std::collections::BTreeSet<_> =
-            spans.iter().filter_map(|s| s.row).collect();
-        assert_eq!(rows.len(), 3, "{spans:?}");
-        let last = spans.iter().map(|s| s.end).fold(0.0, f64::max);
-        assert!((last - 5.003).abs() < 1e-6, "{last}");
+        let tasks = tasks(output);
+        assert_eq!(tasks.len(), 2);
+        assert_eq!(tasks[0].label, "loiter(0)");
+        assert_eq!(tasks[1].worker, Some(1));
+        assert_eq!(tasks[1].kind, Kind::Error);
+        assert_eq!(tasks[1].taken, Some(0.203));
+        assert!((tasks[1].ended - 0.202).abs() < 1e-9);
     }
 }

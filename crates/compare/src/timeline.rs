@@ -1,7 +1,11 @@
-//! Timelines as SVG: one row per worker, one bar per task, one panel per run,
-//! all panels on one time axis. `compare --svg` draws the download strategies
-//! with it, `loiter_svg` the chapter's loiter schedule.
+//! Timelines as SVG. `compare --svg` draws the download strategies with
+//! [`write_svg`]: one row per worker, one bar per task, one panel per run, all
+//! panels on one time axis. `loiter_svg` draws a run recorded by `--watch`
+//! with [`tasks_svg`]: one labelled row per task, pending, running and
+//! finished in their own colours, a tick where the caller took each result,
+//! and a CSS animation that replays the run at its real speed.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use plotters::prelude::*;
@@ -85,14 +89,16 @@ pub fn write_svg(path: &Path, panels: &[Panel]) -> std::io::Result<()> {
             .map_or(1, |r| r + 1)
     };
     // Thin bars for many rows, so 1000 async slots still fit on a page.
-    let height_of = |panel: &Panel| 90 + 12 * rows(panel).min(40) as u32;
+    let height_of = |panel: &Panel| 100 + 12 * rows(panel).min(40) as u32;
     let t_max = panels
         .iter()
         .flat_map(|p| p.spans.iter().map(|s| s.end))
         .fold(0.0_f64, f64::max)
         .max(0.001);
     let total: u32 = panels.iter().map(height_of).sum();
-    let root = SVGBackend::new(path, (1000, total.max(100))).into_drawing_area();
+    // 700 wide with 13 px text: readable at the book's width, where a wider
+    // picture is scaled down.
+    let root = SVGBackend::new(path, (700, total.max(100))).into_drawing_area();
     let failed =
         |err: DrawingAreaErrorKind<_>| std::io::Error::other(err.to_string());
     root.fill(&WHITE).map_err(failed)?;
@@ -102,10 +108,10 @@ pub fn write_svg(path: &Path, panels: &[Panel]) -> std::io::Result<()> {
         rest = below;
         let n = rows(panel);
         let mut chart = ChartBuilder::on(&area)
-            .caption(&panel.title, ("sans-serif", 16))
+            .caption(&panel.title, ("sans-serif", 15))
             .margin(6)
-            .x_label_area_size(24)
-            .y_label_area_size(50)
+            .x_label_area_size(34)
+            .y_label_area_size(56)
             .build_cartesian_2d(0.0..t_max * 1.02, 0.0..n as f64)
             .map_err(failed)?;
         chart
@@ -113,6 +119,8 @@ pub fn write_svg(path: &Path, panels: &[Panel]) -> std::io::Result<()> {
             .disable_mesh()
             .x_desc("seconds")
             .y_desc("worker")
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 13))
             .y_labels(n.min(10))
             .y_label_formatter(&|y| format!("{}", *y as usize))
             .draw()
@@ -136,6 +144,275 @@ pub fn write_svg(path: &Path, panels: &[Panel]) -> std::io::Result<()> {
     }
     rest.present().map_err(failed)?;
     Ok(())
+}
+
+/// One task of a run recorded by `--watch`, in seconds from the start:
+/// submitted at 0 (pending), `started` on `worker`, `ended`, and when the
+/// caller took its result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub label: String,
+    pub worker: Option<usize>,
+    pub started: f64,
+    pub ended: f64,
+    pub taken: Option<f64>,
+    pub kind: Kind,
+}
+
+/// The colours of a task's life, shared by the bars and the legend.
+const PENDING: &str = "#F2B134";
+const RUNNING: &str = "#1F6FB4";
+const WAITING: &str = "#2CA02C";
+const RAISED: &str = "#D62728";
+const TICK: &str = "#8E24AA";
+
+/// The picture's width, and its text size: 13 px at 700 px wide, so the
+/// book (which shows it at most this wide) keeps every label readable.
+const WIDTH: f64 = 700.0;
+const FONT: f64 = 13.0;
+const LEFT: f64 = 110.0;
+const RIGHT: f64 = 84.0;
+/// Each cycle of the replay first holds the last frame this long (so a
+/// picture caught at load is the whole run), then replays the run.
+const HOLD: f64 = 3.0;
+
+/// Draws `tasks` as an SVG: a row per task, labelled; pending (from 0 to
+/// its start), running (with its worker) and finished-but-not-taken in
+/// three colours; a tick and `result i` where the caller took result `i`.
+/// Ticks show seconds, and also units of `unit` seconds when given. The
+/// SVG replays the run with CSS animations at its real speed; where CSS
+/// animation is off (or the reader prefers reduced motion) it is the still
+/// last frame.
+pub fn tasks_svg(title: &str, tasks: &[Task], unit: Option<f64>) -> String {
+    let t_max = tasks
+        .iter()
+        .map(|t| t.taken.unwrap_or(t.ended).max(t.ended))
+        .fold(0.0_f64, f64::max)
+        .max(1e-3);
+    let row_h = if tasks.len() > 10 { 26.0 } else { 38.0 };
+    let top = 34.0;
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let x = |t: f64| LEFT + t / t_max * plot_w;
+    let axis_y = top + row_h * tasks.len() as f64 + 6.0;
+    let height = axis_y + if unit.is_some() { 82.0 } else { 64.0 };
+    let cycle = t_max + HOLD;
+    // The share of the replay's cycle at which time `t` of the run is
+    // reached, and the end of the held last frame.
+    let at = |t: f64| 100.0 * (HOLD + t) / cycle;
+    let held = at(0.0) - 0.01;
+
+    let mut svg = String::new();
+    let mut css = String::new();
+    let mut anim = 0;
+    // A CSS animation growing `class` from the left between times a and b,
+    // or (for a tick) showing it from time a.
+    let mut animate = |css: &mut String, a: f64, b: Option<f64>| -> String {
+        anim += 1;
+        let (name, frames) = match b {
+            Some(b) => (
+                format!("g{anim}"),
+                format!(
+                    "0%,{held:.2}%{{transform:scaleX(1)}}{:.2}%,{:.2}%{{transform:scaleX(0)}}{:.2}%,100%{{transform:scaleX(1)}}",
+                    at(0.0),
+                    at(a),
+                    at(b.max(a + 1e-4)),
+                ),
+            ),
+            None => (
+                format!("s{anim}"),
+                format!(
+                    "0%,{held:.2}%{{opacity:1}}{:.2}%,{:.2}%{{opacity:0}}{:.2}%,100%{{opacity:1}}",
+                    at(0.0),
+                    at(a),
+                    at(a) + 0.01
+                ),
+            ),
+        };
+        let _ = writeln!(
+            css,
+            "@keyframes {name}{{{frames}}} .{name}{{animation:{name} {cycle:.3}s linear infinite}}"
+        );
+        name
+    };
+
+    // `result k` is the k-th result the caller took: input order for `map`,
+    // completion order for `as_completed`.
+    let mut by_taken: Vec<(f64, usize)> = tasks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.taken.map(|taken| (taken, i)))
+        .collect();
+    by_taken.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let rank = |i: usize| by_taken.iter().position(|&(_, j)| j == i);
+    for (i, task) in tasks.iter().enumerate() {
+        let y = top + row_h * i as f64;
+        let bar_y = y + row_h * 0.35;
+        let bar_h = row_h * 0.55;
+        let mid = bar_y + bar_h / 2.0 + FONT * 0.35;
+        let _ = writeln!(
+            svg,
+            r#"<text x="{:.1}" y="{mid:.1}" text-anchor="end" class="label">{}</text>"#,
+            LEFT - 8.0,
+            escape(&task.label)
+        );
+        let mut bar = |css: &mut String,
+                       from: f64,
+                       to: f64,
+                       fill: &str,
+                       what: &str| {
+            let class = animate(css, from, Some(to));
+            let w = (x(to) - x(from)).max(1.5);
+            let _ = writeln!(
+                svg,
+                r#"<rect class="bar {class}" data-state="{what}" x="{:.1}" y="{bar_y:.1}" width="{w:.1}" height="{bar_h:.1}" fill="{fill}"><title>{} {what}</title></rect>"#,
+                x(from),
+                escape(&task.label)
+            );
+        };
+        bar(&mut css, 0.0, task.started, PENDING, "pending");
+        let running = if task.kind == Kind::Ok {
+            RUNNING
+        } else {
+            RAISED
+        };
+        bar(&mut css, task.started, task.ended, running, "running");
+        if let Some(taken) = task.taken.filter(|&t| t > task.ended) {
+            bar(&mut css, task.ended, taken, WAITING, "finished");
+        }
+        // The worker, inside its bar when the bar is wide enough (the bar's
+        // tooltip says it anyway).
+        let wide = x(task.ended) - x(task.started) > 62.0;
+        if let Some(worker) = task.worker.filter(|_| wide) {
+            let _ = writeln!(
+                svg,
+                r#"<text x="{:.1}" y="{mid:.1}" class="small" style="fill:#FFFFFF">worker {worker}</text>"#,
+                x(task.started) + 5.0
+            );
+        }
+        if let (Some(taken), Some(i)) = (task.taken, rank(i)) {
+            let class = animate(&mut css, taken, None);
+            let tx = x(taken);
+            let _ = writeln!(
+                svg,
+                r#"<g class="tick {class}"><line x1="{tx:.1}" x2="{tx:.1}" y1="{:.1}" y2="{:.1}" stroke="{TICK}" stroke-width="2.5"/><text x="{:.1}" y="{:.1}" class="small" style="fill:{TICK}">result {i}</text></g>"#,
+                y + 2.0,
+                bar_y + bar_h + 2.0,
+                tx + 4.0,
+                y + FONT * 0.95,
+            );
+        }
+    }
+
+    // The time axis: seconds, and units of the run's --unit under them.
+    let _ = writeln!(
+        svg,
+        r##"<line x1="{LEFT}" x2="{:.1}" y1="{axis_y:.1}" y2="{axis_y:.1}" stroke="#333"/>"##,
+        LEFT + plot_w
+    );
+    let step = unit.unwrap_or_else(|| nice_step(t_max));
+    let mut k = 0;
+    while step * k as f64 <= t_max + 1e-9 {
+        let t = step * k as f64;
+        let tx = x(t);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="{axis_y:.1}" y2="{:.1}" stroke="#333"/><text x="{tx:.1}" y="{:.1}" text-anchor="middle" class="small">{}</text>"##,
+            axis_y + 5.0,
+            axis_y + 5.0 + FONT * 1.1,
+            trim(t, " s"),
+        );
+        if unit.is_some() {
+            let _ = writeln!(
+                svg,
+                r#"<text x="{tx:.1}" y="{:.1}" text-anchor="middle" class="small unit">{k}</text>"#,
+                axis_y + 5.0 + FONT * 2.3,
+            );
+        }
+        k += 1;
+    }
+    let _ = writeln!(
+        svg,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="end" class="small">seconds</text>"#,
+        LEFT - 16.0,
+        axis_y + 5.0 + FONT * 1.1
+    );
+    let mut legend_y = axis_y + 5.0 + FONT * 2.6;
+    if let Some(unit) = unit {
+        let _ = writeln!(
+            svg,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" class="small unit">units of {}</text>"#,
+            LEFT - 16.0,
+            axis_y + 5.0 + FONT * 2.3,
+            trim(unit, " s"),
+        );
+        legend_y += FONT * 1.2;
+    }
+    // The legend, so a reader need not guess what a colour means.
+    let mut lx = LEFT;
+    for (fill, text) in [
+        (PENDING, "pending"),
+        (RUNNING, "running"),
+        (WAITING, "finished, not yet taken"),
+        (TICK, "result taken"),
+    ] {
+        let _ = writeln!(
+            svg,
+            r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="12" fill="{fill}"/><text x="{:.1}" y="{legend_y:.1}" class="small">{text}</text>"#,
+            legend_y - 10.5,
+            lx + 16.0
+        );
+        lx += 24.0 + text.len() as f64 * FONT * 0.56;
+    }
+    // A cursor sweeping the run as it replays.
+    let sweep = format!(
+        "@keyframes now{{0%,{held:.2}%{{opacity:0}}{:.2}%{{transform:translateX(0);opacity:1}}{:.2}%{{transform:translateX({plot_w:.1}px);opacity:1}}{:.2}%,100%{{opacity:0}}}} .now{{opacity:0;animation:now {cycle:.3}s linear infinite}}",
+        at(0.0),
+        at(t_max),
+        at(t_max) + 0.01
+    );
+
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="sans-serif" font-size="{FONT}">
+<style>
+.label {{ font-size: {label}px; fill: #222; }}
+.small {{ font-size: {FONT}px; fill: #333; }}
+.unit {{ fill: #666; }}
+.bar {{ transform-box: fill-box; transform-origin: left; }}
+{css}{sweep}
+@media (prefers-reduced-motion: reduce) {{ .bar, .tick, .now {{ animation: none !important; }} .now {{ display: none; }} }}
+</style>
+<rect width="100%" height="100%" fill="#FFFFFF"/>
+<text x="{LEFT}" y="20" class="label" font-weight="bold">{title}</text>
+<line class="now" x1="{LEFT}" x2="{LEFT}" y1="{top}" y2="{axis_y:.1}" stroke="#999" stroke-dasharray="3 3"/>
+{svg}</svg>
+"##,
+        label = FONT + 1.0,
+        title = escape(title),
+    )
+}
+
+/// A round step giving 4 to 10 ticks over `t_max` seconds.
+fn nice_step(t_max: f64) -> f64 {
+    let rough = t_max / 5.0;
+    let scale = 10f64.powf(rough.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * scale)
+        .find(|&s| s >= rough)
+        .unwrap_or(10.0 * scale)
+}
+
+/// `0.5` -> `0.5 s`, `2` -> `2 s`.
+fn trim(t: f64, suffix: &str) -> String {
+    let text = format!("{t:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}{suffix}")
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -197,5 +474,44 @@ mod tests {
         };
         assert_eq!(bars(Kind::Ok), 2);
         assert_eq!(bars(Kind::Error), 1);
+    }
+
+    #[test]
+    fn a_task_timeline_labels_every_bar_and_ticks_every_result() {
+        let task = |n: usize, started: f64, ended: f64| Task {
+            label: format!("loiter({n})"),
+            worker: Some(n % 3),
+            started,
+            ended,
+            taken: Some(ended + 0.01),
+            kind: Kind::Ok,
+        };
+        let tasks = [task(0, 0.0, 0.0), task(1, 0.0, 0.5), task(2, 0.0, 1.0)];
+        let svg = tasks_svg("three", &tasks, Some(0.5));
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+        let texts: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .collect();
+        for n in 0..3 {
+            assert!(
+                texts.contains(&format!("loiter({n})").as_str()),
+                "{texts:?}"
+            );
+            assert!(texts.contains(&format!("result {n}").as_str()), "{texts:?}");
+        }
+        // Both scales: seconds and units of 0.5 s.
+        assert!(
+            texts.contains(&"1 s") && texts.contains(&"units of 0.5 s"),
+            "{texts:?}"
+        );
+        let states = |state: &str| {
+            doc.descendants()
+                .filter(|n| n.attribute("data-state") == Some(state))
+                .count()
+        };
+        assert_eq!((states("pending"), states("running")), (3, 3));
+        assert!(svg.contains("@keyframes"), "the run replays");
     }
 }

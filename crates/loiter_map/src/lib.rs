@@ -28,6 +28,10 @@
 //! [19:59:39]                  loiter(4) done!
 //! [19:59:39] result 4: 40
 //! ```
+//!
+//! `--watch` runs the same schedule on a live board: see [`watch`].
+
+pub mod watch;
 
 use std::sync::OnceLock;
 use std::thread;

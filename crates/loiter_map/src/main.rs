@@ -1,7 +1,8 @@
 //! `just run loiter`: the chapter's `demo_executor_map.py`.
 //!
 //! `just run loiter --unit 0.2` runs five times faster, with millisecond
-//! timestamps so the schedule still shows. `just loiter-svg FILE` draws it.
+//! timestamps so the schedule still shows. `just loiter-svg FILE` draws it,
+//! and `--watch` shows it on a live board.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -25,6 +26,9 @@ struct Args {
     /// Timestamps with milliseconds (on by default when --unit is below 1)
     #[arg(long)]
     millis: bool,
+    /// Show the tasks on a live board (a line per state change when not a terminal)
+    #[arg(long)]
+    watch: bool,
 }
 
 fn parse_unit(text: &str) -> Result<f64, String> {
@@ -44,7 +48,15 @@ fn main() -> ExitCode {
         unit: Duration::from_secs_f64(args.unit),
         millis: args.millis || args.unit < 1.0,
     });
-    match loiter_map::main(args.workers, args.count) {
+    let run = if args.watch {
+        let board = loiter_map::watch::board(args.workers, args.count);
+        let run = loiter_map::watch::main(args.workers, args.count, &board);
+        board.finish();
+        run
+    } else {
+        loiter_map::main(args.workers, args.count)
+    };
+    match run {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("loiter_map: error: {err}");

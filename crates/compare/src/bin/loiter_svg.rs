@@ -1,44 +1,82 @@
-//! `just loiter-svg FILE`: runs `loiter_map --millis` (the binary next to
-//! this one) and draws its schedule, a row per worker and a bar per loiter.
+//! `just loiter-svg FILE`: runs `loiter_map --watch` (the binary next to
+//! this one), reads back the state changes it prints and draws them: a
+//! labelled row per `loiter(n)`, a tick where each result was taken, and an
+//! animation replaying the run at its real speed.
+//!
+//! `loiter_svg --futures FILE` does the same for the futures section:
+//! `submit_as_completed --watch -m 10`, on its in-process server.
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
-use compare::timeline::{self, Panel};
+use compare::timeline;
+
+/// One "second" of loitering, in the picture: the run lasts 2.5 s.
+const UNIT: f64 = 0.5;
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    let (Some(path), None) = (args.next(), args.next()) else {
-        eprintln!("loiter_svg: usage: loiter_svg FILE.svg");
-        return ExitCode::from(2);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (futures, path) = match args.as_slice() {
+        [path] if !path.starts_with('-') => (false, path),
+        [flag, path] if flag == "--futures" => (true, path),
+        _ => {
+            eprintln!("loiter_svg: usage: loiter_svg [--futures] FILE.svg");
+            return ExitCode::from(2);
+        }
     };
     let exe = std::env::current_exe().expect("the program's own path");
-    let loiter = exe.with_file_name("loiter_map");
-    let output = match Command::new(&loiter).args(["--unit", "0.2"]).output() {
+    let unit = UNIT.to_string();
+    let (name, run_args, title, unit) = if futures {
+        let dest =
+            std::env::temp_dir().join(format!("loiter-svg-{}", std::process::id()));
+        let dest = dest.to_string_lossy().into_owned();
+        let args = vec![
+            "--watch".to_string(),
+            "-m".into(),
+            "10".into(),
+            "--dest".into(),
+            dest,
+        ];
+        let title =
+            "submit + as_completed: 10 workers, 20 flags (in-process server)";
+        ("submit_as_completed", args, title.to_string(), None)
+    } else {
+        let args = vec!["--watch".to_string(), "--unit".into(), unit];
+        let title = format!("Executor.map: 3 workers, 5 tasks (unit {UNIT} s)");
+        ("loiter_map", args, title, Some(UNIT))
+    };
+    let program = exe.with_file_name(name);
+    let output = match Command::new(&program).args(&run_args).output() {
         Ok(output) if output.status.success() => output,
         Ok(output) => {
-            eprintln!("loiter_svg: {} failed: {}", loiter.display(), output.status);
+            eprintln!(
+                "loiter_svg: {} failed: {}",
+                program.display(),
+                output.status
+            );
             return ExitCode::FAILURE;
         }
         Err(err) => {
             eprintln!(
                 "loiter_svg: cannot run {} (build it first): {err}",
-                loiter.display()
+                program.display()
             );
             return ExitCode::FAILURE;
         }
     };
+    if futures {
+        // The flags themselves are not the point: only the schedule is kept.
+        let _ = std::fs::remove_dir_all(&run_args[4]);
+    }
     let stdout = String::from_utf8_lossy(&output.stdout);
     print!("{stdout}");
-    let panel = Panel {
-        title: "Executor.map: 3 workers, 5 tasks (unit 0.2 s)".to_string(),
-        spans: compare::loiter::spans(&stdout),
-    };
+    let tasks = compare::loiter::tasks(&stdout);
+    let svg = timeline::tasks_svg(&title, &tasks, unit);
     let path = PathBuf::from(path);
-    if let Err(err) = timeline::write_svg(&path, &[panel]) {
+    if let Err(err) = std::fs::write(&path, svg) {
         eprintln!("loiter_svg: cannot write {}: {err}", path.display());
         return ExitCode::FAILURE;
     }
-    eprintln!("loiter_svg: schedule written to {}", path.display());
+    eprintln!("loiter_svg: timeline written to {}", path.display());
     ExitCode::SUCCESS
 }
