@@ -228,6 +228,7 @@ pub fn panels(rows: &[Row]) -> Vec<Panel> {
                 .requests
                 .iter()
                 .map(|r| Span {
+                    label: code_of(&r.path),
                     row: None,
                     start: (r.start - t0).as_secs_f64(),
                     end: (r.end - t0).as_secs_f64(),
@@ -248,6 +249,13 @@ pub fn panels(rows: &[Row]) -> Vec<Panel> {
             Panel { title, spans }
         })
         .collect()
+}
+
+/// The country code a request asked for: `/flags/cn/cn.gif` -> `CN`.
+fn code_of(path: &str) -> String {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file.split('.').next().unwrap_or(file);
+    stem.to_uppercase()
 }
 
 /// Writes the timeline of `rows` to `path`.

@@ -8,8 +8,6 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use plotters::prelude::*;
-
 /// How a bar is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -19,24 +17,21 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn colour(self) -> RGBColor {
+    /// The bar's fill colour, as the SVG spells it.
+    pub fn svg_fill(self) -> &'static str {
         match self {
-            Kind::Ok => RGBColor(44, 160, 44),
-            Kind::NotFound => RGBColor(150, 150, 150),
-            Kind::Error => RGBColor(214, 39, 40),
+            Kind::Ok => "#2CA02C",
+            Kind::NotFound => "#969696",
+            Kind::Error => "#D62728",
         }
-    }
-
-    /// The fill colour as the SVG spells it, to find the bars again.
-    pub fn svg_fill(self) -> String {
-        let RGBColor(r, g, b) = self.colour();
-        format!("#{r:02X}{g:02X}{b:02X}")
     }
 }
 
-/// One task: when it started and ended (seconds), on which row if known.
+/// One task: its label (`CN`), when it started and ended (seconds), on
+/// which row if known.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Span {
+    pub label: String,
     pub row: Option<usize>,
     pub start: f64,
     pub end: f64,
@@ -74,76 +69,134 @@ pub fn assign_rows(spans: &mut [Span]) {
     }
 }
 
-/// Draws `panels` stacked, on a shared time axis, into an SVG file.
+/// Draws `panels` stacked, on a shared time axis, into an SVG file (whole
+/// or not at all). Every bar carries its label as a tooltip, and shows it
+/// too where it is wide and tall enough for 12 px text.
 pub fn write_svg(path: &Path, panels: &[Panel]) -> std::io::Result<()> {
-    let mut panels = panels.to_vec();
-    for panel in &mut panels {
-        assign_rows(&mut panel.spans);
-    }
-    let rows = |panel: &Panel| {
-        panel
-            .spans
-            .iter()
-            .filter_map(|s| s.row)
-            .max()
-            .map_or(1, |r| r + 1)
-    };
-    // Thin bars for many rows, so 1000 async slots still fit on a page.
-    let height_of = |panel: &Panel| 100 + 12 * rows(panel).min(40) as u32;
+    write_whole(path, &panels_svg(panels))
+}
+
+/// The SVG text of [`write_svg`].
+pub fn panels_svg(panels: &[Panel]) -> String {
+    const LEFT: f64 = 64.0;
+    const RIGHT: f64 = 16.0;
+    let plot_w = WIDTH - LEFT - RIGHT;
     let t_max = panels
         .iter()
         .flat_map(|p| p.spans.iter().map(|s| s.end))
         .fold(0.0_f64, f64::max)
-        .max(0.001);
-    let total: u32 = panels.iter().map(height_of).sum();
-    // 700 wide with 13 px text: readable at the book's width, where a wider
-    // picture is scaled down.
-    let root = SVGBackend::new(path, (700, total.max(100))).into_drawing_area();
-    let failed =
-        |err: DrawingAreaErrorKind<_>| std::io::Error::other(err.to_string());
-    root.fill(&WHITE).map_err(failed)?;
-    let mut rest = root;
-    for panel in &panels {
-        let (area, below) = rest.split_vertically(height_of(panel));
-        rest = below;
-        let n = rows(panel);
-        let mut chart = ChartBuilder::on(&area)
-            .caption(&panel.title, ("sans-serif", 15))
-            .margin(6)
-            .x_label_area_size(34)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0.0..t_max * 1.02, 0.0..n as f64)
-            .map_err(failed)?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc("seconds")
-            .y_desc("worker")
-            .label_style(("sans-serif", 13))
-            .axis_desc_style(("sans-serif", 13))
-            .y_labels(n.min(10))
-            .y_label_formatter(&|y| format!("{}", *y as usize))
-            .draw()
-            .map_err(failed)?;
-        let corners = |span: &Span| {
+        .max(0.001)
+        * 1.02;
+    let x = |t: f64| LEFT + t / t_max * plot_w;
+    let step = nice_step(t_max);
+
+    let mut svg = String::new();
+    let mut y = 0.0;
+    for panel in panels {
+        let mut spans = panel.spans.clone();
+        assign_rows(&mut spans);
+        let n = spans
+            .iter()
+            .filter_map(|s| s.row)
+            .max()
+            .map_or(1, |r| r + 1);
+        // 20 px a row up to 24 rows; beyond, the rows share 480 px, so 1000
+        // async slots still fit on a page (their bars are tooltips only).
+        let row_h = if n <= 24 { 20.0 } else { 480.0 / n as f64 };
+        let top = y + 30.0;
+        let plot_h = row_h * n as f64;
+        let axis_y = top + plot_h + 4.0;
+        let _ = writeln!(
+            svg,
+            r#"<text x="{LEFT}" y="{:.1}" class="title">{}</text>"#,
+            y + 20.0,
+            escape(&panel.title)
+        );
+        // Worker numbers: every row when they fit, else about ten.
+        let every = n.div_ceil(10).max(1);
+        for row in (0..n).step_by(every) {
+            let _ = writeln!(
+                svg,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{row}</text>"#,
+                LEFT - 6.0,
+                top + row_h * (row as f64 + 0.5) + FONT * 0.35
+            );
+        }
+        let _ = writeln!(
+            svg,
+            r#"<text x="14" y="{:.1}" transform="rotate(-90 14 {:.1})" text-anchor="middle">worker</text>"#,
+            top + plot_h / 2.0,
+            top + plot_h / 2.0
+        );
+        for span in &spans {
             let row = span.row.unwrap_or(0) as f64;
-            let end = span.end.max(span.start + t_max / 500.0); // keep instant tasks visible
-            [(span.start, row + 0.15), (end, row + 0.85)]
-        };
-        let bars = panel
-            .spans
-            .iter()
-            .map(|s| Rectangle::new(corners(s), s.kind.colour().filled()));
-        chart.draw_series(bars).map_err(failed)?;
-        // A white outline, so back-to-back tasks on one row stay apart.
-        let outlines = panel
-            .spans
-            .iter()
-            .map(|s| Rectangle::new(corners(s), WHITE.stroke_width(1)));
-        chart.draw_series(outlines).map_err(failed)?;
+            let (bx, by) = (x(span.start), top + row_h * (row + 0.1));
+            // Instant tasks stay visible.
+            let (bw, bh) = ((x(span.end) - bx).max(1.0), row_h * 0.8);
+            let _ = writeln!(
+                svg,
+                r##"<rect x="{bx:.1}" y="{by:.1}" width="{bw:.1}" height="{bh:.1}" fill="{}" stroke="#FFFFFF" stroke-width="0.5"><title>{} {:.2}–{:.2} s</title></rect>"##,
+                span.kind.svg_fill(),
+                escape(&span.label),
+                span.start,
+                span.end
+            );
+            let fits =
+                bh >= FONT && bw >= 8.0 + FONT * 0.62 * span.label.len() as f64;
+            if fits {
+                let _ = writeln!(
+                    svg,
+                    r#"<text x="{:.1}" y="{:.1}" class="in-bar">{}</text>"#,
+                    bx + 4.0,
+                    by + bh / 2.0 + FONT * 0.35,
+                    escape(&span.label)
+                );
+            }
+        }
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{LEFT}" x2="{:.1}" y1="{axis_y:.1}" y2="{axis_y:.1}" stroke="#333"/>"##,
+            LEFT + plot_w
+        );
+        let mut k = 0;
+        while step * k as f64 <= t_max + 1e-9 {
+            let tx = x(step * k as f64);
+            let _ = writeln!(
+                svg,
+                r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="{axis_y:.1}" y2="{:.1}" stroke="#333"/><text x="{tx:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
+                axis_y + 4.0,
+                axis_y + 4.0 + FONT * 1.1,
+                trim(step * k as f64, " s")
+            );
+            k += 1;
+        }
+        y = axis_y + 4.0 + FONT * 1.1 + 12.0;
     }
-    rest.present().map_err(failed)?;
-    Ok(())
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{y:.0}" viewBox="0 0 {WIDTH} {y:.0}" font-family="sans-serif" font-size="{FONT}">
+<style>
+text {{ fill: #333; }}
+.title {{ font-size: {title}px; fill: #222; }}
+.in-bar {{ fill: #FFFFFF; pointer-events: none; }}
+</style>
+<rect width="100%" height="100%" fill="#FFFFFF"/>
+{svg}</svg>
+"##,
+        title = FONT + 2.0,
+    )
+}
+
+/// Writes `text` to `path` through a temporary file beside it, so a failed
+/// write never leaves half a picture behind.
+pub fn write_whole(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written =
+        std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// One task of a run recorded by `--watch`, in seconds from the start:
@@ -421,6 +474,7 @@ mod tests {
 
     fn span(start: f64, end: f64) -> Span {
         Span {
+            label: "CN".into(),
             row: None,
             start,
             end,
@@ -451,9 +505,10 @@ mod tests {
             Panel {
                 title: "errors".into(),
                 spans: vec![Span {
+                    label: "FR".into(),
                     row: Some(3),
                     start: 0.5,
-                    end: 0.7,
+                    end: 0.52,
                     kind: Kind::Error,
                 }],
             },
@@ -468,12 +523,30 @@ mod tests {
             let fill = kind.svg_fill();
             doc.descendants()
                 .filter(|n| {
-                    n.has_tag_name("rect") && n.attribute("fill") == Some(&fill)
+                    n.has_tag_name("rect") && n.attribute("fill") == Some(fill)
                 })
                 .count()
         };
         assert_eq!(bars(Kind::Ok), 2);
         assert_eq!(bars(Kind::Error), 1);
+        // Every bar is labelled (its tooltip), and the wide ones show it.
+        let titles: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("title"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(titles.len(), 3, "{titles:?}");
+        assert!(titles[0].starts_with("CN "), "{titles:?}");
+        let shown = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("in-bar"))
+            .filter_map(|n| n.text())
+            .collect::<Vec<_>>();
+        assert_eq!(
+            shown,
+            ["CN", "CN"],
+            "the 0.02 s bar has no room for its label"
+        );
     }
 
     #[test]

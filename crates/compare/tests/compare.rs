@@ -56,9 +56,20 @@ fn every_strategy_gets_a_row_and_a_panel() {
     let fill = Kind::Ok.svg_fill();
     let bars = doc
         .descendants()
-        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some(&fill))
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some(fill))
         .count();
     assert_eq!(bars, 8 * rows.len());
+    // Every bar is labelled with the flag it fetched.
+    let labels: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text()?.split(' ').next())
+        .collect();
+    assert_eq!(labels.len(), 8 * rows.len());
+    for cc in &setup.codes {
+        let n = labels.iter().filter(|&label| label == cc).count();
+        assert_eq!(n, rows.len(), "{cc}: {labels:?}");
+    }
 }
 
 /// `--only` runs just the strategies named, and `--workers` never starts

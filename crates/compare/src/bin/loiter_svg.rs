@@ -73,7 +73,7 @@ fn main() -> ExitCode {
     let tasks = compare::loiter::tasks(&stdout);
     let svg = timeline::tasks_svg(&title, &tasks, unit);
     let path = PathBuf::from(path);
-    if let Err(err) = std::fs::write(&path, svg) {
+    if let Err(err) = timeline::write_whole(&path, &svg) {
         eprintln!("loiter_svg: cannot write {}: {err}", path.display());
         return ExitCode::FAILURE;
     }
