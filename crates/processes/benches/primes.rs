@@ -7,7 +7,7 @@
 //!   number when it is free;
 //! - `rayon`: `par_iter`, each thread splitting its range and an idle one
 //!   stealing half of what a busy one has left;
-//! - `rayon, fixed shares`: the same with a minimum length of n / workers
+//! - `rayon-fixed`: the same with a minimum length of n / workers
 //!   (`primes::run_rayon`), so no share is split again and there is nothing
 //!   to steal: what a plain `thread::spawn` per share would do;
 //! - `processes`: the FIFO queue again, across processes.
@@ -27,20 +27,11 @@ fn schedulers(c: &mut Criterion) {
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(10));
-    for (name, strategy) in [
-        ("sequential", Strategy::Seq),
-        ("threads", Strategy::Threads),
-        ("rayon", Strategy::Rayon),
-        ("processes", Strategy::Processes),
-    ] {
-        group.bench_function(name, |b| {
+    for strategy in Strategy::ALL {
+        group.bench_function(strategy.name(), |b| {
             b.iter(|| primes::run(strategy, cores, &NUMBERS, |_| {}).unwrap());
         });
     }
-    let share = NUMBERS.len().div_ceil(cores);
-    group.bench_function("rayon, fixed shares", |b| {
-        b.iter(|| primes::run_rayon(cores, &NUMBERS, share, |_| {}));
-    });
     group.finish();
 }
 

@@ -101,12 +101,37 @@ pub fn show(result: &PrimeResult) -> String {
     )
 }
 
+/// The ways `just run primes` checks the numbers, in the order it runs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Strategy {
     Seq,
     Threads,
     Processes,
     Rayon,
+    /// rayon with work stealing turned off: each thread keeps its first share.
+    RayonFixed,
+}
+
+impl Strategy {
+    /// Every strategy, in the order `--strategy all` runs them.
+    pub const ALL: [Strategy; 5] = [
+        Strategy::Seq,
+        Strategy::Threads,
+        Strategy::Processes,
+        Strategy::Rayon,
+        Strategy::RayonFixed,
+    ];
+
+    /// The name of its row in the table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Seq => "sequential",
+            Strategy::Threads => "threads",
+            Strategy::Processes => "processes",
+            Strategy::Rayon => "rayon",
+            Strategy::RayonFixed => "rayon-fixed",
+        }
+    }
 }
 
 /// Checks `numbers` with `strategy` on `workers` workers, calling `report`
@@ -134,10 +159,14 @@ pub fn run(
         Strategy::Processes => {
             check_on(&ProcessPoolExecutor::new(workers), numbers, report)
         }
-        Strategy::Rayon => {
-            // No executor and no handles: see `run_rayon`.
+        // No executor and no handles: see `run_rayon`.
+        Strategy::Rayon | Strategy::RayonFixed => {
+            let min_len = match strategy {
+                Strategy::RayonFixed => numbers.len().div_ceil(workers),
+                _ => 1,
+            };
             let mut results = Vec::new();
-            run_rayon(workers, numbers, 1, |result| {
+            run_rayon(workers, numbers, min_len, |result| {
                 report(&result);
                 results.push(result);
             });

@@ -19,7 +19,7 @@ use std::thread;
 use std::time::Instant;
 
 use clap::Parser;
-use processes::primes::{self, NUMBERS, PrimeResult, Strategy};
+use processes::primes::{self, NUMBERS, Strategy};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,66 +32,47 @@ struct Args {
     /// Check only the first N numbers (as `notes/py/primes.py --count N`)
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=20))]
     count: Option<u8>,
-    /// Which strategies to run
-    #[arg(long, short, value_enum, default_value = "all")]
-    strategy: Vec<StrategyArg>,
+    /// Which strategies to run: all, or any of seq, threads, processes,
+    /// rayon, rayon-fixed
+    #[arg(long, short, default_value = "all", value_parser = strategy_or_all)]
+    strategy: Vec<Option<Strategy>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum StrategyArg {
-    Seq,
-    Threads,
-    Processes,
-    Rayon,
-    RayonFixed,
-    All,
+/// `all` (None), or one strategy by its name.
+fn strategy_or_all(name: &str) -> Result<Option<Strategy>, String> {
+    if name == "all" {
+        return Ok(None);
+    }
+    <Strategy as clap::ValueEnum>::from_str(name, false)
+        .map(Some)
+        .map_err(|_| {
+            "expected all, seq, threads, processes, rayon or rayon-fixed".to_string()
+        })
 }
-
-/// One row: the strategy, or `None` for rayon with fixed shares.
-const ROWS: [(StrategyArg, Option<Strategy>, &str); 5] = [
-    (StrategyArg::Seq, Some(Strategy::Seq), "sequential"),
-    (StrategyArg::Threads, Some(Strategy::Threads), "threads"),
-    (
-        StrategyArg::Processes,
-        Some(Strategy::Processes),
-        "processes",
-    ),
-    (StrategyArg::Rayon, Some(Strategy::Rayon), "rayon"),
-    (StrategyArg::RayonFixed, None, "rayon-fixed"),
-];
 
 fn main() -> ExitCode {
     procspawn::init();
     let args: Args = flags_common::parse_args();
     let cores = thread::available_parallelism().map_or(1, |n| n.get());
     let workers = args.workers.map_or(cores, usize::from);
-    let all = args.strategy.contains(&StrategyArg::All);
+    let all = args.strategy.contains(&None);
     let numbers = &NUMBERS[..args.count.map_or(NUMBERS.len(), usize::from)];
     let mut table = Vec::new();
-    for (arg, strategy, name) in ROWS {
-        if !all && !args.strategy.contains(&arg) {
+    for strategy in Strategy::ALL {
+        if !all && !args.strategy.contains(&Some(strategy)) {
             continue;
         }
-        let n = if strategy == Some(Strategy::Seq) {
+        let name = strategy.name();
+        let n = if strategy == Strategy::Seq {
             1
         } else {
             workers
         };
         println!("── {name}, {n} worker{} ──", if n == 1 { "" } else { "s" });
-        let show = |result: &PrimeResult| println!("{}", primes::show(result));
         let t0 = Instant::now();
-        let checked = match strategy {
-            Some(strategy) => primes::run(strategy, n, numbers, show),
-            None => {
-                let mut results = Vec::new();
-                let share = numbers.len().div_ceil(n);
-                primes::run_rayon(n, numbers, share, |result| {
-                    show(&result);
-                    results.push(result);
-                });
-                Ok(results)
-            }
-        };
+        let checked = primes::run(strategy, n, numbers, |result| {
+            println!("{}", primes::show(result))
+        });
         let total = t0.elapsed().as_secs_f64();
         let results = match checked {
             Ok(results) => results,
