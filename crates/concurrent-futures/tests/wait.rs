@@ -3,12 +3,13 @@
 
 mod common;
 
+use std::fmt::Debug;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{Gate, States, same_set};
 use concurrent_futures::{
-    Error, ReturnWhen, ThreadPoolExecutor, wait, wait_timeout,
+    Error, HandleOf, Outcome, ReturnWhen, ThreadPoolExecutor, wait, wait_timeout,
 };
 
 /// CPython test_wait.py WaitTests.test_20369: the same handle twice is one
@@ -56,25 +57,34 @@ fn first_completed_some_already_completed() {
     assert!(same_set(&result.not_done, &[&s.running]));
 }
 
-/// CPython test_wait.py WaitTests.test_first_exception: FirstException waits
-/// past a task that returns, and returns when one panics, with a third still
-/// blocked.
-#[test]
-fn first_exception() {
+/// CPython test_wait.py WaitTests.test_first_exception, for either way a
+/// task raises: the first task returns `value()`, the second then raises
+/// with `raise()`, and FirstException returns with the third (which would
+/// also return `value()`) still blocked. The raised handle is returned.
+fn first_exception_with<R>(value: fn() -> R, raise: fn() -> R) -> HandleOf<R>
+where
+    R: Outcome<
+            Ok: Clone + Send + PartialEq + Debug + 'static,
+            Err: Clone + Send + Debug + 'static,
+        > + 'static,
+{
     let pool = ThreadPoolExecutor::new(3);
     let (gate1, gate2) = (Gate::new(), Gate::new());
     let (key1, key2) = (gate1.key(), gate2.key());
-    let future1 = pool.submit(|| 2 * 21).unwrap();
+    let future1 = pool.submit(value).unwrap();
     let future2 = pool
-        .submit(move || -> i32 {
+        .submit(move || {
             key1.wait();
-            panic!("this is an exception")
+            raise()
         })
         .unwrap();
     let future3 = pool
-        .submit(move || key2.wait().then_some(0).unwrap())
+        .submit(move || {
+            key2.wait();
+            value()
+        })
         .unwrap();
-    // future1 finishes before future2 may panic.
+    // future1 finishes before future2 may raise.
     let first = future1.clone();
     let opener = thread::spawn(move || {
         first.result().unwrap();
@@ -86,7 +96,25 @@ fn first_exception() {
     assert!(same_set(&result.not_done, &[&future3]));
     opener.join().unwrap();
     gate2.open();
-    assert_eq!(future3.result(), Ok(0));
+    assert_eq!(future3.result().ok(), future1.result().ok());
+    future2
+}
+
+/// The exception a panic: `raise` in CPython's test.
+#[test]
+fn first_exception() {
+    let raised = first_exception_with(|| 42, || panic!("this is an exception"));
+    assert!(matches!(raised.result(), Err(Error::Panicked(_))));
+}
+
+/// The exception a task's own: a task that returns `Err` has raised.
+#[test]
+fn first_exception_from_a_returned_err() {
+    let raised = first_exception_with(
+        || "42".parse::<i32>(),
+        || "this is an exception".parse::<i32>(),
+    );
+    assert!(matches!(raised.result(), Err(Error::Raised(_))));
 }
 
 /// CPython test_wait.py WaitTests.test_first_exception_some_already_complete:
@@ -123,43 +151,6 @@ fn first_exception_one_already_failed() {
     );
     assert!(same_set(&result.done, &[&s.panicked]));
     assert!(same_set(&result.not_done, &[&s.running]));
-}
-
-/// CPython test_wait.py WaitTests.test_first_exception, with the exception
-/// a task's own: `sleep_and_raise` is here a task that returns `Err`, which
-/// has raised, so FirstException returns with the third task still blocked.
-#[test]
-fn first_exception_from_a_returned_err() {
-    let pool = ThreadPoolExecutor::new(3);
-    let (gate1, gate2) = (Gate::new(), Gate::new());
-    let (key1, key2) = (gate1.key(), gate2.key());
-    let future1 = pool.submit(|| Ok(2 * 21)).unwrap();
-    let future2 = pool
-        .submit(move || {
-            key1.wait();
-            "this is an exception".parse::<i32>()
-        })
-        .unwrap();
-    let future3 = pool
-        .submit(move || {
-            key2.wait()
-                .then_some(0)
-                .ok_or_else(|| "x".parse::<i32>().unwrap_err())
-        })
-        .unwrap();
-    let first = future1.clone();
-    let opener = thread::spawn(move || {
-        first.result().unwrap();
-        gate1.open();
-    });
-    let all = [future1.clone(), future2.clone(), future3.clone()];
-    let result = wait(all, ReturnWhen::FirstException);
-    assert!(same_set(&result.done, &[&future1, &future2]), "{result:?}");
-    assert!(same_set(&result.not_done, &[&future3]));
-    assert!(matches!(future2.result(), Err(Error::Raised(_))));
-    opener.join().unwrap();
-    gate2.open();
-    assert_eq!(future3.result(), Ok(0));
 }
 
 /// CPython test_wait.py WaitTests.test_first_exception (no exception): when
