@@ -26,7 +26,8 @@ run name *args:
         costs) crate=costs ;;
         *) crate="{{name}}" ;;
     esac
-    sections=$(cd crates && for d in */; do d=${d%/}; case $d in flags-common|flags-server|exercises|concurrent-futures) ;; *) printf '%s ' "$d" ;; esac; done)
+    # A section is a crate with a program of its own (not a library, not the server).
+    sections=$(cd crates && for d in */; do d=${d%/}; [[ -f $d/src/main.rs ]] || continue; case $d in flags-server|exercises) ;; *) printf '%s ' "$d" ;; esac; done)
     if [[ ! -f "crates/$crate/src/main.rs" || " $sections " != *" $crate "* ]]; then
         echo "just run: no section '{{name}}'. Sections: ${sections}primes (short: seq pool futures loiter procs async)" >&2
         exit 2
