@@ -234,8 +234,9 @@ fn on_a_terminal_the_board_shows_every_code_finished() {
                 .unwrap_or_else(|| panic!("{what}: no row for {cc}:\n{screen}"));
             assert!(row.contains("returned"), "{what}: {row}\n{screen}");
         }
-        let tail = &screen[screen.find("20 flags downloaded.").unwrap_or(0)..];
-        assert!(tail.contains("Elapsed time: "), "{what}:\n{screen}");
+        let at = screen.find("20 flags downloaded.");
+        let at = at.unwrap_or_else(|| panic!("{what}: no report:\n{screen}"));
+        assert!(screen[at..].contains("Elapsed time: "), "{what}:\n{screen}");
     }
 }
 

@@ -206,9 +206,9 @@ impl Board {
     {
         let (board, label) = (self.clone(), label.to_string());
         move || {
-            board.started(&label);
+            let running = board.started(&label);
             let res = task();
-            board.ended(&label, &res);
+            running.ended(&res);
             res
         }
     }
@@ -226,9 +226,9 @@ impl Board {
     {
         let (board, label) = (self.clone(), label.to_string());
         async move {
-            board.started(&label);
+            let running = board.started(&label);
             let res = task.await;
-            board.ended(&label, &res);
+            running.ended(&res);
             res
         }
     }
@@ -247,9 +247,9 @@ impl Board {
         let board = self.clone();
         move |arg| {
             let label = label(&arg);
-            board.started(&label);
+            let running = board.started(&label);
             let res = f(arg);
-            board.ended(&label, &res);
+            running.ended(&res);
             res
         }
     }
@@ -297,21 +297,18 @@ impl Board {
             .map_or_else(Vec::new, |s| s.lock_rows().clone())
     }
 
-    fn started(&self, label: &str) {
+    fn started<'a>(&'a self, label: &'a str) -> Running<'a> {
         let worker = thread::current().name().and_then(worker_number);
         self.update(label, |row, t| {
             row.started = Some(t);
             row.state = State::Running(worker);
             Some(row.state.to_string())
         });
-    }
-
-    fn ended<R: Ending>(&self, label: &str, res: &R) {
-        let state = match res.raised() {
-            Some(name) => State::Raised(name),
-            None => State::Returned,
-        };
-        self.set(label, state);
+        Running {
+            board: self,
+            label,
+            ended: false,
+        }
     }
 
     /// A final state, once: the first end reported wins.
@@ -341,6 +338,50 @@ impl Board {
         let t = shared.t0.elapsed().as_secs_f64();
         if let Some(text) = change(&mut rows[i], t) {
             shared.print_line(&mut std::io::stdout().lock(), t, label, &text);
+        }
+    }
+}
+
+impl Drop for Shared {
+    /// A board dropped unfinished (the program is unwinding from a panic)
+    /// still gives the screen back.
+    fn drop(&mut self) {
+        let painting = self.screen.get_mut().map_or(true, |p| p.is_some());
+        if painting {
+            screen::give_back();
+        }
+    }
+}
+
+/// A task between its start and its end. A task that never reaches
+/// [`Running::ended`] ended anyway: by a panic (which the executor catches
+/// and reports as raised), or, for an async task, by being dropped unfinished
+/// (aborted: cancelled).
+struct Running<'a> {
+    board: &'a Board,
+    label: &'a str,
+    ended: bool,
+}
+
+impl Running<'_> {
+    fn ended<R: Ending>(mut self, res: &R) {
+        self.ended = true;
+        let state = match res.raised() {
+            Some(name) => State::Raised(name),
+            None => State::Returned,
+        };
+        self.board.set(self.label, state);
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        if !self.ended {
+            let state = match thread::panicking() {
+                true => State::Raised("panic"),
+                false => State::Cancelled,
+            };
+            self.board.set(self.label, state);
         }
     }
 }
@@ -434,6 +475,18 @@ mod tests {
             states,
             [State::Returned, State::Raised("Error"), State::Cancelled]
         );
+    }
+
+    #[test]
+    fn a_task_that_panics_has_raised() {
+        let board = Board::with_mode("test", &labels(1), Mode::Lines);
+        let executor = ThreadPoolExecutor::new(1);
+        let panics = board.task("task(0)", || -> u64 { panic!("boom") });
+        let handle = executor.submit(panics).unwrap();
+        assert!(handle.result().is_err());
+        let row = &board.rows()[0];
+        assert_eq!(row.state, State::Raised("panic"), "{row:?}");
+        assert!(row.ended.is_some());
     }
 
     #[test]

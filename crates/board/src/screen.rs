@@ -41,16 +41,28 @@ impl Painter {
         let height = board_height(&shared, size);
         {
             let mut out = std::io::stdout().lock();
-            // Clear, keep the top `height` lines, scroll below them.
+            // Scroll what is on the screen up into the terminal's scrollback
+            // (clearing would erase the lines printed before the board), then
+            // keep the top `height` lines and scroll below them.
             let _ = write!(
                 out,
-                "\x1b[2J\x1b[{};{}r\x1b[{};1H",
+                "\x1b[{};1H{}\x1b[{};{}r\x1b[{};1H",
+                size.rows,
+                "\n".repeat(size.rows),
                 height + 1,
                 size.rows,
                 height + 1
             );
             let _ = out.flush();
         }
+        // Ctrl-C would end the program with the scroll region still set: the
+        // shell would go on in a strip under a frozen board. The download
+        // sections have a handler already (their run winds down and finishes
+        // the board), so this one only takes effect where there is none.
+        let _ = ctrlc::set_handler(|| {
+            give_back();
+            std::process::exit(130);
+        });
         let stop = Arc::new((Mutex::new(false), Condvar::new()));
         let flag = Arc::clone(&stop);
         let thread = thread::Builder::new()
@@ -83,11 +95,16 @@ impl Painter {
             layout(rows.len(), label_width(&rows), size).height
         };
         draw(shared, size, height);
-        let mut out = std::io::stdout().lock();
-        // Give the whole screen back; the cursor stays where the output is.
-        let _ = write!(out, "\x1b7\x1b[r\x1b8");
-        let _ = out.flush();
+        give_back();
     }
+}
+
+/// Gives the whole screen back to the program; the cursor stays where the
+/// output is.
+pub(crate) fn give_back() {
+    let mut out = std::io::stdout().lock();
+    let _ = write!(out, "\x1b7\x1b[r\x1b8");
+    let _ = out.flush();
 }
 
 struct Layout {

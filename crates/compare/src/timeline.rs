@@ -402,12 +402,16 @@ pub fn tasks_svg(title: &str, tasks: &[Task], unit: Option<f64>) -> String {
     }
     // The legend, so a reader need not guess what a colour means.
     let mut lx = LEFT;
-    for (fill, text) in [
+    let mut legend = vec![
         (PENDING, "pending"),
         (RUNNING, "running"),
         (WAITING, "finished, not yet taken"),
         (TICK, "result taken"),
-    ] {
+    ];
+    if tasks.iter().any(|t| t.kind != Kind::Ok) {
+        legend.insert(2, (RAISED, "raised"));
+    }
+    for (fill, text) in legend {
         let _ = writeln!(
             svg,
             r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="12" fill="{fill}"/><text x="{:.1}" y="{legend_y:.1}" class="small">{text}</text>"#,
