@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use support::{TempDir, built_bins, run_bin, skip, text};
 
-/// The sections with `--watch` on their downloads: binary, and what it runs.
+/// The sections with `--watch` on their downloads: binary, and what it runs
+/// with a flags2 option (`-l 12`; without one, futures runs its listing).
 const DOWNLOADS: [(&str, &str); 3] = [
     ("submit_as_completed", "futures: flags2_threadpool.py"),
     ("threadpool", "pool: flags2_threadpool.py"),
@@ -82,6 +83,42 @@ fn piped_downloads_print_each_state_change_in_order() {
         assert!(last[0].starts_with("Elapsed time: "), "{what}: {stdout}");
         assert_eq!(last[3], "12 flags downloaded.", "{what}: {stdout}");
     }
+}
+
+/// `futures --watch` without a flags2 option watches the listing itself:
+/// its 10 workers run at most 10 downloads at once, the other 10 wait
+/// pending, every row lives the chapter's life, and the run ends with the
+/// listing's own last line.
+#[test]
+fn piped_futures_watch_the_listing_itself() {
+    let dir = bins();
+    let dest = TempDir::new("watch-futures");
+    let args = ["--watch", "--delay", "0.01..0.05", "--dest"];
+    let mut args: Vec<&str> = args.to_vec();
+    args.push(dest.path().to_str().unwrap());
+    let exe = bin(&dir, "submit_as_completed");
+    let out = run_bin(&exe, &args, Duration::from_secs(60));
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let rows = transitions(&stdout);
+    assert_eq!(rows.len(), 20, "{stdout}");
+    for (label, changes) in &rows {
+        assert_life(label, changes, "running on worker ");
+    }
+    let (mut running, mut most) = (0, 0);
+    for (_, _, change) in stdout.lines().filter_map(board::parse_line) {
+        if change.starts_with("running") {
+            running += 1;
+            most = most.max(running);
+        } else if change.starts_with("finished") {
+            running -= 1;
+        }
+    }
+    assert_eq!(most, 10, "the listing's 10 workers, all busy:\n{stdout}");
+    let pending = stdout.matches("state=pending>").count();
+    assert_eq!(pending, 10, "{stdout}");
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.starts_with("20 flags downloaded in "), "{stdout}");
 }
 
 /// The loiter schedule, seen on the board: loiter(3) starts on the worker
@@ -234,9 +271,13 @@ fn on_a_terminal_the_board_shows_every_code_finished() {
                 .unwrap_or_else(|| panic!("{what}: no row for {cc}:\n{screen}"));
             assert!(row.contains("returned"), "{what}: {row}\n{screen}");
         }
-        let at = screen.find("20 flags downloaded.");
-        let at = at.unwrap_or_else(|| panic!("{what}: no report:\n{screen}"));
-        assert!(screen[at..].contains("Elapsed time: "), "{what}:\n{screen}");
+        // futures, with no flags2 option, runs its listing and ends as it does.
+        let last = match name {
+            "submit_as_completed" => "20 flags downloaded in ",
+            _ => "Elapsed time: ",
+        };
+        let ends = screen.lines().any(|line| line.starts_with(last));
+        assert!(ends, "{what}: no line {last:?}:\n{screen}");
     }
 }
 

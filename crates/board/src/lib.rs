@@ -412,9 +412,11 @@ pub fn line(t: f64, label: &str, text: &str) -> String {
     format!("[watch {t:.3}s] {label}: {text}")
 }
 
-/// Reads a line printed by the board back: (seconds, label, text).
+/// Reads a line printed by the board back: (seconds, label, text). The
+/// download listings' `show` prints codes with no newline (Python's
+/// `print(cc, end=' ')`), so a board line may follow them on one line.
 pub fn parse_line(line: &str) -> Option<(f64, &str, &str)> {
-    let rest = line.strip_prefix("[watch ")?;
+    let (_, rest) = line.split_once("[watch ")?;
     let (t, rest) = rest.split_once("s] ")?;
     let (label, text) = rest.split_once(": ")?;
     Some((t.parse().ok()?, label, text))
@@ -493,6 +495,9 @@ mod tests {
     fn lines_read_back() {
         let text = line(1.5, "CN", "running on worker 3");
         assert_eq!(parse_line(&text), Some((1.5, "CN", "running on worker 3")));
+        let after_codes = format!("BR FR {text}");
+        assert_eq!(parse_line(&after_codes), parse_line(&text));
+        assert_eq!(parse_line("BR FR CN"), None);
         assert_eq!(worker_number("threadpool_12"), Some(12));
     }
 }

@@ -4,7 +4,8 @@
 //! animation replaying the run at its real speed.
 //!
 //! `loiter_svg --futures FILE` does the same for the futures section:
-//! `submit_as_completed --watch -m 10`, on its in-process server.
+//! `submit_as_completed --watch` (the listing's own 10 workers), on its
+//! in-process server.
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -30,13 +31,7 @@ fn main() -> ExitCode {
         let dest =
             std::env::temp_dir().join(format!("loiter-svg-{}", std::process::id()));
         let dest = dest.to_string_lossy().into_owned();
-        let args = vec![
-            "--watch".to_string(),
-            "-m".into(),
-            "10".into(),
-            "--dest".into(),
-            dest,
-        ];
+        let args = vec!["--watch".to_string(), "--dest".into(), dest];
         let title =
             "submit + as_completed: 10 workers, 20 flags (in-process server)";
         ("submit_as_completed", args, title.to_string(), None)
@@ -66,7 +61,7 @@ fn main() -> ExitCode {
     };
     if futures {
         // The flags themselves are not the point: only the schedule is kept.
-        let _ = std::fs::remove_dir_all(&run_args[4]);
+        let _ = std::fs::remove_dir_all(&run_args[2]);
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
     print!("{stdout}");
