@@ -1417,3 +1417,158 @@ fn python_3_14_is_where_it_matters() {
     }
     report("Python 3.14", problems);
 }
+
+/// The section crates: their sources are the listings a learner reads, and
+/// never edits (the exercises are the copies made to be broken).
+const LISTING_CRATES: [&str; 6] = [
+    "sequential",
+    "threadpool",
+    "submit_as_completed",
+    "loiter_map",
+    "processes",
+    "async_flags",
+];
+
+/// True if `text` asks the reader to change code: "改成", "删掉", or an
+/// English verb where a sentence, clause or half starts ("Set ...",
+/// ": add ..."), so that "how does the total change?" asks nothing.
+fn asks_for_an_edit(text: &str) -> bool {
+    static EDIT: OnceLock<Regex> = OnceLock::new();
+    static CODE: OnceLock<Regex> = OnceLock::new();
+    let edit = EDIT.get_or_init(|| {
+        Regex::new(
+            r"改成|改为|改回|换成|换为|删掉|删去|删除|去掉|加上|加一行|添加|插入|(?i:(?:^|[.:;!?·]\s+|\bthen\s+|,\s+)(?:change|replace|remove|delete|add|set|edit|insert|swap|undo)\b)",
+        )
+        .unwrap()
+    });
+    let code = CODE.get_or_init(|| Regex::new(r"`[^`]*`|\]\([^)]*\)").unwrap());
+    edit.is_match(&code.replace_all(text, " "))
+}
+
+/// True if `text` names a listing's source: a path into a section crate's
+/// `src/`, a bare `lib.rs` (or `main.rs`, `primes.rs`, `flags2.rs` ...), or
+/// a build of a section crate (`cargo build -p threadpool`).
+fn names_a_listing(text: &str) -> bool {
+    static LISTING: OnceLock<Regex> = OnceLock::new();
+    let listing = LISTING.get_or_init(|| {
+        let crates = LISTING_CRATES.join("|");
+        Regex::new(&format!(
+            r"\b(?:{crates})/src/|(?:^|[^\w/.-])(?:lib|main|primes|flags2|flags3|watch)\.rs\b|\bcargo (?:build|run|check)\b[^`]*\s-p\s+(?:{crates})\b"
+        ))
+        .unwrap()
+    });
+    listing.is_match(text)
+}
+
+/// True if `text` names an exercise: `just exercise NAME` or its file.
+fn names_an_exercise(text: &str) -> bool {
+    static EXERCISE: OnceLock<Regex> = OnceLock::new();
+    let exercise = EXERCISE.get_or_init(|| {
+        Regex::new(r"just exercise [a-z]|crates/exercises/exercises/|\b\d\d_\w+\.(?:rs|py)\b")
+            .unwrap()
+    });
+    exercise.is_match(text)
+}
+
+/// The Try it items of a note that send the reader to edit a listing. An
+/// item is a numbered entry with everything up to the next (its answer
+/// included). A unit (the entry, a paragraph of its answer) that asks for a
+/// change and names a listing's source is one; so is an item that asks for
+/// a change and names no exercise, since the change can only be made then
+/// to a listing.
+fn listing_edits(name: &str, text: &str) -> Vec<String> {
+    static NUMBERED: OnceLock<Regex> = OnceLock::new();
+    let numbered = NUMBERED.get_or_init(|| Regex::new(r"^\d+\.\s").unwrap());
+    let lines: Vec<&str> = text.lines().collect();
+    let units = units(text);
+    let level = |unit: &Unit| {
+        let line = lines[unit.line - 1].trim_start();
+        line.chars().take_while(|&c| c == '#').count()
+    };
+    let mut problems = Vec::new();
+    for (at, heading) in units.iter().enumerate() {
+        if heading.kind != Kind::Heading || !heading.text.contains("动手试试") {
+            continue;
+        }
+        // Each item: its line, and whether it asks for an edit, names an
+        // exercise, and was reported already (for a listing named).
+        let mut items: Vec<(usize, bool, bool, bool)> = Vec::new();
+        for unit in units[at + 1..]
+            .iter()
+            .take_while(|u| u.kind != Kind::Heading || level(u) > level(heading))
+        {
+            if unit.kind == Kind::Item && numbered.is_match(lines[unit.line - 1]) {
+                items.push((unit.line, false, false, false));
+            }
+            let edit = asks_for_an_edit(&unit.text);
+            let listing = edit && names_a_listing(&unit.text);
+            if listing {
+                problems.push(format!(
+                    "{name}:{}: edits a listing; name an exercise file to change \
+                     instead: {}",
+                    unit.line,
+                    short(&unit.text)
+                ));
+            }
+            if let Some(item) = items.last_mut() {
+                item.1 |= edit;
+                item.2 |= names_an_exercise(&unit.text);
+                item.3 |= listing;
+            }
+        }
+        for (line, edit, exercise, reported) in items {
+            if edit && !exercise && !reported {
+                problems.push(format!(
+                    "{name}:{line}: asks for a change but names no exercise to make \
+                     it in, so the change would be to a listing"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// "A learner never has to edit a listing to try something: that is what
+/// the exercises are for." A Try it item that asks for a change makes it in
+/// an exercise file, never in crates/<section>/src/.
+#[test]
+fn try_it_never_edits_a_listing() {
+    let mut problems = Vec::new();
+    for (name, text) in all_notes() {
+        for problem in listing_edits(&name, &text) {
+            problems.push((name.clone(), problem));
+        }
+    }
+    report("Try it items that edit a listing", problems);
+}
+
+/// The rule above catches the items it was written for (a listing linked,
+/// a bare `lib.rs`, a build of a section crate, a change with no file), and
+/// passes a run, an exercise, and a change made in an exercise file.
+#[test]
+fn a_try_it_item_that_edits_a_listing_is_caught() {
+    let note = |items: &str| {
+        let text = format!(
+            "## 动手试试 · Try it\n\n{items}\n## 延伸阅读 · See also\n\n1. 把 `lib.rs` 改成别的。 · Change `lib.rs`.\n"
+        );
+        listing_edits("n.md", &text)
+    };
+    let caught = [
+        "2. 把 [`lib.rs`](../crates/threadpool/src/lib.rs) 里的 `MAX_WORKERS` 改成 5。 · Set `MAX_WORKERS` to 5 in [`lib.rs`](../crates/threadpool/src/lib.rs).\n",
+        "3. 去掉 `let site = site.clone();`，再运行 `cargo build -p threadpool`。 · Remove `let site = site.clone();` and run `cargo build -p threadpool`.\n",
+        "2. 在 `lib.rs` 的 `supervisor` 里换成原地 `.await`。 · In `lib.rs`'s `supervisor`, replace the loop with an in-place `.await`.\n",
+        "3. 提前停下：把 `main` 里的 `results.enumerate()` 改成 `results.enumerate().take(2)`。 · Stop early: change `results.enumerate()` in `main`.\n",
+    ];
+    for item in caught {
+        assert!(!note(item).is_empty(), "not caught: {item}");
+    }
+    let passed = [
+        "1. 运行 `just run seq --delay 0.1`，总时间怎么变？ · Run `just run seq --delay 0.1`. How does the total change?\n",
+        "2. `just exercise pool-waves`：只用 5 个线程。 · `just exercise pool-waves`: on 5 threads.\n",
+        "3. 删掉 [`04_pool_cap.rs`](../crates/exercises/exercises/04_pool_cap.rs) 第 26 行，再运行 `just exercise pool-cap`。 · Delete line 26 of [`04_pool_cap.rs`](../crates/exercises/exercises/04_pool_cap.rs), and run `just exercise pool-cap`.\n\n<details><summary>答案 · Answer</summary>\n\n编译失败。之后改回来。\n\nThe build fails. Undo the change afterwards.\n\n</details>\n",
+        "2. `just run procs -a -m 100`：为什么是 64？ · Why 64?\n\n   64：`flags2.rs` 的 `MAX_CONCUR_REQ` 把 `-m` 限制在 64。 · 64: `MAX_CONCUR_REQ` in `flags2.rs` caps `-m`.\n",
+    ];
+    for item in passed {
+        assert_eq!(note(item), Vec::<String>::new(), "{item}");
+    }
+}
