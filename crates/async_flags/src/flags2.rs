@@ -35,9 +35,9 @@ pub async fn download_one(
     let status = match image {
         Ok(image) => {
             let filename = gif_name(&cc);
-            task::spawn_blocking(move || site.save_flag(&image, &filename))
-                .await
-                .map_err(crate::task_failed)??;
+            let saved =
+                task::spawn_blocking(move || site.save_flag(&image, &filename));
+            crate::re_raise(saved.await)?;
             DownloadStatus::Ok
         }
         Err(FlagError::NotFound { .. }) => DownloadStatus::NotFound,

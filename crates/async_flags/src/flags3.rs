@@ -59,9 +59,9 @@ pub async fn download_one(
     let status = match fetched.await {
         Ok((country, image)) => {
             let filename = format!("{}.gif", country.replace(' ', "_"));
-            task::spawn_blocking(move || site.save_flag(&image, &filename))
-                .await
-                .map_err(crate::task_failed)??;
+            let saved =
+                task::spawn_blocking(move || site.save_flag(&image, &filename));
+            crate::re_raise(saved.await)?;
             DownloadStatus::Ok
         }
         Err(FlagError::NotFound { .. }) => DownloadStatus::NotFound,

@@ -39,9 +39,7 @@ pub async fn download_one(
     // Writing a file blocks the thread. On a runtime worker it would stall every
     // task scheduled there, so it goes to tokio's blocking pool (asyncio.to_thread).
     let filename = gif_name(&cc);
-    task::spawn_blocking(move || site.save_flag(&image, &filename))
-        .await
-        .map_err(task_failed)??;
+    re_raise(task::spawn_blocking(move || site.save_flag(&image, &filename)).await)?;
     show(&cc);
     Ok(cc)
 }
@@ -65,11 +63,11 @@ pub async fn supervisor(
         // calling `download_one` alone would only build a lazy future.
         to_do.spawn(download_one(client.clone(), site.clone(), cc));
     }
-    // `asyncio.as_completed`: the results as they finish. Each `?` re-raises:
-    // a task that panicked, then a download that failed.
+    // `asyncio.as_completed`: the results as they finish. `?` re-raises what
+    // the task raised: a download that failed, or a panic.
     let mut res = Vec::new();
     while let Some(joined) = to_do.join_next().await {
-        res.push(joined.map_err(task_failed)??);
+        res.push(re_raise(joined)?);
     }
     Ok(res.len())
 }
@@ -80,6 +78,18 @@ pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError
         FlagError::Task(format!("cannot start the tokio runtime: {err}"))
     })?;
     runtime.block_on(supervisor(site, cc_list))
+}
+
+/// A finished task as Python's `await` gives it: what it returned, or one
+/// error to re-raise, whether the task returned it or panicked (tokio keeps
+/// the two apart, as a `JoinError` around the task's own `Result`).
+pub fn re_raise<T, E: Into<FlagError>>(
+    joined: Result<Result<T, E>, JoinError>,
+) -> Result<T, FlagError> {
+    match joined {
+        Ok(res) => res.map_err(Into::into),
+        Err(err) => Err(task_failed(err)),
+    }
 }
 
 /// A task that panicked (or was aborted), as this flag's error.

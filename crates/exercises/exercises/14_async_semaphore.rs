@@ -11,7 +11,7 @@
 //!
 //! Run: `just exercise async-semaphore`
 
-use async_flags::{download_one, task_failed};
+use async_flags::{download_one, re_raise};
 use flags_common::{FlagError, Site};
 use reqwest::Client;
 use tokio::task::JoinSet;
@@ -25,7 +25,7 @@ async fn supervisor(site: &Site, cc_list: &[String]) -> Result<usize, FlagError>
     }
     let mut res = Vec::new();
     while let Some(joined) = to_do.join_next().await {
-        res.push(joined.map_err(task_failed)??);
+        res.push(re_raise(joined)?);
     }
     Ok(res.len())
 }

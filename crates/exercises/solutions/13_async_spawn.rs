@@ -25,7 +25,7 @@ async fn supervisor(site: &Site, cc_list: &[String]) -> Result<usize, FlagError>
     }
     let mut res = Vec::new();
     while let Some(joined) = to_do.join_next().await {
-        res.push(joined.map_err(async_flags::task_failed)??);
+        res.push(async_flags::re_raise(joined)?);
     }
     Ok(res.len())
 }

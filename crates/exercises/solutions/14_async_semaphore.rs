@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use async_flags::{download_one, task_failed};
+use async_flags::{download_one, re_raise};
 use flags_common::{FlagError, Site};
 use reqwest::Client;
 use tokio::sync::Semaphore;
@@ -35,7 +35,7 @@ async fn supervisor(site: &Site, cc_list: &[String]) -> Result<usize, FlagError>
     }
     let mut res = Vec::new();
     while let Some(joined) = to_do.join_next().await {
-        res.push(joined.map_err(task_failed)??);
+        res.push(re_raise(joined)?);
     }
     Ok(res.len())
 }
