@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use board::Board;
 use flags_common::flags2::{Counter, DownloadStatus, progress_bar};
-use flags_common::{FlagError, Site, gif_name, interrupted};
+use flags_common::{FlagError, Site, gif_name, interrupted, re_raise};
 use reqwest::Client;
 use tokio::sync::Semaphore;
 use tokio::task::{self, JoinSet};
@@ -37,7 +37,7 @@ pub async fn download_one(
             let filename = gif_name(&cc);
             let saved =
                 task::spawn_blocking(move || site.save_flag(&image, &filename));
-            crate::re_raise(saved.await)?;
+            re_raise(saved.await)?;
             DownloadStatus::Ok
         }
         Err(FlagError::NotFound { .. }) => DownloadStatus::NotFound,
@@ -129,7 +129,7 @@ pub async fn count_as_completed(
         // A task that panicked counts as that flag's error.
         let (id, res) = match joined {
             Ok((id, res)) => (id, res),
-            Err(err) => (err.id(), Err(crate::task_failed(err))),
+            Err(err) => (err.id(), Err(FlagError::from(err))),
         };
         let cc = &to_do_map[&id];
         board.taken(cc);

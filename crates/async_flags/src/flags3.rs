@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use board::Board;
 use flags_common::flags2::{Counter, DownloadStatus};
-use flags_common::{FlagError, Site, fetch, metadata_url};
+use flags_common::{FlagError, Site, fetch, metadata_url, re_raise};
 use reqwest::Client;
 use tokio::sync::Semaphore;
 use tokio::task;
@@ -61,7 +61,7 @@ pub async fn download_one(
             let filename = format!("{}.gif", country.replace(' ', "_"));
             let saved =
                 task::spawn_blocking(move || site.save_flag(&image, &filename));
-            crate::re_raise(saved.await)?;
+            re_raise(saved.await)?;
             DownloadStatus::Ok
         }
         Err(FlagError::NotFound { .. }) => DownloadStatus::NotFound,

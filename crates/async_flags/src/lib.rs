@@ -18,9 +18,9 @@
 pub mod flags2;
 pub mod flags3;
 
-use flags_common::{FlagError, Site, fetch, flag_url, gif_name, show};
+use flags_common::{FlagError, Site, fetch, flag_url, gif_name, re_raise, show};
 use reqwest::Client;
-use tokio::task::{self, JoinError, JoinSet};
+use tokio::task::{self, JoinSet};
 
 pub async fn get_flag(
     client: &Client,
@@ -78,21 +78,4 @@ pub fn download_many(site: &Site, cc_list: &[String]) -> Result<usize, FlagError
         FlagError::Task(format!("cannot start the tokio runtime: {err}"))
     })?;
     runtime.block_on(supervisor(site, cc_list))
-}
-
-/// A finished task as Python's `await` gives it: what it returned, or one
-/// error to re-raise, whether the task returned it or panicked (tokio keeps
-/// the two apart, as a `JoinError` around the task's own `Result`).
-pub fn re_raise<T, E: Into<FlagError>>(
-    joined: Result<Result<T, E>, JoinError>,
-) -> Result<T, FlagError> {
-    match joined {
-        Ok(res) => res.map_err(Into::into),
-        Err(err) => Err(task_failed(err)),
-    }
-}
-
-/// A task that panicked (or was aborted), as this flag's error.
-pub fn task_failed(err: JoinError) -> FlagError {
-    FlagError::Task(err.to_string())
 }

@@ -11,8 +11,8 @@
 //!
 //! Run: `just exercise async-semaphore`
 
-use async_flags::{download_one, re_raise};
-use flags_common::{FlagError, Site};
+use async_flags::download_one;
+use flags_common::{FlagError, Site, re_raise};
 use reqwest::Client;
 use tokio::task::JoinSet;
 

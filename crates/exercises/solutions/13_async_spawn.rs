@@ -12,7 +12,7 @@
 //! Run: `just exercise async-spawn`
 
 use async_flags::download_one;
-use flags_common::{FlagError, Site};
+use flags_common::{FlagError, Site, re_raise};
 use reqwest::Client;
 use tokio::task::JoinSet;
 
@@ -25,7 +25,7 @@ async fn supervisor(site: &Site, cc_list: &[String]) -> Result<usize, FlagError>
     }
     let mut res = Vec::new();
     while let Some(joined) = to_do.join_next().await {
-        res.push(async_flags::re_raise(joined)?);
+        res.push(re_raise(joined)?);
     }
     Ok(res.len())
 }

@@ -13,8 +13,8 @@
 
 use std::sync::Arc;
 
-use async_flags::{download_one, re_raise};
-use flags_common::{FlagError, Site};
+use async_flags::download_one;
+use flags_common::{FlagError, Site, re_raise};
 use reqwest::Client;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
