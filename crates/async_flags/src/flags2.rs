@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use board::Board;
 use flags_common::flags2::{Counter, DownloadStatus, progress_bar};
-use flags_common::{FlagError, Site, gif_name, interrupted, re_raise};
+use flags_common::{FlagError, Site, gif_name, interrupted};
 use reqwest::Client;
 use tokio::sync::Semaphore;
 use tokio::task::{self, JoinSet};
 
 use crate::get_flag;
+use crate::tasks::{re_raise, task_failed};
 
 /// 5 requests at a time unless `-m` says otherwise, 1000 at most.
 pub const DEFAULT_CONCUR_REQ: usize = 5;
@@ -129,7 +130,7 @@ pub async fn count_as_completed(
         // A task that panicked counts as that flag's error.
         let (id, res) = match joined {
             Ok((id, res)) => (id, res),
-            Err(err) => (err.id(), Err(FlagError::from(err))),
+            Err(err) => (err.id(), Err(task_failed(err))),
         };
         let cc = &to_do_map[&id];
         board.taken(cc);

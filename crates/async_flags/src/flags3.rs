@@ -8,13 +8,14 @@ use std::sync::Arc;
 
 use board::Board;
 use flags_common::flags2::{Counter, DownloadStatus};
-use flags_common::{FlagError, Site, fetch, metadata_url, re_raise};
+use flags_common::{FlagError, Site, fetch, metadata_url};
 use reqwest::Client;
 use tokio::sync::Semaphore;
 use tokio::task;
 
 use crate::flags2::supervise;
 use crate::get_flag;
+use crate::tasks::re_raise;
 
 pub use crate::flags2::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ};
 

@@ -17,10 +17,13 @@
 
 pub mod flags2;
 pub mod flags3;
+pub mod tasks;
 
-use flags_common::{FlagError, Site, fetch, flag_url, gif_name, re_raise, show};
+use flags_common::{FlagError, Site, fetch, flag_url, gif_name, show};
 use reqwest::Client;
 use tokio::task::{self, JoinSet};
+
+use crate::tasks::re_raise;
 
 pub async fn get_flag(
     client: &Client,

@@ -12,7 +12,8 @@
 //! Run: `just exercise async-semaphore`
 
 use async_flags::download_one;
-use flags_common::{FlagError, Site, re_raise};
+use async_flags::tasks::re_raise;
+use flags_common::{FlagError, Site};
 use reqwest::Client;
 use tokio::task::JoinSet;
 

@@ -14,7 +14,8 @@
 use std::sync::Arc;
 
 use async_flags::download_one;
-use flags_common::{FlagError, Site, re_raise};
+use async_flags::tasks::re_raise;
+use flags_common::{FlagError, Site};
 use reqwest::Client;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;

@@ -24,9 +24,7 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 #[cfg(feature = "net")]
-pub use net::{
-    FlagError, MAX_FLAG_BYTES, Site, fetch, flag_url, metadata_url, re_raise,
-};
+pub use net::{FlagError, MAX_FLAG_BYTES, Site, fetch, flag_url, metadata_url};
 
 /// The 20 most populous countries, in the chapter's order.
 pub const POP20_CC: [&str; 20] = [

@@ -98,22 +98,6 @@ impl From<concurrent_futures::Error<FlagError>> for FlagError {
     }
 }
 
-/// A tokio task that panicked or was aborted, as this flag's error.
-impl From<tokio::task::JoinError> for FlagError {
-    fn from(err: tokio::task::JoinError) -> FlagError {
-        FlagError::Task(err.to_string())
-    }
-}
-
-/// A finished tokio task as Python's `await` gives it: what it returned, or
-/// one error to re-raise, whether the task returned it or panicked. tokio
-/// keeps the two apart, as a `JoinError` around the task's own `Result`.
-pub fn re_raise<T, E: Into<FlagError>>(
-    joined: Result<Result<T, E>, tokio::task::JoinError>,
-) -> Result<T, FlagError> {
-    joined?.map_err(Into::into)
-}
-
 impl FlagError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, FlagError::NotFound { .. })
