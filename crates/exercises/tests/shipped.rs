@@ -166,14 +166,14 @@ fn the_catalogue_matches_the_files() {
 /// The book's Exercises page lists every exercise, with a link to its file.
 #[test]
 fn the_book_page_lists_every_exercise() {
-    let page = crate_dir().join("../../book/exercises.md");
+    let page = crate_dir().join("../../notes/exercises.md");
     let text = std::fs::read_to_string(&page).unwrap();
     for exercise in EXERCISES {
         let link = format!(
-            "[`{}`](crates/exercises/exercises/{})",
+            "[`{}`](../crates/exercises/exercises/{})",
             exercise.name, exercise.file
         );
-        assert!(text.contains(&link), "book/exercises.md: no row for {link}");
+        assert!(text.contains(&link), "notes/exercises.md: no row for {link}");
     }
 }
 
