@@ -153,24 +153,8 @@ pub fn panels_svg(panels: &[Panel]) -> String {
                 );
             }
         }
-        let _ = writeln!(
-            svg,
-            r##"<line x1="{LEFT}" x2="{:.1}" y1="{axis_y:.1}" y2="{axis_y:.1}" stroke="#333"/>"##,
-            LEFT + plot_w
-        );
-        let mut k = 0;
-        while step * k as f64 <= t_max + 1e-9 {
-            let tx = x(step * k as f64);
-            let _ = writeln!(
-                svg,
-                r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="{axis_y:.1}" y2="{:.1}" stroke="#333"/><text x="{tx:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
-                axis_y + 4.0,
-                axis_y + 4.0 + FONT * 1.1,
-                trim(step * k as f64, " s")
-            );
-            k += 1;
-        }
-        y = axis_y + 4.0 + FONT * 1.1 + 12.0;
+        time_axis(&mut svg, x, axis_y, t_max, step, false);
+        y = axis_y + 5.0 + FONT * 1.1 + 12.0;
     }
     format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{y:.0}" viewBox="0 0 {WIDTH} {y:.0}" font-family="sans-serif" font-size="{FONT}">
@@ -357,32 +341,8 @@ pub fn tasks_svg(title: &str, tasks: &[Task], unit: Option<f64>) -> String {
     }
 
     // The time axis: seconds, and units of the run's --unit under them.
-    let _ = writeln!(
-        svg,
-        r##"<line x1="{LEFT}" x2="{:.1}" y1="{axis_y:.1}" y2="{axis_y:.1}" stroke="#333"/>"##,
-        LEFT + plot_w
-    );
     let step = unit.unwrap_or_else(|| nice_step(t_max));
-    let mut k = 0;
-    while step * k as f64 <= t_max + 1e-9 {
-        let t = step * k as f64;
-        let tx = x(t);
-        let _ = writeln!(
-            svg,
-            r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="{axis_y:.1}" y2="{:.1}" stroke="#333"/><text x="{tx:.1}" y="{:.1}" text-anchor="middle" class="small">{}</text>"##,
-            axis_y + 5.0,
-            axis_y + 5.0 + FONT * 1.1,
-            trim(t, " s"),
-        );
-        if unit.is_some() {
-            let _ = writeln!(
-                svg,
-                r#"<text x="{tx:.1}" y="{:.1}" text-anchor="middle" class="small unit">{k}</text>"#,
-                axis_y + 5.0 + FONT * 2.3,
-            );
-        }
-        k += 1;
-    }
+    time_axis(&mut svg, x, axis_y, t_max, step, unit.is_some());
     let _ = writeln!(
         svg,
         r#"<text x="{:.1}" y="{:.1}" text-anchor="end" class="small">seconds</text>"#,
@@ -446,6 +406,45 @@ pub fn tasks_svg(title: &str, tasks: &[Task], unit: Option<f64>) -> String {
         label = FONT + 1.0,
         title = escape(title),
     )
+}
+
+/// A time axis along `axis_y`, from `x(0)` to `x(t_max)`: a tick every
+/// `step` seconds, labelled in seconds, and (`numbered`) the tick's number,
+/// in units of `step`, on a second line.
+fn time_axis(
+    svg: &mut String,
+    x: impl Fn(f64) -> f64,
+    axis_y: f64,
+    t_max: f64,
+    step: f64,
+    numbered: bool,
+) {
+    let _ = writeln!(
+        svg,
+        r##"<line x1="{:.1}" x2="{:.1}" y1="{axis_y:.1}" y2="{axis_y:.1}" stroke="#333"/>"##,
+        x(0.0),
+        x(t_max)
+    );
+    let mut k = 0;
+    while step * k as f64 <= t_max + 1e-9 {
+        let t = step * k as f64;
+        let tx = x(t);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="{axis_y:.1}" y2="{:.1}" stroke="#333"/><text x="{tx:.1}" y="{:.1}" text-anchor="middle" class="small">{}</text>"##,
+            axis_y + 5.0,
+            axis_y + 5.0 + FONT * 1.1,
+            trim(t, " s"),
+        );
+        if numbered {
+            let _ = writeln!(
+                svg,
+                r#"<text x="{tx:.1}" y="{:.1}" text-anchor="middle" class="small unit">{k}</text>"#,
+                axis_y + 5.0 + FONT * 2.3,
+            );
+        }
+        k += 1;
+    }
 }
 
 /// A round step giving 4 to 10 ticks over `t_max` seconds.
