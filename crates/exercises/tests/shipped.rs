@@ -173,7 +173,10 @@ fn the_book_page_lists_every_exercise() {
             "[`{}`](../crates/exercises/exercises/{})",
             exercise.name, exercise.file
         );
-        assert!(text.contains(&link), "notes/exercises.md: no row for {link}");
+        assert!(
+            text.contains(&link),
+            "notes/exercises.md: no row for {link}"
+        );
     }
 }
 

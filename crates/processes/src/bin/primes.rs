@@ -40,14 +40,18 @@ struct Args {
 
 /// `all` (None), or one strategy by its name.
 fn strategy_or_all(name: &str) -> Result<Option<Strategy>, String> {
+    use clap::ValueEnum;
     if name == "all" {
         return Ok(None);
     }
-    <Strategy as clap::ValueEnum>::from_str(name, false)
-        .map(Some)
-        .map_err(|_| {
-            "expected all, seq, threads, processes, rayon or rayon-fixed".to_string()
-        })
+    Strategy::from_str(name, false).map(Some).map_err(|_| {
+        let names: Vec<String> = Strategy::value_variants()
+            .iter()
+            .filter_map(|s| s.to_possible_value())
+            .map(|value| value.get_name().to_string())
+            .collect();
+        format!("expected all or one of {}", names.join(", "))
+    })
 }
 
 fn main() -> ExitCode {
