@@ -58,9 +58,12 @@ pub fn watched<W: Watch>(flags2: Flags2, watch: bool) -> Flags2 {
 }
 
 /// `cli::main` with `--watch`: without it, the same run; with it, the
-/// flags2 version (as any flags2 option would) with each download on a board.
+/// flags2 version (as any flags2 option would) with each download on a
+/// board. A section that can watch its listing itself passes that as
+/// `watched_listing`: `--watch` with no flags2 option then runs it instead.
 pub fn main<W: Watch>(
     download_many: DownloadMany,
+    watched_listing: Option<DownloadMany>,
     flags2_download_many: flags2::DownloadMany,
     default_concur_req: usize,
     max_concur_req: usize,
@@ -71,6 +74,11 @@ pub fn main<W: Watch>(
         default_concur_req,
         max_concur_req,
     };
+    if let Some(listing) =
+        watched_listing.filter(|_| args.watch && !args.flags.flags2())
+    {
+        return cli::run(&args.flags, listing, &flags2, false);
+    }
     let flags2 = watched::<W>(flags2, args.watch);
     cli::run(&args.flags, download_many, &flags2, args.watch)
 }

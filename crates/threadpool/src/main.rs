@@ -6,6 +6,7 @@ use threadpool::{download_many, flags2};
 fn main() -> std::process::ExitCode {
     board::cli::main::<flags2::Watch>(
         download_many,
+        None,
         flags2::download_many,
         flags2::DEFAULT_CONCUR_REQ,
         flags2::MAX_CONCUR_REQ,
