@@ -281,8 +281,8 @@ fn on_a_terminal_the_board_shows_every_code_finished() {
     }
 }
 
-/// The loiter board on a terminal: five rows, all returned, and the
-/// listing's own last line below.
+/// The loiter board on a terminal: five rows, all returned, after the
+/// listing's own last line.
 #[test]
 fn on_a_terminal_the_loiter_board_ends_with_result_4() {
     let dir = bins();

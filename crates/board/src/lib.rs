@@ -280,8 +280,8 @@ impl Board {
         });
     }
 
-    /// Stops redrawing, draws the last frame and gives the terminal back, so
-    /// what the program prints next comes below the board.
+    /// Stops redrawing, gives the terminal back and prints the last frame
+    /// under the program's output, so what it prints next comes below it.
     pub fn finish(&self) {
         let Some(shared) = &self.0 else { return };
         let painter = shared.lock_screen().take();

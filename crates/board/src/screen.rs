@@ -85,6 +85,11 @@ impl Painter {
         Painter { stop, thread }
     }
 
+    /// Ends the live board: the screen goes back to the program, the top
+    /// lines are cleared, and the last frame is printed where the output
+    /// has got to. So the run ends with the board right above the
+    /// program's last lines, however much it printed meanwhile (left at the
+    /// top, the board would scroll away line by line as those come).
     pub(crate) fn stop(self, shared: &Shared) {
         *self.stop.0.lock().unwrap_or_else(|p| p.into_inner()) = true;
         self.stop.1.notify_all();
@@ -94,8 +99,18 @@ impl Painter {
             let rows = shared.lock_rows();
             layout(rows.len(), label_width(&rows), size).height
         };
-        draw(shared, size, height);
-        give_back();
+        let mut out = String::from("\x1b7\x1b[r");
+        for line in 1..=height {
+            out.push_str(&format!("\x1b[{line};1H\x1b[2K"));
+        }
+        out.push_str("\x1b8");
+        for line in frame(shared, size) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(out.as_bytes());
+        let _ = stdout.flush();
     }
 }
 
@@ -152,7 +167,8 @@ fn board_height(shared: &Weak<Shared>, size: Size) -> usize {
     layout(rows.len(), label_width(&rows), size).height
 }
 
-fn draw(shared: &Shared, size: Size, height: usize) {
+/// The board as lines of text: a title line, then the rows in columns.
+fn frame(shared: &Shared, size: Size) -> Vec<String> {
     let now = shared.t0.elapsed().as_secs_f64();
     let rows = shared.lock_rows().clone();
     let label_width = label_width(&rows);
@@ -160,29 +176,37 @@ fn draw(shared: &Shared, size: Size, height: usize) {
     let width = size.cols / layout.columns;
     let count = |f: fn(&State) -> bool| rows.iter().filter(|r| f(&r.state)).count();
     let hidden = rows.len().saturating_sub(layout.columns * layout.lines);
-    let mut frame = String::from("\x1b7\x1b[1;1H\x1b[2K");
-    frame.push_str(&format!(
+    let mut title = format!(
         "\x1b[1m{}\x1b[0m  {now:.2}s  \x1b[33mpending {}\x1b[0m · \x1b[36mrunning {}\x1b[0m · \x1b[32mdone {}\x1b[0m · \x1b[35m◆ result taken\x1b[0m",
         shared.title,
         count(|s| *s == State::Pending),
         count(|s| matches!(s, State::Running(_))),
         count(State::is_final),
-    ));
+    );
     if hidden > 0 {
-        frame.push_str(&format!("  (+{hidden} rows: a bigger terminal shows them)"));
+        title.push_str(&format!("  (+{hidden} rows: a bigger terminal shows them)"));
     }
+    let mut lines = vec![title];
     for line in 0..layout.lines {
-        frame.push_str(&format!("\x1b[{};1H\x1b[2K", line + 2));
-        for column in 0..layout.columns {
-            if let Some(row) = rows.get(column * layout.lines + line) {
-                frame.push_str(&cell(row, now, width, label_width));
-            }
-        }
+        let cells = (0..layout.columns)
+            .filter_map(|column| rows.get(column * layout.lines + line))
+            .map(|row| cell(row, now, width, label_width));
+        lines.push(cells.collect());
     }
-    frame.push_str(&format!("\x1b[{height};1H\x1b[2K\x1b8"));
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(frame.as_bytes());
-    let _ = out.flush();
+    lines
+}
+
+/// Redraws the board in the top `height` lines, leaving the cursor where
+/// the program's output is.
+fn draw(shared: &Shared, size: Size, height: usize) {
+    let mut out = String::from("\x1b7");
+    for (i, line) in frame(shared, size).iter().enumerate() {
+        out.push_str(&format!("\x1b[{};1H\x1b[2K{line}", i + 1));
+    }
+    out.push_str(&format!("\x1b[{height};1H\x1b[2K\x1b8"));
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
 }
 
 fn colour(state: &State) -> &'static str {
