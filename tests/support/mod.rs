@@ -222,6 +222,23 @@ pub fn run_bin(bin: &str, args: &[&str], limit: Duration) -> Output {
     child.wait_with_output().expect("collect the output")
 }
 
+/// Runs a section binary against a server that answers every request with
+/// 418, saving into a new directory named after `name`: the chapter's
+/// listings stop at that first error. Returns the output as text, with the
+/// directory, so the test can check that nothing was written.
+pub fn run_against_teapots(
+    bin: &str,
+    name: &str,
+) -> (Output, String, String, TempDir) {
+    let server = server_with_errors(1.0, 0);
+    let dest = TempDir::new(name);
+    let url = server.base_url();
+    let args = ["-s", &url, "--dest", dest.path().to_str().unwrap()];
+    let out = run_bin(bin, &args, Duration::from_secs(60));
+    let (stdout, stderr) = text(&out);
+    (out, stdout, stderr, dest)
+}
+
 /// A bad command line: exit 2, one line on stderr naming `reason`, nothing
 /// on stdout.
 pub fn assert_usage_error(bin: &str, args: &[&str], reason: &str) {
@@ -274,6 +291,35 @@ pub fn text(output: &Output) -> (String, String) {
     )
 }
 
+/// Every `result N: M` the loiter demo printed, in order, wherever it stands
+/// in a line. Python's `print` with several arguments is several writes, so
+/// another thread's text can land before it (`[11:26:54.420][11:26:54.421]
+/// result 1: 10 `) or after it: a result is read by its words, not by the
+/// shape of the line around it.
+pub fn loiter_results(lines: &[String]) -> Vec<(u32, u32)> {
+    let number = |text: &str| -> Option<(u32, usize)> {
+        let digits =
+            text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        Some((text[..digits].parse().ok()?, digits))
+    };
+    let mut results = Vec::new();
+    for line in lines {
+        for (at, _) in line.match_indices("result ") {
+            let rest = &line[at + "result ".len()..];
+            let Some((i, width)) = number(rest) else {
+                continue;
+            };
+            let Some(value) = rest[width..].strip_prefix(": ") else {
+                continue;
+            };
+            if let Some((value, _)) = number(value) {
+                results.push((i, value));
+            }
+        }
+    }
+    results
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,6 +337,27 @@ mod tests {
         assert_eq!(
             text,
             "no python3\ta::one\nopen-files limit too low\tb::two\nno python3\tc::three\n"
+        );
+    }
+
+    /// The loiter results are read from the lines Python really prints,
+    /// with another thread's stamp or tabs around them.
+    #[test]
+    fn loiter_results_are_found_wherever_python_put_them() {
+        let lines: Vec<String> = [
+            "[11:26:54.219] result:  <generator object ...>",
+            "[11:26:54.220] result 0: 0",
+            "[11:26:54.420][11:26:54.421] result 1: 10 ",
+            "\t\t\t\t loiter(4): doing nothing for 4s ...",
+            "[11:26:54.620] result 2: 20[11:26:54.621]\t\t loiter(2) done!",
+            "result 3: 30",
+            "[11:26:55.420] result 4: 40",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(
+            loiter_results(&lines),
+            [(0, 0), (1, 10), (2, 20), (3, 30), (4, 40)]
         );
     }
 }

@@ -69,19 +69,19 @@ fn loiter_side_by_side_gives_the_same_results() {
     let args = ["--unit".to_string(), "0.2".to_string()];
     let (python, rust) = run_pair(&section, &args, &workspace(), &bin_dir).unwrap();
     assert!(python.success && rust.success);
-    let results = |lines: &[String]| -> Vec<String> {
-        lines
-            .iter()
-            .filter_map(|l| {
-                l.split_once("] result ")
-                    .map(|(_, r)| format!("result {r}"))
-            })
-            .collect()
-    };
-    let expected: Vec<String> =
-        (0..5).map(|i| format!("result {i}: {}", i * 10)).collect();
-    assert_eq!(results(&python.lines), expected);
-    assert_eq!(results(&rust.lines), expected);
+    let expected: Vec<(u32, u32)> = (0..5).map(|i| (i, i * 10)).collect();
+    assert_eq!(
+        support::loiter_results(&python.lines),
+        expected,
+        "{:#?}",
+        python.lines
+    );
+    assert_eq!(
+        support::loiter_results(&rust.lines),
+        expected,
+        "{:#?}",
+        rust.lines
+    );
     let shown = columns(&python, &rust, 70);
     // One in each column (Python's lines may interleave, so not always on one row).
     assert_eq!(shown.matches("result 4: 40").count(), 2, "{shown}");
