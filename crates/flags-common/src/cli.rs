@@ -104,7 +104,9 @@ impl FlagArgs {
             || !self.cc.is_empty()
     }
 
-    /// The codes to download, as `flags2_common.expand_cc_args` computes them.
+    /// The codes to download, as the book's `flags2_common.py` computes them:
+    /// `sorted(set(codes))[:limit]`, and with no code `sorted(POP20_CC)[:limit]`
+    /// (so `-l 5` takes BD BR CD CN DE, not the five most populous).
     pub fn cc_list(&self) -> Vec<String> {
         let mut codes: Vec<String> = if self.every {
             letters()
@@ -113,20 +115,18 @@ impl FlagArgs {
         } else if self.all {
             flags_server::all_cc()
         } else if self.cc.is_empty() {
-            POP20_CC.iter().map(|cc| cc.to_string()).collect()
+            POP20_CC.map(String::from).into()
         } else {
-            let mut codes: Vec<String> = self
-                .cc
+            self.cc
                 .iter()
                 .flat_map(|cc| match cc.len() {
                     1 => letters().map(|b| format!("{cc}{b}")).collect(),
                     _ => vec![cc.clone()],
                 })
-                .collect();
-            codes.sort();
-            codes.dedup();
-            codes
+                .collect()
         };
+        codes.sort();
+        codes.dedup();
         if let Some(limit) = self.limit {
             codes.truncate(limit);
         }

@@ -106,11 +106,8 @@ pub fn parse_args<A: clap::Parser>() -> A {
 
 /// Exits as [`parse_args`] does for a clap error: the first line only.
 pub fn usage_error(err: clap::Error) -> ! {
-    use clap::error::ErrorKind;
-    if matches!(
-        err.kind(),
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
-    ) {
+    // `--help` and `--version` are not errors: clap prints them to stdout, exit 0.
+    if !err.use_stderr() {
         err.exit();
     }
     let text = err.to_string();

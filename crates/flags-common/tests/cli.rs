@@ -13,10 +13,30 @@ fn codes(args: &[&str]) -> Vec<String> {
     parse(args).unwrap().cc_list()
 }
 
-/// No codes: the chapter's 20 most populous countries.
+/// No codes: the chapter's 20 most populous countries, sorted, as the
+/// book's `process_args` falls back to `sorted(POP20_CC)` (every listing
+/// sorts its `cc_list` anyway).
 #[test]
 fn no_codes_means_the_chapter_s_pop20() {
-    assert_eq!(codes(&[]), POP20_CC);
+    let mut pop20 = POP20_CC.to_vec();
+    pop20.sort_unstable();
+    assert_eq!(codes(&[]), pop20);
+}
+
+/// `-l N` with no codes is the book's `sorted(POP20_CC)[:N]`, the first N
+/// codes in alphabetical order, not the N most populous countries.
+#[test]
+fn a_limit_without_codes_takes_the_first_n_of_sorted_pop20() {
+    // flags2_common.py's fallback, spelled out: sorted(POP20_CC).
+    let sorted = [
+        "BD", "BR", "CD", "CN", "DE", "EG", "ET", "FR", "ID", "IN", "IR", "JP",
+        "MX", "NG", "PH", "PK", "RU", "TR", "US", "VN",
+    ];
+    for n in 1..=20 {
+        let limit = n.to_string();
+        assert_eq!(codes(&["-l", &limit]), sorted[..n], "-l {n}");
+    }
+    assert_eq!(codes(&["-l", "5"]), ["BD", "BR", "CD", "CN", "DE"]);
 }
 
 /// Codes are upper-cased, one letter expands to 26, `-e` is 676, `-a` 194.
