@@ -6,7 +6,7 @@
 //! A value that is accepted runs cheaply and offline: one flag (`-l 1`) from
 //! a flag server this test starts with no delay, into a scratch directory.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use support::{TempDir, run_bin, server_with_delay, text};
@@ -73,17 +73,22 @@ fn cheap_args(
     args
 }
 
-/// Every numeric option of every section binary, with every awkward value:
-/// exit 0 or 2, one line on stderr for a usage error, never a panic (101).
-#[test]
-fn no_numeric_value_makes_a_binary_panic() {
+/// The section binaries of [`BINARIES`], built, and the directory they are in.
+fn section_bins() -> PathBuf {
     let mut build = vec![];
     for (bin, _) in BINARIES {
         let package = if *bin == "primes" { "processes" } else { bin };
         build.extend(["-p", package]);
     }
     build.push("--bins");
-    let bin_dir = support::built_bins(&build);
+    support::built_bins(&build)
+}
+
+/// Every numeric option of every section binary, with every awkward value:
+/// exit 0 or 2, one line on stderr for a usage error, never a panic (101).
+#[test]
+fn no_numeric_value_makes_a_binary_panic() {
+    let bin_dir = section_bins();
     let server = server_with_delay(Duration::ZERO);
     let url = server.base_url();
     let mut failures = Vec::new();
@@ -120,4 +125,22 @@ fn no_numeric_value_makes_a_binary_panic() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // `--delay 0` and `--delay 1e-300` are no delay: those runs happen.
     assert!(accepted >= 2, "{accepted} of {runs} values were accepted");
+}
+
+/// `--help` is not a usage error: every section binary prints its help on
+/// stdout and exits 0 (clap's `use_stderr` is false only for help and
+/// version, which is how `usage_error` tells them apart).
+#[test]
+fn help_is_printed_on_stdout_with_exit_zero() {
+    let bin_dir = section_bins();
+    for (bin, _) in BINARIES {
+        let out = run_bin(
+            bin_dir.join(bin).to_str().unwrap(),
+            &["--help"],
+            Duration::from_secs(60),
+        );
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{bin} --help: {stderr}");
+        assert!(stdout.contains("Usage:"), "{bin} --help printed {stdout:?}");
+    }
 }
