@@ -1,32 +1,15 @@
 //! The flag server answers like the book's sites, with seeded latency and faults.
 //!
-//! Requests are written by hand over a TcpStream, so paths reach the server
-//! exactly as written (no client-side clean-up of `..` or `%2F`).
+//! Requests are written by hand over a TcpStream (`support::get`), so paths
+//! reach the server exactly as written.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+mod support;
+
 use std::thread;
 use std::time::{Duration, Instant};
 
 use flags_server::{Config, Delay, FlagServer, flag_gif};
-
-/// Sends one GET and returns the status code and the body.
-fn get(addr: SocketAddr, path: &str) -> (u16, Vec<u8>) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).unwrap();
-    let head_end = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let status = std::str::from_utf8(&answer[9..12])
-        .unwrap()
-        .parse()
-        .unwrap();
-    (status, answer[head_end + 4..].to_vec())
-}
+use support::get;
 
 fn start(config: Config) -> FlagServer {
     FlagServer::start(config).unwrap()

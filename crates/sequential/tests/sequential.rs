@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use flags_common::{FlagError, POP20_CC};
 use support::{
-    TempDir, assert_flags_match_server, codes, run_bin, server_with_delay,
-    server_with_errors, site, text,
+    TempDir, assert_flags_match_server, codes, run_against_teapots, run_bin,
+    server_with_delay, server_with_errors, site, text,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_sequential");
@@ -150,12 +150,7 @@ fn an_unreachable_server_is_one_error_line_and_no_files() {
 /// stderr, exit 1, and nothing written.
 #[test]
 fn the_binary_reports_the_error_that_stopped_it() {
-    let server = server_with_errors(1.0, 0);
-    let dest = TempDir::new("seq-bin-418");
-    let url = server.base_url();
-    let args = ["-s", &url, "--dest", dest.path().to_str().unwrap()];
-    let out = run_bin(BIN, &args, Duration::from_secs(60));
-    let (stdout, stderr) = text(&out);
+    let (out, stdout, stderr, dest) = run_against_teapots(BIN, "seq-bin-418");
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert_eq!(
         stderr.trim_end(),

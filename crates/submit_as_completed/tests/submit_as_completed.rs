@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use support::{
-    TempDir, assert_flags_match_server, run_bin, server_with_delay,
-    server_with_errors, text,
+    TempDir, assert_flags_match_server, run_against_teapots, run_bin,
+    server_with_delay, text,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_submit_as_completed");
@@ -104,12 +104,7 @@ fn ten_workers_take_two_waves() {
 /// error line, exit 1, and nothing saved.
 #[test]
 fn a_server_error_ends_the_run_with_one_line() {
-    let server = server_with_errors(1.0, 0);
-    let dest = TempDir::new("futures-418");
-    let url = server.base_url();
-    let args = ["-s", &url, "--dest", dest.path().to_str().unwrap()];
-    let out = run_bin(BIN, &args, Duration::from_secs(60));
-    let (stdout, stderr) = text(&out);
+    let (out, stdout, stderr, dest) = run_against_teapots(BIN, "futures-418");
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     let scheduled = stdout.lines().filter(|l| l.starts_with("Scheduled for "));
     assert_eq!(scheduled.count(), 20, "{stdout}");

@@ -1,4 +1,6 @@
 //! Helpers shared by this crate's tests that time or probe a running server.
+//! Each test binary uses a part of them.
+#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -10,8 +12,10 @@ pub const PATIENCE: Duration = Duration::from_secs(10);
 /// Below this, 20 requests are too quick to divide by: timer noise dominates.
 const FLOOR: Duration = Duration::from_millis(20);
 
-/// One GET over a fresh connection; returns the status code.
-pub fn get_status(addr: SocketAddr, path: &str) -> u16 {
+/// One GET over a fresh connection, written by hand so the path reaches the
+/// server exactly as written (no client-side clean-up of `..` or `%2F`);
+/// returns the status code and the body.
+pub fn get(addr: SocketAddr, path: &str) -> (u16, Vec<u8>) {
     let mut stream = TcpStream::connect_timeout(&addr, PATIENCE).unwrap();
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
     stream.set_write_timeout(Some(PATIENCE)).unwrap();
@@ -23,7 +27,14 @@ pub fn get_status(addr: SocketAddr, path: &str) -> u16 {
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).unwrap();
     let code = answer.get(9..12).expect("a status line");
-    std::str::from_utf8(code).unwrap().parse().unwrap()
+    let head_end = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let status = std::str::from_utf8(code).unwrap().parse().unwrap();
+    (status, answer[head_end + 4..].to_vec())
+}
+
+/// One GET over a fresh connection; returns the status code.
+pub fn get_status(addr: SocketAddr, path: &str) -> u16 {
+    get(addr, path).0
 }
 
 /// Times 20 GETs of different flags, one after another.
