@@ -101,6 +101,29 @@ test *args:
     fi
     exit $status
 
+# The whole suite with one busy loop per core beside it: a laptop is never idle
+test-busy *args:
+    #!/usr/bin/env bash
+    set -uo pipefail
+    # Build first, on an idle machine: the load is for the tests, not the compiler.
+    cargo test --workspace --no-run --quiet "$@" || exit $?
+    cores=$(nproc 2>/dev/null || sysctl -n hw.ncpu)
+    loops=()
+    stop() { kill "${loops[@]}" 2>/dev/null; wait "${loops[@]}" 2>/dev/null; }
+    # Stopped however the recipe ends: success, failure or Ctrl-C.
+    trap stop EXIT
+    trap 'exit 130' INT TERM
+    for _ in $(seq "$cores"); do
+        ( while :; do :; done ) &
+        loops+=($!)
+    done
+    echo "test-busy: ${#loops[@]} busy loops (one per core) run beside the suite"
+    start=$SECONDS
+    just test "$@"
+    status=$?
+    echo "test-busy: the suite took $((SECONDS - start)) s beside ${#loops[@]} busy loops"
+    exit $status
+
 # Model-check the executors: every interleaving of 7 small scenarios (loom, about 5 s after its build)
 loom:
     LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p concurrent-futures --no-default-features --release --test loom
