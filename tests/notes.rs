@@ -1895,3 +1895,53 @@ fn a_long_prose_line_is_caught() {
         Vec::<(usize, usize)>::new()
     );
 }
+
+/// The clock times (`[13:04:23]`) a note's prose quotes that none of its
+/// sample outputs shows: (line, time).
+fn unshown_times(text: &str) -> Vec<(usize, String)> {
+    static CLOCK: OnceLock<Regex> = OnceLock::new();
+    let clock = CLOCK.get_or_init(|| Regex::new(r"\[\d\d:\d\d:\d\d\]").unwrap());
+    let shown = outputs(text);
+    let mut fenced = false;
+    let mut found = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        for time in clock.find_iter(line).map(|m| m.as_str()) {
+            if !shown.contains(time) {
+                found.push((i + 1, time.to_string()));
+            }
+        }
+    }
+    found
+}
+
+/// A clock time the prose points at is one the note's sample shows
+/// (board.md once cited `[13:04:23]` under a sample that printed `[10:04:47]`).
+#[test]
+fn a_quoted_time_of_day_is_in_the_sample() {
+    let mut problems = Vec::new();
+    for (name, text) in all_notes() {
+        for (line, time) in unshown_times(&text) {
+            problems.push((
+                name.clone(),
+                format!("{name}:{line}: {time} is in no sample output of this note"),
+            ));
+        }
+    }
+    report_owned("clock times the samples do not show", problems);
+}
+
+/// The rule catches a time no sample shows and passes one a sample shows.
+#[test]
+fn a_time_of_day_no_sample_shows_is_caught() {
+    let text = "`[10:04:47]` 是钟点。\n\nThe clock.\n\n```text\n[10:04:47] result 4: 40\n```\n";
+    assert_eq!(unshown_times(text), Vec::<(usize, String)>::new());
+    let stale = text.replacen("[10:04:47]", "[13:04:23]", 1);
+    assert_eq!(unshown_times(&stale), vec![(1, "[13:04:23]".to_string())]);
+}
