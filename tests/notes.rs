@@ -1,7 +1,8 @@
 //! The notes stay true: each sample output is what the binary prints today,
 //! each `just` command they name exists, every heading has both languages,
 //! and every page follows the language convention the book's switch reads
-//! (notes/CONVENTIONS.md), with the rules issue 25's defects called for.
+//! (notes/CONVENTIONS.md), with the rules issue 25's and issue 32's defects
+//! called for (kept terms, a bare 书, line numbers, line lengths, clock times).
 //!
 //! `just notes-check` runs this file alone. A sample is compared by shape:
 //! timestamps, addresses, ports, times and delays are masked, codes on one
@@ -1055,7 +1056,7 @@ fn an_english_term_in_chinese_is_caught() {
     assert!(!chinese_text(coded)[0].1.contains("worker"));
 }
 
-/// A section note's main road is at most 250 lines (the listings the book
+/// A section note's core path is at most 250 lines (the listings the book
 /// includes next to it do not count); depth goes to notes/deep/.
 #[test]
 fn every_main_road_is_at_most_250_lines() {
@@ -1072,7 +1073,7 @@ fn every_main_road_is_at_most_250_lines() {
             (name, problem)
         })
         .collect();
-    report("main roads over 250 lines", long);
+    report("core paths over 250 lines", long);
 }
 
 /// A measurement's output (a `$` command notes-check cannot re-run, such as
