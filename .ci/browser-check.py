@@ -25,9 +25,14 @@ shown (中文: no block of English prose; English: no Chinese character; 双语:
 both), that the "中文 · English" units are split, and that the code blocks are
 exactly the same text, all shown, in every mode.
 
+And the tables: on every page of the book (book/SUMMARY.md), in each of the
+three modes, at 1366 px and at 390 px, no table needs a sideways scrollbar:
+each table (and the wrapper mdBook scrolls it in) has scrollWidth <=
+clientWidth, and none reaches past the right edge of the text column.
+
 It saves screenshots (desktop top, desktop listings, desktop timeline, phone
-listings, and the loiter page's top in each language) to look at, and prints
-their paths.
+listings, the loiter page's top in each language, and the loiter page's side
+by side table in each mode at each width) to look at, and prints their paths.
 
     python3 .ci/browser-check.py [--book target/book] [--shots target/book-shots]
 
@@ -140,6 +145,21 @@ LANGUAGES = r"""(() => {
     code: pres.map(p => p.textContent),
     codeHidden: pres.filter(p => !shown(p)).length,
   });
+})()"""
+
+
+# Every table of a page: does it, or the wrapper mdBook scrolls it in, need a
+# sideways scrollbar, or reach past the text column?
+TABLES = """(() => {
+  const main = document.querySelector('main');
+  const right = main.getBoundingClientRect().right;
+  return JSON.stringify([...main.querySelectorAll('table')].map((t, i) => {
+    const w = t.parentElement.matches('.table-wrapper') ? t.parentElement : t;
+    const head = [...t.querySelectorAll('th')].map(h => h.innerText.trim()).join(' | ');
+    return {i, head: head.slice(0, 60), scroll: w.scrollWidth, client: w.clientWidth,
+            tscroll: t.scrollWidth, tclient: t.clientWidth,
+            over: Math.round(t.getBoundingClientRect().right - right)};
+  }));
 })()"""
 
 
@@ -261,14 +281,14 @@ def errors_logged(events):
     return found
 
 
-def visit(chrome, session, url, metrics):
+def visit(chrome, session, url, metrics, settle=0.5):
     """Opens url at the given screen size; returns what MEASURE reports."""
     chrome.send("Emulation.setDeviceMetricsOverride", metrics, session)
     chrome.send("Page.navigate", {"url": url}, session)
     chrome.wait_for("Page.loadEventFired")
     chrome.send("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => 1)",
                                      "awaitPromise": True}, session)
-    time.sleep(0.5)  # highlight.js and the image zoom run after load
+    time.sleep(settle)  # highlight.js and the image zoom run after load
     reply = chrome.send("Runtime.evaluate", {"expression": MEASURE,
                                              "returnByValue": True}, session)
     return json.loads(reply["result"]["value"])
@@ -331,6 +351,44 @@ def check_languages(chrome, session, base, shots):
                 problems.append(f"{where}: the code blocks changed with the language")
     # Leave the next reader in the default mode.
     click_mode(chrome, session, "双语")
+    return problems, saved
+
+
+def book_pages():
+    """Every page of the book, in book/SUMMARY.md's order, as paths in the built book."""
+    import re
+    summary = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "book",
+                           "SUMMARY.md")
+    with open(summary) as text:
+        links = re.findall(r"\]\(([^)]+)\.md\)", text.read())
+    return ["index.html" if link == "README" else f"{link}.html" for link in links]
+
+
+def check_tables(chrome, session, base, shots):
+    """Every table of every page fits, in every mode, at both widths."""
+    problems, saved, counted = [], [], 0
+    pages = book_pages()
+    for mode, label in MODES:
+        for size, metrics in (("desktop", DESKTOP), ("phone", PHONE)):
+            for i, page in enumerate(pages):
+                visit(chrome, session, f"{base}/{page}", metrics, settle=0.1)
+                if i == 0 and not click_mode(chrome, session, label):
+                    problems.append(f"tables: no language switch button {label!r}")
+                tables = json.loads(chrome.send("Runtime.evaluate", {
+                    "expression": TABLES, "returnByValue": True}, session)["result"]["value"])
+                counted += len(tables)
+                for t in tables:
+                    past = f", {t['over']} px past the column" if t["over"] > 1 else ""
+                    if t["scroll"] > t["client"] + 1 or t["tscroll"] > t["tclient"] + 1 or past:
+                        problems.append(
+                            f"tables: {mode} {size}: {page} table {t['i'] + 1} ({t['head']}) "
+                            f"scrolls: {t['scroll']} > {t['client']} px wide{past}")
+                if page == PAGE:
+                    saved.append(shoot(chrome, session, f"{shots}/table-{mode}-{size}.png",
+                                       "main table", -80))
+    click_mode(chrome, session, "双语")
+    print(f"browser-check: {counted} tables on {len(pages)} pages measured in "
+          f"{len(MODES)} modes at {DESKTOP['width']}px and {PHONE['width']}px")
     return problems, saved
 
 
@@ -456,7 +514,13 @@ def check(book, shots, binary):
             lang_problems, lang_shots = check_languages(chrome, session, base, shots)
             problems += lang_problems
             saved += lang_shots
-            phone_errors += errors_logged(chrome.events)
+            table_problems, table_shots = check_tables(chrome, session, base, shots)
+            problems += table_problems
+            saved += table_shots
+            # The timelines' SVG documents ask for /favicon.ico in the background,
+            # and the answer may come in while these later pages load.
+            phone_errors += [e for e in errors_logged(chrome.events)
+                             if not e.endswith("/favicon.ico")]
         except (OSError, RuntimeError, TimeoutError) as err:
             sys.exit(f"browser-check: driving Chromium failed: {err}\n"
                      f"Chromium said:\n{chrome.log_tail()}")
@@ -493,7 +557,8 @@ def main():
     print(f"browser-check: {PAGE} OK at {DESKTOP['width']}px and {PHONE['width']}px "
           f"(two columns, then stacked; timeline loaded; no errors; title font "
           f"{fonts[0]}); language switch OK in {len(MODES)} modes on {len(LANG_PAGES)} pages "
-          f"(remembered, one language each, code unchanged), "
+          f"(remembered, one language each, code unchanged); every table fits in "
+          f"every mode at both widths, "
           f"{time.monotonic() - started:.1f}s")
 
 
