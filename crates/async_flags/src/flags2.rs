@@ -112,7 +112,9 @@ pub fn client(site: &Site) -> Client {
 }
 
 /// `asyncio.as_completed` with a progress bar: counts each outcome as its
-/// task finishes; `to_do_map` names the code of each task, as the book's does.
+/// task finishes. `to_do_map` names the code of each task, as the book's
+/// `flags2_threadpool.py` does for its futures (its `flags2_asyncio.py` gets
+/// the code back from the failed request's URL instead).
 pub async fn count_as_completed(
     mut to_do: JoinSet<Result<DownloadStatus, FlagError>>,
     to_do_map: &HashMap<task::Id, String>,

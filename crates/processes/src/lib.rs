@@ -1,7 +1,9 @@
 //! ProcessPoolExecutor · 用进程池下载 · Downloading with processes
 //!
-//! Mirrors the book's `flags_processpool.py`: the thread pool section with
-//! the executor switched to processes. What Python does silently, Rust says
+//! Mirrors our listing `notes/py/flags_processpool.py`: the thread pool
+//! section with the executor switched to processes, the one-line change the
+//! book describes for `flags_threadpool.py` (its example code has no file of
+//! its own for it). What Python does silently, Rust says
 //! in types: the function must be a plain `fn`, and what crosses to a worker
 //! process and back must be serialisable data (Python pickles it). Each
 //! worker gets the site once, through the pool's initializer, so

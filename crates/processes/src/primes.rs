@@ -198,10 +198,11 @@ pub fn check_on(
 
 /// `par_iter` over `numbers` on a pool of `workers` threads, calling `report`
 /// with each result as it completes (a channel, like `as_completed`). rayon
-/// splits the numbers among the threads, and an idle thread steals half of
-/// a busy one's remaining range, down to `min_len` numbers: with `min_len`
-/// at `numbers.len() / workers`, each thread keeps its first share and
-/// nothing is left to steal.
+/// halves the range again and again, and an idle thread steals a half that
+/// is still waiting; `min_len` stops the halving at that many numbers. With
+/// `min_len` at `numbers.len() / workers`, the pieces are one share each:
+/// a waiting piece can still be stolen whole, but a piece a thread has
+/// begun is never cut smaller for an idle thread.
 pub fn run_rayon(
     workers: usize,
     numbers: &[u64],
