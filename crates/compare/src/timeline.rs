@@ -4,6 +4,9 @@
 //! with [`tasks_svg`]: one labelled row per task, pending, running and
 //! finished in their own colours, a tick where the caller took each result,
 //! and a CSS animation that replays the run at its real speed.
+//!
+//! Both are drawn on a `Canvas` (rectangles, text, lines and animations),
+//! with the measures of a `Metrics` and the colours of the one `palette`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -20,10 +23,215 @@ impl Kind {
     /// The bar's fill colour, as the SVG spells it.
     pub fn svg_fill(self) -> &'static str {
         match self {
-            Kind::Ok => "#2CA02C",
-            Kind::NotFound => "#969696",
-            Kind::Error => "#D62728",
+            Kind::Ok => palette::DONE,
+            Kind::NotFound => palette::MISSING,
+            Kind::Error => palette::FAILED,
         }
+    }
+}
+
+/// Every colour of both pictures, each under one name.
+mod palette {
+    /// A flag saved; a task finished whose result is not taken yet.
+    pub const DONE: &str = "#2CA02C";
+    /// A flag the server does not have (404).
+    pub const MISSING: &str = "#969696";
+    /// A download that failed; a task that raised.
+    pub const FAILED: &str = "#D62728";
+    /// A task submitted and waiting for a worker.
+    pub const PENDING: &str = "#F2B134";
+    /// A task on a worker.
+    pub const RUNNING: &str = "#1F6FB4";
+    /// The moment the caller took a result.
+    pub const TAKEN: &str = "#8E24AA";
+    /// The page, bar outlines and text inside bars.
+    pub const PAPER: &str = "#FFFFFF";
+    /// Titles; other text and the axes; what matters less.
+    pub const TITLE: &str = "#222";
+    pub const INK: &str = "#333";
+    pub const FAINT: &str = "#666";
+    /// The cursor that sweeps the replay.
+    pub const CURSOR: &str = "#999";
+}
+
+/// Both pictures are 700 px wide with 13 px text: the book shows them at
+/// most this wide, so every label stays readable.
+const WIDTH: f64 = 700.0;
+const FONT: f64 = 13.0;
+
+/// Where things sit in a picture, in px (or, where it says so, in font
+/// sizes). One value per picture: [`PANELS`] and [`TASKS`].
+#[derive(Debug, Clone, Copy)]
+struct Metrics {
+    /// Room left of the plot: worker numbers, or task labels.
+    left: f64,
+    /// Room right of the plot: the last tick's label, or a `result i`.
+    right: f64,
+    /// From a row's top to its bar's, and the bar's height, in rows.
+    bar_top: f64,
+    bar_height: f64,
+    /// Space kept around the plot: above it (the title), below it (the axis
+    /// and its labels).
+    above: f64,
+    below: f64,
+}
+
+/// `compare --svg`: a title, then rows of bars with no gap, labels inside.
+const PANELS: Metrics = Metrics {
+    left: 64.0,
+    right: 16.0,
+    bar_top: 0.1,
+    bar_height: 0.8,
+    above: 30.0,
+    below: 12.0,
+};
+
+/// `loiter_svg`: a row per task, its bar in the lower part of the row and
+/// the `result i` tick label above it; the axis, then a legend, below.
+const TASKS: Metrics = Metrics {
+    left: 110.0,
+    right: 84.0,
+    bar_top: 0.35,
+    bar_height: 0.55,
+    above: 34.0,
+    below: 64.0,
+};
+
+/// Text measures, in font sizes: from a line's middle down to the baseline
+/// that centres text on it; a sans-serif character's width, on average (to
+/// space a legend) and at most (so a label never spills out of its bar).
+const MIDDLE_TO_BASELINE: f64 = 0.35;
+const CHAR_WIDTH: f64 = 0.56;
+const CHAR_WIDTH_MAX: f64 = 0.62;
+/// Ticks hang this far below the axis; labels keep this far from what they name.
+const TICK_LENGTH: f64 = 5.0;
+const PADDING: f64 = 4.0;
+/// The title's baseline, from the top of its panel or picture.
+const TITLE_BASELINE: f64 = 20.0;
+
+impl Metrics {
+    fn plot_width(self) -> f64 {
+        WIDTH - self.left - self.right
+    }
+
+    /// The x of `t` seconds on a plot that ends at `t_max`.
+    fn x(self, t: f64, t_max: f64) -> f64 {
+        self.left + t / t_max * self.plot_width()
+    }
+
+    /// A bar's top and height in a row that starts at `row_top`.
+    fn bar(self, row_top: f64, row_height: f64) -> (f64, f64) {
+        (
+            row_top + row_height * self.bar_top,
+            row_height * self.bar_height,
+        )
+    }
+}
+
+/// The baseline of text centred on a bar or row from `top`, `height` tall.
+fn centred(top: f64, height: f64) -> f64 {
+    top + height / 2.0 + FONT * MIDDLE_TO_BASELINE
+}
+
+/// The baselines of the axis's labels at `axis_y`: seconds, then units.
+fn seconds_baseline(axis_y: f64) -> f64 {
+    axis_y + TICK_LENGTH + FONT * 1.1
+}
+
+fn units_baseline(axis_y: f64) -> f64 {
+    axis_y + TICK_LENGTH + FONT * 2.3
+}
+
+/// A point, and a rectangle's corner with its width and height, in px.
+type Point = (f64, f64);
+type Area = (f64, f64, f64, f64);
+
+/// An SVG drawn a shape at a time; [`Canvas::finish`] wraps the shapes and
+/// the animations' CSS in the `<svg>` element. Attributes are passed as
+/// text (`r#" class="bar""#`), each with its leading space.
+#[derive(Debug, Default)]
+struct Canvas {
+    shapes: String,
+    css: String,
+    animations: usize,
+}
+
+impl Canvas {
+    /// A rectangle at (x, y), `w` by `h`, with `title` as its tooltip.
+    fn rect(&mut self, (x, y, w, h): Area, fill: &str, attrs: &str, title: &str) {
+        let shapes = &mut self.shapes;
+        let _ = write!(shapes, r#"<rect x="{x:.1}" y="{y:.1}" "#);
+        let _ = write!(
+            shapes,
+            r#"width="{w:.1}" height="{h:.1}" fill="{fill}"{attrs}>"#
+        );
+        let _ = writeln!(shapes, "<title>{}</title></rect>", escape(title));
+    }
+
+    /// A small square of colour, for a legend.
+    fn swatch(&mut self, (x, y): Point, size: f64, fill: &str) {
+        let shapes = &mut self.shapes;
+        let _ = write!(shapes, r#"<rect x="{x:.1}" y="{y:.1}" "#);
+        let _ =
+            writeln!(shapes, r#"width="{size}" height="{size}" fill="{fill}"/>"#);
+    }
+
+    /// `text` with its baseline at (x, y).
+    fn text(&mut self, (x, y): Point, attrs: &str, text: &str) {
+        let text = escape(text);
+        let shapes = &mut self.shapes;
+        let _ = writeln!(
+            shapes,
+            r#"<text x="{x:.1}" y="{y:.1}"{attrs}>{text}</text>"#
+        );
+    }
+
+    /// A line from (x1, y1) to (x2, y2).
+    fn line(&mut self, (x1, y1): Point, (x2, y2): Point, stroke: &str, attrs: &str) {
+        let shapes = &mut self.shapes;
+        let _ = write!(shapes, r#"<line x1="{x1:.1}" x2="{x2:.1}" "#);
+        let _ = writeln!(
+            shapes,
+            r#"y1="{y1:.1}" y2="{y2:.1}" stroke="{stroke}"{attrs}/>"#
+        );
+    }
+
+    /// Shapes drawn by `draw`, grouped under `class` (so they animate as one).
+    fn group(&mut self, class: &str, draw: impl FnOnce(&mut Canvas)) {
+        let _ = writeln!(self.shapes, r#"<g class="{class}">"#);
+        draw(self);
+        let _ = writeln!(self.shapes, "</g>");
+    }
+
+    /// A CSS animation through `frames`, repeating every `cycle` seconds;
+    /// returns the class that runs it (`prefix` and a number).
+    fn animate(&mut self, prefix: &str, frames: &str, cycle: f64) -> String {
+        self.animations += 1;
+        let name = format!("{prefix}{}", self.animations);
+        let _ = writeln!(
+            self.css,
+            "@keyframes {name}{{{frames}}} \
+             .{name}{{animation:{name} {cycle:.3}s linear infinite}}"
+        );
+        name
+    }
+
+    /// The whole SVG, `height` px tall: `style`, then the animations, in
+    /// its `<style>`; a page of paper; the shapes.
+    fn finish(self, height: f64, style: &str) -> String {
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg""#;
+        let size = format!(
+            r#"width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}""#
+        );
+        let font = format!(r#"font-family="sans-serif" font-size="{FONT}""#);
+        let paper = format!(
+            r#"<rect width="100%" height="100%" fill="{}"/>"#,
+            palette::PAPER
+        );
+        let (css, shapes) = (self.css, self.shapes);
+        format!(
+            "{svg} {size} {font}>\n<style>\n{style}{css}</style>\n{paper}\n{shapes}</svg>\n"
+        )
     }
 }
 
@@ -78,96 +286,79 @@ pub fn write_svg(path: &Path, panels: &[Panel]) -> std::io::Result<()> {
 
 /// The SVG text of [`write_svg`].
 pub fn panels_svg(panels: &[Panel]) -> String {
-    const LEFT: f64 = 64.0;
-    const RIGHT: f64 = 16.0;
-    let plot_w = WIDTH - LEFT - RIGHT;
-    let t_max = panels
-        .iter()
-        .flat_map(|p| p.spans.iter().map(|s| s.end))
-        .fold(0.0_f64, f64::max)
-        .max(0.001)
-        * 1.02;
-    let x = |t: f64| LEFT + t / t_max * plot_w;
-    let step = nice_step(t_max);
-
-    let mut svg = String::new();
-    let mut y = 0.0;
+    let ends = panels.iter().flat_map(|p| p.spans.iter().map(|s| s.end));
+    // A little room after the last bar.
+    let t_max = ends.fold(0.0_f64, f64::max).max(0.001) * 1.02;
+    let mut canvas = Canvas::default();
+    let mut top = 0.0;
     for panel in panels {
-        let mut spans = panel.spans.clone();
-        assign_rows(&mut spans);
-        let n = spans
-            .iter()
-            .filter_map(|s| s.row)
-            .max()
-            .map_or(1, |r| r + 1);
-        // 20 px a row up to 24 rows; beyond, the rows share 480 px, so 1000
-        // async slots still fit on a page (their bars are tooltips only).
-        let row_h = if n <= 24 { 20.0 } else { 480.0 / n as f64 };
-        let top = y + 30.0;
-        let plot_h = row_h * n as f64;
-        let axis_y = top + plot_h + 4.0;
-        let _ = writeln!(
-            svg,
-            r#"<text x="{LEFT}" y="{:.1}" class="title">{}</text>"#,
-            y + 20.0,
-            escape(&panel.title)
-        );
-        // Worker numbers: every row when they fit, else about ten.
-        let every = n.div_ceil(10).max(1);
-        for row in (0..n).step_by(every) {
-            let _ = writeln!(
-                svg,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{row}</text>"#,
-                LEFT - 6.0,
-                top + row_h * (row as f64 + 0.5) + FONT * 0.35
-            );
-        }
-        let _ = writeln!(
-            svg,
-            r#"<text x="14" y="{:.1}" transform="rotate(-90 14 {:.1})" text-anchor="middle">worker</text>"#,
-            top + plot_h / 2.0,
-            top + plot_h / 2.0
-        );
-        for span in &spans {
-            let row = span.row.unwrap_or(0) as f64;
-            let (bx, by) = (x(span.start), top + row_h * (row + 0.1));
-            // Instant tasks stay visible.
-            let (bw, bh) = ((x(span.end) - bx).max(1.0), row_h * 0.8);
-            let _ = writeln!(
-                svg,
-                r##"<rect x="{bx:.1}" y="{by:.1}" width="{bw:.1}" height="{bh:.1}" fill="{}" stroke="#FFFFFF" stroke-width="0.5"><title>{} {:.2}–{:.2} s</title></rect>"##,
-                span.kind.svg_fill(),
-                escape(&span.label),
-                span.start,
-                span.end
-            );
-            let fits =
-                bh >= FONT && bw >= 8.0 + FONT * 0.62 * span.label.len() as f64;
-            if fits {
-                let _ = writeln!(
-                    svg,
-                    r#"<text x="{:.1}" y="{:.1}" class="in-bar">{}</text>"#,
-                    bx + 4.0,
-                    by + bh / 2.0 + FONT * 0.35,
-                    escape(&span.label)
-                );
-            }
-        }
-        time_axis(&mut svg, x, axis_y, t_max, step, false);
-        y = axis_y + 5.0 + FONT * 1.1 + 12.0;
+        top = draw_panel(&mut canvas, panel, top, t_max);
     }
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{y:.0}" viewBox="0 0 {WIDTH} {y:.0}" font-family="sans-serif" font-size="{FONT}">
-<style>
-text {{ fill: #333; }}
-.title {{ font-size: {title}px; fill: #222; }}
-.in-bar {{ fill: #FFFFFF; pointer-events: none; }}
-</style>
-<rect width="100%" height="100%" fill="#FFFFFF"/>
-{svg}</svg>
-"##,
-        title = FONT + 2.0,
-    )
+    let style = format!(
+        "text {{ fill: {ink}; }}\n\
+         .title {{ font-size: {title_size}px; fill: {title}; }}\n\
+         .in-bar {{ fill: {paper}; pointer-events: none; }}\n",
+        ink = palette::INK,
+        title = palette::TITLE,
+        paper = palette::PAPER,
+        title_size = FONT + 2.0,
+    );
+    canvas.finish(top, &style)
+}
+
+/// Draws one run's panel from `top` down: its title, a row per worker, and
+/// the time axis. Returns where the next panel starts.
+fn draw_panel(canvas: &mut Canvas, panel: &Panel, top: f64, t_max: f64) -> f64 {
+    let m = PANELS;
+    let x = |t: f64| m.x(t, t_max);
+    let mut spans = panel.spans.clone();
+    assign_rows(&mut spans);
+    let rows = spans
+        .iter()
+        .filter_map(|s| s.row)
+        .max()
+        .map_or(1, |r| r + 1);
+    // 20 px a row up to 24 rows; beyond, the rows share 480 px, so 1000
+    // async slots still fit on a page (their bars are tooltips only).
+    let row_height = if rows <= 24 {
+        20.0
+    } else {
+        480.0 / rows as f64
+    };
+    let plot_top = top + m.above;
+    let plot_height = row_height * rows as f64;
+    let axis_y = plot_top + plot_height + PADDING;
+
+    let title = (m.left, top + TITLE_BASELINE);
+    canvas.text(title, r#" class="title""#, &panel.title);
+    // Worker numbers: every row when they fit, else about ten.
+    let every = rows.div_ceil(10).max(1);
+    for row in (0..rows).step_by(every) {
+        let row_top = plot_top + row_height * row as f64;
+        let at = (m.left - 6.0, centred(row_top, row_height));
+        canvas.text(at, r#" text-anchor="end""#, &row.to_string());
+    }
+    let middle = plot_top + plot_height / 2.0;
+    let turned =
+        format!(r#" transform="rotate(-90 14 {middle:.1})" text-anchor="middle""#);
+    canvas.text((14.0, middle), &turned, "worker");
+
+    for span in &spans {
+        let row_top = plot_top + row_height * span.row.unwrap_or(0) as f64;
+        let (y, h) = m.bar(row_top, row_height);
+        // An instant task stays visible, a pixel wide.
+        let (bar_x, w) = (x(span.start), (x(span.end) - x(span.start)).max(1.0));
+        let outline = format!(r#" stroke="{}" stroke-width="0.5""#, palette::PAPER);
+        let tooltip = format!("{} {:.2}–{:.2} s", span.label, span.start, span.end);
+        canvas.rect((bar_x, y, w, h), span.kind.svg_fill(), &outline, &tooltip);
+        let text_width = FONT * CHAR_WIDTH_MAX * span.label.chars().count() as f64;
+        if h >= FONT && w >= 2.0 * PADDING + text_width {
+            let at = (bar_x + PADDING, centred(y, h));
+            canvas.text(at, r#" class="in-bar""#, &span.label);
+        }
+    }
+    time_axis(canvas, x, axis_y, t_max, nice_step(t_max), false);
+    seconds_baseline(axis_y) + m.below
 }
 
 /// Writes `text` to `path` through a temporary file beside it, so a failed
@@ -196,22 +387,70 @@ pub struct Task {
     pub kind: Kind,
 }
 
-/// The colours of a task's life, shared by the bars and the legend.
-const PENDING: &str = "#F2B134";
-const RUNNING: &str = "#1F6FB4";
-const WAITING: &str = "#2CA02C";
-const RAISED: &str = "#D62728";
-const TICK: &str = "#8E24AA";
-
-/// The picture's width, and its text size: 13 px at 700 px wide, so the
-/// book (which shows it at most this wide) keeps every label readable.
-const WIDTH: f64 = 700.0;
-const FONT: f64 = 13.0;
-const LEFT: f64 = 110.0;
-const RIGHT: f64 = 84.0;
 /// Each cycle of the replay first holds the last frame this long (so a
 /// picture caught at load is the whole run), then replays the run.
 const HOLD: f64 = 3.0;
+
+/// The replay of a run `t_max` seconds long: one cycle of the CSS
+/// animations holds the last frame for [`HOLD`] seconds, then plays the run.
+#[derive(Debug, Clone, Copy)]
+struct Replay {
+    t_max: f64,
+}
+
+impl Replay {
+    fn cycle(self) -> f64 {
+        self.t_max + HOLD
+    }
+
+    /// The share of the cycle, in %, at which the run reaches `t`.
+    fn at(self, t: f64) -> f64 {
+        100.0 * (HOLD + t) / self.cycle()
+    }
+
+    /// The keyframes before the run starts: the last frame, held.
+    fn held(self) -> f64 {
+        self.at(0.0) - 0.01
+    }
+
+    /// A bar that grows from its left end between `from` and `to`.
+    fn grow(self, canvas: &mut Canvas, from: f64, to: f64) -> String {
+        // A bar that ends as it starts still grows, over a blink.
+        let to = to.max(from + 1e-4);
+        let (held, start, a, b) =
+            (self.held(), self.at(0.0), self.at(from), self.at(to));
+        let frames = format!(
+            "0%,{held:.2}%{{transform:scaleX(1)}}{start:.2}%,{a:.2}%{{transform:scaleX(0)}}\
+             {b:.2}%,100%{{transform:scaleX(1)}}"
+        );
+        canvas.animate("g", &frames, self.cycle())
+    }
+
+    /// Something that appears at `t` and stays.
+    fn appear(self, canvas: &mut Canvas, t: f64) -> String {
+        let (held, start, a) = (self.held(), self.at(0.0), self.at(t));
+        let frames = format!(
+            "0%,{held:.2}%{{opacity:1}}{start:.2}%,{a:.2}%{{opacity:0}}\
+             {:.2}%,100%{{opacity:1}}",
+            a + 0.01
+        );
+        canvas.animate("s", &frames, self.cycle())
+    }
+
+    /// A cursor sweeping `width` px while the run replays.
+    fn sweep(self, width: f64) -> String {
+        let (held, start, end) = (self.held(), self.at(0.0), self.at(self.t_max));
+        format!(
+            "@keyframes now{{0%,{held:.2}%{{opacity:0}}\
+             {start:.2}%{{transform:translateX(0);opacity:1}}\
+             {end:.2}%{{transform:translateX({width:.1}px);opacity:1}}\
+             {:.2}%,100%{{opacity:0}}}} \
+             .now{{opacity:0;animation:now {:.3}s linear infinite}}",
+            end + 0.01,
+            self.cycle()
+        )
+    }
+}
 
 /// Draws `tasks` as an SVG: a row per task, labelled; pending (from 0 to
 /// its start), running (with its worker) and finished-but-not-taken in
@@ -221,56 +460,23 @@ const HOLD: f64 = 3.0;
 /// animation is off (or the reader prefers reduced motion) it is the still
 /// last frame.
 pub fn tasks_svg(title: &str, tasks: &[Task], unit: Option<f64>) -> String {
-    let t_max = tasks
+    let m = TASKS;
+    let last = tasks
         .iter()
-        .map(|t| t.taken.unwrap_or(t.ended).max(t.ended))
-        .fold(0.0_f64, f64::max)
-        .max(1e-3);
-    let row_h = if tasks.len() > 10 { 26.0 } else { 38.0 };
-    let top = 34.0;
-    let plot_w = WIDTH - LEFT - RIGHT;
-    let x = |t: f64| LEFT + t / t_max * plot_w;
-    let axis_y = top + row_h * tasks.len() as f64 + 6.0;
-    let height = axis_y + if unit.is_some() { 82.0 } else { 64.0 };
-    let cycle = t_max + HOLD;
-    // The share of the replay's cycle at which time `t` of the run is
-    // reached, and the end of the held last frame.
-    let at = |t: f64| 100.0 * (HOLD + t) / cycle;
-    let held = at(0.0) - 0.01;
+        .map(|t| t.taken.unwrap_or(t.ended).max(t.ended));
+    let t_max = last.fold(0.0_f64, f64::max).max(1e-3);
+    let replay = Replay { t_max };
+    let row_height = if tasks.len() > 10 { 26.0 } else { 38.0 };
+    let axis_y = m.above + row_height * tasks.len() as f64 + 6.0;
+    // The second line of axis labels, in units, wants 18 px more.
+    let unit_line = if unit.is_some() { 18.0 } else { 0.0 };
+    let height = axis_y + m.below + unit_line;
 
-    let mut svg = String::new();
-    let mut css = String::new();
-    let mut anim = 0;
-    // A CSS animation growing `class` from the left between times a and b,
-    // or (for a tick) showing it from time a.
-    let mut animate = |css: &mut String, a: f64, b: Option<f64>| -> String {
-        anim += 1;
-        let (name, frames) = match b {
-            Some(b) => (
-                format!("g{anim}"),
-                format!(
-                    "0%,{held:.2}%{{transform:scaleX(1)}}{:.2}%,{:.2}%{{transform:scaleX(0)}}{:.2}%,100%{{transform:scaleX(1)}}",
-                    at(0.0),
-                    at(a),
-                    at(b.max(a + 1e-4)),
-                ),
-            ),
-            None => (
-                format!("s{anim}"),
-                format!(
-                    "0%,{held:.2}%{{opacity:1}}{:.2}%,{:.2}%{{opacity:0}}{:.2}%,100%{{opacity:1}}",
-                    at(0.0),
-                    at(a),
-                    at(a) + 0.01
-                ),
-            ),
-        };
-        let _ = writeln!(
-            css,
-            "@keyframes {name}{{{frames}}} .{name}{{animation:{name} {cycle:.3}s linear infinite}}"
-        );
-        name
-    };
+    let mut canvas = Canvas::default();
+    let bold = r#" class="label" font-weight="bold""#;
+    canvas.text((m.left, TITLE_BASELINE), bold, title);
+    let dashed = r#" class="now" stroke-dasharray="3 3""#;
+    canvas.line((m.left, m.above), (m.left, axis_y), palette::CURSOR, dashed);
 
     // `result k` is the k-th result the caller took: input order for `map`,
     // completion order for `as_completed`.
@@ -282,166 +488,155 @@ pub fn tasks_svg(title: &str, tasks: &[Task], unit: Option<f64>) -> String {
     by_taken.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let rank = |i: usize| by_taken.iter().position(|&(_, j)| j == i);
     for (i, task) in tasks.iter().enumerate() {
-        let y = top + row_h * i as f64;
-        let bar_y = y + row_h * 0.35;
-        let bar_h = row_h * 0.55;
-        let mid = bar_y + bar_h / 2.0 + FONT * 0.35;
-        let _ = writeln!(
-            svg,
-            r#"<text x="{:.1}" y="{mid:.1}" text-anchor="end" class="label">{}</text>"#,
-            LEFT - 8.0,
-            escape(&task.label)
-        );
-        let mut bar = |css: &mut String,
-                       from: f64,
-                       to: f64,
-                       fill: &str,
-                       what: &str| {
-            let class = animate(css, from, Some(to));
-            let w = (x(to) - x(from)).max(1.5);
-            let _ = writeln!(
-                svg,
-                r#"<rect class="bar {class}" data-state="{what}" x="{:.1}" y="{bar_y:.1}" width="{w:.1}" height="{bar_h:.1}" fill="{fill}"><title>{} {what}</title></rect>"#,
-                x(from),
-                escape(&task.label)
-            );
-        };
-        bar(&mut css, 0.0, task.started, PENDING, "pending");
-        let running = if task.kind == Kind::Ok {
-            RUNNING
-        } else {
-            RAISED
-        };
-        bar(&mut css, task.started, task.ended, running, "running");
-        if let Some(taken) = task.taken.filter(|&t| t > task.ended) {
-            bar(&mut css, task.ended, taken, WAITING, "finished");
-        }
-        // The worker, inside its bar when the bar is wide enough (the bar's
-        // tooltip says it anyway).
-        let wide = x(task.ended) - x(task.started) > 62.0;
-        if let Some(worker) = task.worker.filter(|_| wide) {
-            let _ = writeln!(
-                svg,
-                r#"<text x="{:.1}" y="{mid:.1}" class="small" style="fill:#FFFFFF">worker {worker}</text>"#,
-                x(task.started) + 5.0
-            );
-        }
-        if let (Some(taken), Some(i)) = (task.taken, rank(i)) {
-            let class = animate(&mut css, taken, None);
-            let tx = x(taken);
-            let _ = writeln!(
-                svg,
-                r#"<g class="tick {class}"><line x1="{tx:.1}" x2="{tx:.1}" y1="{:.1}" y2="{:.1}" stroke="{TICK}" stroke-width="2.5"/><text x="{:.1}" y="{:.1}" class="small" style="fill:{TICK}">result {i}</text></g>"#,
-                y + 2.0,
-                bar_y + bar_h + 2.0,
-                tx + 4.0,
-                y + FONT * 0.95,
-            );
-        }
+        let row_top = m.above + row_height * i as f64;
+        draw_task(&mut canvas, replay, task, row_top, row_height, rank(i));
     }
 
     // The time axis: seconds, and units of the run's --unit under them.
+    let x = |t: f64| m.x(t, t_max);
     let step = unit.unwrap_or_else(|| nice_step(t_max));
-    time_axis(&mut svg, x, axis_y, t_max, step, unit.is_some());
-    let _ = writeln!(
-        svg,
-        r#"<text x="{:.1}" y="{:.1}" text-anchor="end" class="small">seconds</text>"#,
-        LEFT - 16.0,
-        axis_y + 5.0 + FONT * 1.1
+    time_axis(&mut canvas, x, axis_y, t_max, step, unit.is_some());
+    let end_small = r#" text-anchor="end" class="small""#;
+    canvas.text(
+        (m.left - 16.0, seconds_baseline(axis_y)),
+        end_small,
+        "seconds",
     );
-    let mut legend_y = axis_y + 5.0 + FONT * 2.6;
+    let mut legend_y = axis_y + TICK_LENGTH + FONT * 2.6;
     if let Some(unit) = unit {
-        let _ = writeln!(
-            svg,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" class="small unit">units of {}</text>"#,
-            LEFT - 16.0,
-            axis_y + 5.0 + FONT * 2.3,
-            trim(unit, " s"),
-        );
+        let end_unit = r#" text-anchor="end" class="small unit""#;
+        let label = format!("units of {}", trim(unit, " s"));
+        canvas.text((m.left - 16.0, units_baseline(axis_y)), end_unit, &label);
         legend_y += FONT * 1.2;
     }
-    // The legend, so a reader need not guess what a colour means.
-    let mut lx = LEFT;
-    let mut legend = vec![
-        (PENDING, "pending"),
-        (RUNNING, "running"),
-        (WAITING, "finished, not yet taken"),
-        (TICK, "result taken"),
-    ];
-    if tasks.iter().any(|t| t.kind != Kind::Ok) {
-        legend.insert(2, (RAISED, "raised"));
-    }
-    for (fill, text) in legend {
-        let _ = writeln!(
-            svg,
-            r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="12" fill="{fill}"/><text x="{:.1}" y="{legend_y:.1}" class="small">{text}</text>"#,
-            legend_y - 10.5,
-            lx + 16.0
-        );
-        lx += 24.0 + text.len() as f64 * FONT * 0.56;
-    }
-    // A cursor sweeping the run as it replays.
-    let sweep = format!(
-        "@keyframes now{{0%,{held:.2}%{{opacity:0}}{:.2}%{{transform:translateX(0);opacity:1}}{:.2}%{{transform:translateX({plot_w:.1}px);opacity:1}}{:.2}%,100%{{opacity:0}}}} .now{{opacity:0;animation:now {cycle:.3}s linear infinite}}",
-        at(0.0),
-        at(t_max),
-        at(t_max) + 0.01
-    );
+    let raised = tasks.iter().any(|t| t.kind != Kind::Ok);
+    draw_legend(&mut canvas, m.left, legend_y, raised);
 
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="sans-serif" font-size="{FONT}">
-<style>
-.label {{ font-size: {label}px; fill: #222; }}
-.small {{ font-size: {FONT}px; fill: #333; }}
-.unit {{ fill: #666; }}
-.bar {{ transform-box: fill-box; transform-origin: left; }}
-{css}{sweep}
-@media (prefers-reduced-motion: reduce) {{ .bar, .tick, .now {{ animation: none !important; }} .now {{ display: none; }} }}
-</style>
-<rect width="100%" height="100%" fill="#FFFFFF"/>
-<text x="{LEFT}" y="20" class="label" font-weight="bold">{title}</text>
-<line class="now" x1="{LEFT}" x2="{LEFT}" y1="{top}" y2="{axis_y:.1}" stroke="#999" stroke-dasharray="3 3"/>
-{svg}</svg>
-"##,
+    let style = format!(
+        ".label {{ font-size: {label}px; fill: {title}; }}\n\
+         .small {{ font-size: {FONT}px; fill: {ink}; }}\n\
+         .unit {{ fill: {faint}; }}\n\
+         .bar {{ transform-box: fill-box; transform-origin: left; }}\n\
+         {sweep}\n\
+         @media (prefers-reduced-motion: reduce) {{ .bar, .tick, .now \
+         {{ animation: none !important; }} .now {{ display: none; }} }}\n",
         label = FONT + 1.0,
-        title = escape(title),
-    )
+        title = palette::TITLE,
+        ink = palette::INK,
+        faint = palette::FAINT,
+        sweep = replay.sweep(m.plot_width()),
+    );
+    canvas.finish(height, &style)
+}
+
+/// One task's row from `row_top`: its label, its pending, running and
+/// finished bars (each growing as the replay reaches it), its worker, and
+/// the tick where the caller took its result, the `rank`-th taken.
+fn draw_task(
+    canvas: &mut Canvas,
+    replay: Replay,
+    task: &Task,
+    row_top: f64,
+    row_height: f64,
+    rank: Option<usize>,
+) {
+    let m = TASKS;
+    let x = |t: f64| m.x(t, replay.t_max);
+    let (bar_y, bar_h) = m.bar(row_top, row_height);
+    let baseline = centred(bar_y, bar_h);
+    let label = r#" text-anchor="end" class="label""#;
+    canvas.text((m.left - 8.0, baseline), label, &task.label);
+    let bar = |canvas: &mut Canvas, from: f64, to: f64, fill: &str, state: &str| {
+        let class = replay.grow(canvas, from, to);
+        let attrs = format!(r#" class="bar {class}" data-state="{state}""#);
+        let w = (x(to) - x(from)).max(1.5);
+        let tooltip = format!("{} {state}", task.label);
+        canvas.rect((x(from), bar_y, w, bar_h), fill, &attrs, &tooltip);
+    };
+    bar(canvas, 0.0, task.started, palette::PENDING, "pending");
+    let running = match task.kind {
+        Kind::Ok => palette::RUNNING,
+        _ => palette::FAILED,
+    };
+    bar(canvas, task.started, task.ended, running, "running");
+    if let Some(taken) = task.taken.filter(|&t| t > task.ended) {
+        bar(canvas, task.ended, taken, palette::DONE, "finished");
+    }
+    // The worker, inside its bar when the bar has room for `worker N` (the
+    // bar's tooltip says it anyway).
+    let room = 62.0;
+    if let Some(worker) = task
+        .worker
+        .filter(|_| x(task.ended) - x(task.started) > room)
+    {
+        let white = format!(r#" class="small" style="fill:{}""#, palette::PAPER);
+        let at = (x(task.started) + 5.0, baseline);
+        canvas.text(at, &white, &format!("worker {worker}"));
+    }
+    if let (Some(taken), Some(rank)) = (task.taken, rank) {
+        let class = replay.appear(canvas, taken);
+        let tx = x(taken);
+        canvas.group(&format!("tick {class}"), |canvas| {
+            let (top, bottom) = (row_top + 2.0, bar_y + bar_h + 2.0);
+            canvas.line(
+                (tx, top),
+                (tx, bottom),
+                palette::TAKEN,
+                r#" stroke-width="2.5""#,
+            );
+            let purple =
+                format!(r#" class="small" style="fill:{}""#, palette::TAKEN);
+            let at = (tx + PADDING, row_top + FONT * 0.95);
+            canvas.text(at, &purple, &format!("result {rank}"));
+        });
+    }
+}
+
+/// The legend, so a reader need not guess what a colour means; `raised`
+/// when a task raised, so that colour is on the picture.
+fn draw_legend(canvas: &mut Canvas, left: f64, baseline: f64, raised: bool) {
+    let mut legend = vec![
+        (palette::PENDING, "pending"),
+        (palette::RUNNING, "running"),
+        (palette::DONE, "finished, not yet taken"),
+        (palette::TAKEN, "result taken"),
+    ];
+    if raised {
+        legend.insert(2, (palette::FAILED, "raised"));
+    }
+    // A 12 px square standing on the baseline (less the letters' descent).
+    let (swatch, rise) = (12.0, 10.5);
+    let mut x = left;
+    for (fill, text) in legend {
+        canvas.swatch((x, baseline - rise), swatch, fill);
+        canvas.text((x + swatch + PADDING, baseline), r#" class="small""#, text);
+        let text_width = FONT * CHAR_WIDTH * text.chars().count() as f64;
+        x += swatch + PADDING + text_width + 8.0;
+    }
 }
 
 /// A time axis along `axis_y`, from `x(0)` to `x(t_max)`: a tick every
 /// `step` seconds, labelled in seconds, and (`numbered`) the tick's number,
 /// in units of `step`, on a second line.
 fn time_axis(
-    svg: &mut String,
+    canvas: &mut Canvas,
     x: impl Fn(f64) -> f64,
     axis_y: f64,
     t_max: f64,
     step: f64,
     numbered: bool,
 ) {
-    let _ = writeln!(
-        svg,
-        r##"<line x1="{:.1}" x2="{:.1}" y1="{axis_y:.1}" y2="{axis_y:.1}" stroke="#333"/>"##,
-        x(0.0),
-        x(t_max)
-    );
+    canvas.line((x(0.0), axis_y), (x(t_max), axis_y), palette::INK, "");
+    let middle_small = r#" text-anchor="middle" class="small""#;
+    let middle_unit = r#" text-anchor="middle" class="small unit""#;
     let mut k = 0;
     while step * k as f64 <= t_max + 1e-9 {
         let t = step * k as f64;
         let tx = x(t);
-        let _ = writeln!(
-            svg,
-            r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="{axis_y:.1}" y2="{:.1}" stroke="#333"/><text x="{tx:.1}" y="{:.1}" text-anchor="middle" class="small">{}</text>"##,
-            axis_y + 5.0,
-            axis_y + 5.0 + FONT * 1.1,
-            trim(t, " s"),
-        );
+        canvas.line((tx, axis_y), (tx, axis_y + TICK_LENGTH), palette::INK, "");
+        canvas.text((tx, seconds_baseline(axis_y)), middle_small, &trim(t, " s"));
         if numbered {
-            let _ = writeln!(
-                svg,
-                r#"<text x="{tx:.1}" y="{:.1}" text-anchor="middle" class="small unit">{k}</text>"#,
-                axis_y + 5.0 + FONT * 2.3,
-            );
+            canvas.text((tx, units_baseline(axis_y)), middle_unit, &k.to_string());
         }
         k += 1;
     }
@@ -470,7 +665,6 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
