@@ -342,6 +342,13 @@ impl Board {
     }
 }
 
+/// Gives the whole screen back to the program, if a board had taken its
+/// top lines: for the program's own Ctrl-C handler, before it exits (a
+/// library does not take the process's one handler for itself).
+pub fn restore() {
+    screen::give_back();
+}
+
 impl Drop for Shared {
     /// A board dropped unfinished (the program is unwinding from a panic)
     /// still gives the screen back.

@@ -7,6 +7,8 @@ use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::thread;
 use std::time::Duration;
 
+use console::{Style, Term, measure_text_width};
+
 use crate::{Row, Shared, State};
 
 const FRAME: Duration = Duration::from_millis(100);
@@ -25,13 +27,42 @@ struct Size {
     cols: usize,
 }
 
+/// The terminal's size, or a classic 24 x 80 where it is too small to
+/// hold a board or cannot tell.
 fn size() -> Size {
-    match rustix::termios::tcgetwinsize(std::io::stdout()) {
-        Ok(ws) if ws.ws_row >= 8 && ws.ws_col >= 20 => Size {
-            rows: ws.ws_row.into(),
-            cols: ws.ws_col.into(),
+    match Term::stdout().size_checked() {
+        Some((rows, cols)) if rows >= 8 && cols >= 20 => Size {
+            rows: rows.into(),
+            cols: cols.into(),
         },
         _ => Size { rows: 24, cols: 80 },
+    }
+}
+
+/// The escape sequences the board moves around the screen with. `console`
+/// draws text and colours, but has no scroll region, and indicatif and
+/// ratatui want every line of the program to go through them: the board
+/// leaves the program's own `println!` alone, so it sets the region itself.
+mod escape {
+    /// Remember and restore the cursor (the program's output position).
+    pub const SAVE: &str = "\x1b7";
+    pub const RESTORE: &str = "\x1b8";
+    /// Let the whole screen scroll again.
+    pub const WHOLE_SCREEN: &str = "\x1b[r";
+
+    /// Scroll only lines `top..=bottom` (1-based).
+    pub fn scroll_region(top: usize, bottom: usize) -> String {
+        format!("\x1b[{top};{bottom}r")
+    }
+
+    /// Go to the start of `line` (1-based) and clear it.
+    pub fn clear_line(line: usize) -> String {
+        format!("\x1b[{line};1H\x1b[2K")
+    }
+
+    /// Go to the start of `line` (1-based).
+    pub fn go_to(line: usize) -> String {
+        format!("\x1b[{line};1H")
     }
 }
 
@@ -46,23 +77,14 @@ impl Painter {
             // keep the top `height` lines and scroll below them.
             let _ = write!(
                 out,
-                "\x1b[{};1H{}\x1b[{};{}r\x1b[{};1H",
-                size.rows,
+                "{}{}{}{}",
+                escape::go_to(size.rows),
                 "\n".repeat(size.rows),
-                height + 1,
-                size.rows,
-                height + 1
+                escape::scroll_region(height + 1, size.rows),
+                escape::go_to(height + 1),
             );
             let _ = out.flush();
         }
-        // Ctrl-C would end the program with the scroll region still set: the
-        // shell would go on in a strip under a frozen board. The download
-        // sections have a handler already (their run winds down and finishes
-        // the board), so this one only takes effect where there is none.
-        let _ = ctrlc::set_handler(|| {
-            give_back();
-            std::process::exit(130);
-        });
         let stop = Arc::new((Mutex::new(false), Condvar::new()));
         let flag = Arc::clone(&stop);
         let thread = thread::Builder::new()
@@ -99,11 +121,11 @@ impl Painter {
             let rows = shared.lock_rows();
             layout(rows.len(), label_width(&rows), size).height
         };
-        let mut out = String::from("\x1b7\x1b[r");
+        let mut out = format!("{}{}", escape::SAVE, escape::WHOLE_SCREEN);
         for line in 1..=height {
-            out.push_str(&format!("\x1b[{line};1H\x1b[2K"));
+            out.push_str(&escape::clear_line(line));
         }
-        out.push_str("\x1b8");
+        out.push_str(escape::RESTORE);
         for line in frame(shared, size) {
             out.push_str(&line);
             out.push('\n');
@@ -118,10 +140,17 @@ impl Painter {
 /// output is.
 pub(crate) fn give_back() {
     let mut out = std::io::stdout().lock();
-    let _ = write!(out, "\x1b7\x1b[r\x1b8");
+    let _ = write!(
+        out,
+        "{}{}{}",
+        escape::SAVE,
+        escape::WHOLE_SCREEN,
+        escape::RESTORE
+    );
     let _ = out.flush();
 }
 
+#[derive(Debug, PartialEq, Eq)]
 struct Layout {
     columns: usize,
     lines: usize,
@@ -154,7 +183,7 @@ fn layout(rows: usize, label_width: usize, size: Size) -> Layout {
 
 fn label_width(rows: &[Row]) -> usize {
     rows.iter()
-        .map(|r| r.label.chars().count())
+        .map(|r| measure_text_width(&r.label))
         .max()
         .unwrap_or(2)
 }
@@ -177,11 +206,17 @@ fn frame(shared: &Shared, size: Size) -> Vec<String> {
     let count = |f: fn(&State) -> bool| rows.iter().filter(|r| f(&r.state)).count();
     let hidden = rows.len().saturating_sub(layout.columns * layout.lines);
     let mut title = format!(
-        "\x1b[1m{}\x1b[0m  {now:.2}s  \x1b[33mpending {}\x1b[0m · \x1b[36mrunning {}\x1b[0m · \x1b[32mdone {}\x1b[0m · \x1b[35m◆ result taken\x1b[0m",
-        shared.title,
-        count(|s| *s == State::Pending),
-        count(|s| matches!(s, State::Running(_))),
-        count(State::is_final),
+        "{}  {now:.2}s  {} · {} · {} · {}",
+        Style::new().bold().apply_to(&shared.title),
+        colour(&State::Pending)
+            .apply_to(format!("pending {}", count(|s| *s == State::Pending))),
+        colour(&State::Running(None)).apply_to(format!(
+            "running {}",
+            count(|s| matches!(s, State::Running(_)))
+        )),
+        colour(&State::Returned)
+            .apply_to(format!("done {}", count(State::is_final))),
+        taken().apply_to("◆ result taken"),
     );
     if hidden > 0 {
         title.push_str(&format!("  (+{hidden} rows: a bigger terminal shows them)"));
@@ -199,24 +234,32 @@ fn frame(shared: &Shared, size: Size) -> Vec<String> {
 /// Redraws the board in the top `height` lines, leaving the cursor where
 /// the program's output is.
 fn draw(shared: &Shared, size: Size, height: usize) {
-    let mut out = String::from("\x1b7");
+    let mut out = String::from(escape::SAVE);
     for (i, line) in frame(shared, size).iter().enumerate() {
-        out.push_str(&format!("\x1b[{};1H\x1b[2K{line}", i + 1));
+        out.push_str(&escape::clear_line(i + 1));
+        out.push_str(line);
     }
-    out.push_str(&format!("\x1b[{height};1H\x1b[2K\x1b8"));
+    out.push_str(&escape::clear_line(height));
+    out.push_str(escape::RESTORE);
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();
 }
 
-fn colour(state: &State) -> &'static str {
+/// A state's colour, the same in its text and its part of a bar.
+fn colour(state: &State) -> Style {
     match state {
-        State::Pending => "33",
-        State::Running(_) => "36",
-        State::Returned => "32",
-        State::Raised(_) => "31",
-        State::Cancelled => "90",
+        State::Pending => Style::new().yellow(),
+        State::Running(_) => Style::new().cyan(),
+        State::Returned => Style::new().green(),
+        State::Raised(_) => Style::new().red(),
+        State::Cancelled => Style::new().black().bright(),
     }
+}
+
+/// The marker where the caller took the result.
+fn taken() -> Style {
+    Style::new().magenta()
 }
 
 fn short(state: &State) -> String {
@@ -234,37 +277,130 @@ fn short(state: &State) -> String {
 /// far, dotted while pending, solid while running, ◆ where it was taken.
 fn cell(row: &Row, now: f64, width: usize, label_width: usize) -> String {
     // What does not fit goes: the bar first, then the end of the state.
-    let state_width = STATE_WIDTH.min(width.saturating_sub(label_width + 2));
+    // Three spaces: after the label, after the state, after the bar.
+    let state_width = STATE_WIDTH.min(width.saturating_sub(label_width + 3));
     let state: String = short(&row.state).chars().take(state_width).collect();
     let bar_width = width.saturating_sub(label_width + state_width + 3);
     let per = now.max(1e-3) / bar_width.max(1) as f64;
-    let mut bar = String::new();
-    let mut last = "";
-    for i in 0..bar_width {
+    // Each character of the bar, with its colour (none for a blank).
+    let glyph = |i: usize| {
         let t = (i as f64 + 0.5) * per;
-        let (style, glyph) =
-            if row.taken.is_some_and(|taken| (taken / per) as usize == i) {
-                ("35", '◆')
-            } else if row.started.is_none_or(|s| t < s) {
-                if row.state == State::Pending || row.ended.is_none_or(|e| t < e) {
-                    ("33", '·')
-                } else {
-                    ("0", ' ')
-                }
-            } else if row.ended.is_none_or(|e| t < e) {
-                ("36", '█')
-            } else {
-                ("0", ' ')
-            };
-        if style != last {
-            bar.push_str(&format!("\x1b[{style}m"));
-            last = style;
+        let ended_by = |t: f64| row.ended.is_some_and(|e| t >= e);
+        if row.taken.is_some_and(|taken| (taken / per) as usize == i) {
+            ('◆', Some(taken()))
+        } else if row.started.is_none_or(|s| t < s) {
+            match row.state == State::Pending || !ended_by(t) {
+                true => ('·', Some(colour(&State::Pending))),
+                false => (' ', None),
+            }
+        } else if !ended_by(t) {
+            ('█', Some(colour(&State::Running(None))))
+        } else {
+            (' ', None)
         }
-        bar.push(glyph);
+    };
+    let glyphs: Vec<(char, Option<Style>)> = (0..bar_width).map(glyph).collect();
+    // One colour change per run of same-coloured characters, not per character.
+    let mut bar = String::new();
+    for run in glyphs.chunk_by(|a, b| a.1 == b.1) {
+        let text: String = run.iter().map(|(c, _)| c).collect();
+        match &run[0].1 {
+            Some(style) => bar.push_str(&style.apply_to(text).to_string()),
+            None => bar.push_str(&text),
+        }
     }
-    format!(
-        "{:<label_width$} \x1b[{}m{state:<state_width$}\x1b[0m {bar}\x1b[0m ",
-        row.label,
-        colour(&row.state),
-    )
+    let state = format!("{state:<state_width$}");
+    let label =
+        console::pad_str(&row.label, label_width, console::Alignment::Left, None);
+    format!("{label} {} {bar} ", colour(&row.state).apply_to(state))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(
+        state: State,
+        started: Option<f64>,
+        ended: Option<f64>,
+        taken: Option<f64>,
+    ) -> Row {
+        Row {
+            label: "CN".into(),
+            state,
+            started,
+            ended,
+            taken,
+        }
+    }
+
+    /// A few rows: one column, as tall as the rows, with a title line and a
+    /// blank line under the board.
+    #[test]
+    fn a_short_board_is_one_column() {
+        let size = Size {
+            rows: 40,
+            cols: 100,
+        };
+        let layout = layout(5, 9, size);
+        assert_eq!(
+            layout,
+            Layout {
+                columns: 1,
+                lines: 5,
+                height: 7
+            }
+        );
+    }
+
+    /// More rows than half the screen: columns, as many as the width
+    /// holds, and never more lines than all but six of the screen's.
+    #[test]
+    fn a_long_board_spreads_into_columns_within_the_screen() {
+        let size = Size { rows: 24, cols: 80 };
+        // A 2-letter label: cells of at least 2 + 12 + 9 = 23 columns, 3 a line.
+        let twenty = layout(20, 2, size);
+        assert_eq!((twenty.columns, twenty.lines), (2, 10));
+        let many = layout(676, 2, size);
+        assert_eq!(many.columns, 3);
+        assert_eq!(many.lines, 18, "24 lines less 6");
+        assert!(
+            many.columns * many.lines < 676,
+            "the rest are counted as hidden"
+        );
+        // A terminal narrower than one cell still gets a column.
+        assert_eq!(layout(3, 30, Size { rows: 24, cols: 20 }).columns, 1);
+    }
+
+    /// A cell is exactly `width` columns wide on screen, whatever its
+    /// colours, and its bar shows each phase where it happened.
+    #[test]
+    fn a_cell_fills_its_width_and_draws_each_phase() {
+        console::set_colors_enabled(true);
+        let finished = row(State::Returned, Some(1.0), Some(3.0), Some(3.5));
+        let cell = cell(&finished, 4.0, 40, 2);
+        assert_eq!(measure_text_width(&cell), 40, "{cell:?}");
+        let plain = console::strip_ansi_codes(&cell).into_owned();
+        assert!(plain.starts_with("CN returned "), "{plain:?}");
+        // 40 columns less label, state and spaces: a bar of 19, 4 s of run.
+        let bar: String = plain
+            .chars()
+            .skip(2 + 1 + STATE_WIDTH + 1)
+            .take(19)
+            .collect();
+        let (pending, running) = (bar.find('·'), bar.find('█'));
+        assert!(pending < running, "pending before running: {bar:?}");
+        assert_eq!(bar.matches('◆').count(), 1, "{bar:?}");
+        assert!(bar.ends_with(' '), "nothing after it was taken: {bar:?}");
+        assert!(cell.contains('\x1b'), "coloured: {cell:?}");
+    }
+
+    /// Too narrow for a bar: the bar goes first, then the end of the state.
+    #[test]
+    fn a_narrow_cell_drops_the_bar_then_the_state() {
+        let raised = row(State::Raised("FlagError"), Some(0.0), Some(1.0), None);
+        let narrow =
+            console::strip_ansi_codes(&cell(&raised, 1.0, 14, 2)).into_owned();
+        assert_eq!(narrow, "CN raised Fl  ");
+    }
 }

@@ -49,6 +49,12 @@ fn main() -> ExitCode {
         millis: args.millis || args.unit < 1.0,
     });
     let run = if args.watch {
+        // Ctrl-C would leave the board's scroll region set, the shell in a
+        // strip under a frozen board: give the screen back, then stop.
+        let _ = ctrlc::set_handler(|| {
+            board::restore();
+            std::process::exit(130);
+        });
         let board = loiter_map::watch::board(args.workers, args.count);
         let run = loiter_map::watch::main(args.workers, args.count, &board);
         board.finish();
