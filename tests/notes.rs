@@ -1533,18 +1533,26 @@ fn listing_edits(name: &str, text: &str) -> Vec<String> {
     problems
 }
 
+/// What `rule` finds in every note, each problem with its note's name.
+fn in_every_note(rule: impl Fn(&str, &str) -> Vec<String>) -> Vec<(String, String)> {
+    let notes = all_notes().into_iter();
+    let found = notes.map(|(name, text)| (rule(&name, &text), name));
+    found
+        .flat_map(|(problems, name)| {
+            problems.into_iter().map(move |p| (name.clone(), p))
+        })
+        .collect()
+}
+
 /// "A learner never has to edit a listing to try something: that is what
 /// the exercises are for." A Try it item that asks for a change makes it in
 /// an exercise file, never in crates/<section>/src/.
 #[test]
 fn try_it_never_edits_a_listing() {
-    let mut problems = Vec::new();
-    for (name, text) in all_notes() {
-        for problem in listing_edits(&name, &text) {
-            problems.push((name.clone(), problem));
-        }
-    }
-    report("Try it items that edit a listing", problems);
+    report(
+        "Try it items that edit a listing",
+        in_every_note(listing_edits),
+    );
 }
 
 /// The rule above catches the items it was written for (a listing linked,
@@ -1804,13 +1812,7 @@ fn stale_line_numbers(name: &str, text: &str) -> Vec<String> {
 /// "line 24, `to_do.spawn(...)`" of a file whose line 24 was a `for`).
 #[test]
 fn every_line_number_resolves() {
-    let mut problems = Vec::new();
-    for (name, text) in all_notes() {
-        for problem in stale_line_numbers(&name, &text) {
-            problems.push((name.clone(), problem));
-        }
-    }
-    report_owned("line numbers", problems);
+    report_owned("line numbers", in_every_note(stale_line_numbers));
 }
 
 /// The line-number rule catches a Try it with a line number and a line that
