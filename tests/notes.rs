@@ -919,7 +919,7 @@ fn the_convention_rules_catch_their_cases() {
 
 /// Notes owned elsewhere and converted when the branches merge: their
 /// problems are printed, not failed, and the run says so.
-const CONVERTED_AT_MERGE: &[&str] = &[];
+const CONVERTED_AT_MERGE: &[&str] = &["exercises.md"];
 
 /// Fails with the problems of ordinary notes; prints (and counts) those of
 /// the notes in `CONVERTED_AT_MERGE`.
@@ -1588,29 +1588,6 @@ fn a_try_it_item_that_edits_a_listing_is_caught() {
 
 // ── What issue 32's defects taught ──────────────────────────────────────────
 
-/// Notes another change owns (the exercises page, issue 32's deliverable 5):
-/// the checks below print their problems instead of failing on them.
-const OWNED_ELSEWHERE: &[&str] = &["exercises.md"];
-
-/// `report`, with the problems of the notes in `OWNED_ELSEWHERE` printed
-/// and counted instead of failed.
-fn report_owned(rule: &str, problems: Vec<(String, String)>) {
-    let (elsewhere, mine): (Vec<_>, Vec<_>) = problems
-        .into_iter()
-        .partition(|(note, _)| OWNED_ELSEWHERE.contains(&note.as_str()));
-    if !elsewhere.is_empty() {
-        eprintln!(
-            "{rule}: skipped {} problems in notes owned elsewhere ({}):",
-            elsewhere.len(),
-            OWNED_ELSEWHERE.join(", ")
-        );
-        for (_, problem) in &elsewhere {
-            eprintln!("  {problem}");
-        }
-    }
-    report(rule, mine);
-}
-
 /// The words the glossary keeps in English inside Chinese sentences: the
 /// code spans of its "保留英文的词 · Words kept in English" table, lower case.
 fn kept_terms() -> Vec<String> {
@@ -1672,7 +1649,7 @@ fn a_chinese_sentence_keeps_only_kept_terms() {
             ));
         }
     }
-    report_owned("English words not kept by the glossary", problems);
+    report("English words not kept by the glossary", problems);
 }
 
 /// The kept-term rule catches "channel" and passes code, kept terms,
@@ -1722,7 +1699,7 @@ fn the_book_is_never_left_bare() {
             ));
         }
     }
-    report_owned("a bare 书", problems);
+    report("a bare 书", problems);
 }
 
 /// The bare-book rule catches 书中 and passes 原书, 读书笔记 and 教科书.
@@ -1812,7 +1789,7 @@ fn stale_line_numbers(name: &str, text: &str) -> Vec<String> {
 /// "line 24, `to_do.spawn(...)`" of a file whose line 24 was a `for`).
 #[test]
 fn every_line_number_resolves() {
-    report_owned("line numbers", in_every_note(stale_line_numbers));
+    report("line numbers", in_every_note(stale_line_numbers));
 }
 
 /// The line-number rule catches a Try it with a line number and a line that
@@ -1880,7 +1857,7 @@ fn no_prose_line_is_longer_than_200_characters() {
             ));
         }
     }
-    report_owned("prose lines over 200 characters", problems);
+    report("prose lines over 200 characters", problems);
 }
 
 /// The length rule counts characters, not bytes, and leaves code and tables.
@@ -1937,7 +1914,7 @@ fn a_quoted_time_of_day_is_in_the_sample() {
             ));
         }
     }
-    report_owned("clock times the samples do not show", problems);
+    report("clock times the samples do not show", problems);
 }
 
 /// The rule catches a time no sample shows and passes one a sample shows.
