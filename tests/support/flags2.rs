@@ -20,24 +20,27 @@ pub struct Report {
     pub elapsed: f64,
 }
 
-/// Reads `N flag(s) downloaded.`, `N not found.`, `N error(s).`, `Elapsed time: X.XXs`.
+/// Reads `N flag(s) downloaded.`, `N not found.`, `N error(s).`, `Elapsed time: X.XXs`,
+/// as the book prints them: counts padded to three columns, and no line for
+/// a count of zero not found or errors.
 pub fn parse_report(stdout: &str) -> Report {
-    let number = |suffixes: &[&str]| -> usize {
+    let count = |suffixes: &[&str]| -> Option<usize> {
         let line = stdout
             .lines()
-            .find(|l| suffixes.iter().any(|s| l.ends_with(s)))
-            .unwrap_or_else(|| panic!("no {suffixes:?} line in:\n{stdout}"));
-        line.split_whitespace().next().unwrap().parse().expect(line)
+            .find(|l| suffixes.iter().any(|s| l.ends_with(s)))?;
+        Some(line.split_whitespace().next()?.parse().expect(line))
     };
+    let ok = count(&[" flags downloaded.", " flag downloaded."])
+        .unwrap_or_else(|| panic!("no flags downloaded line in:\n{stdout}"));
     let elapsed = stdout
         .lines()
         .find_map(|l| l.strip_prefix("Elapsed time: "))
         .and_then(|t| t.strip_suffix('s'))
         .unwrap_or_else(|| panic!("no elapsed time in:\n{stdout}"));
     Report {
-        ok: number(&[" flags downloaded.", " flag downloaded."]),
-        not_found: number(&[" not found."]),
-        errors: number(&[" errors.", " error."]),
+        ok,
+        not_found: count(&[" not found."]).unwrap_or(0),
+        errors: count(&[" errors.", " error."]).unwrap_or(0),
         elapsed: elapsed.parse().expect(elapsed),
     }
 }
@@ -95,10 +98,7 @@ pub fn every_code_at_once(bin: &str, delay: Duration, concurrent: bool) {
             report.elapsed
         );
     } else {
-        assert!(
-            stdout.contains("1 concurrent connection will be used."),
-            "{stdout}"
-        );
+        assert!(stdout.contains("1 connection will be used."), "{stdout}");
         assert_eq!(most, 1, "the sequential version never overlaps requests");
     }
 }
@@ -160,8 +160,10 @@ pub fn limit_and_no_bar_when_piped(bin: &str) {
     let (stdout, stderr, code) = run(bin, &server, &dest, &["-a", "-l", "10"]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(parse_report(&stdout).ok, 10);
+    // Ten codes or fewer are named, as the book's initial_report does.
+    let first_ten = crate::all_cc()[..10].join(", ");
     assert!(
-        stdout.contains("Searching for 10 flags: from AD to AU"),
+        stdout.contains(&format!("Searching for 10 flags: {first_ten}\n")),
         "{stdout}"
     );
     assert_eq!(dest.files().len(), 10);

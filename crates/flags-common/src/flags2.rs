@@ -114,42 +114,46 @@ pub fn progress_bar(total: usize, show: bool) -> ProgressBar {
     ProgressBar::with_draw_target(Some(total as u64), target)
 }
 
-/// The lines before a run: which server, how many flags, how many at once.
+/// The lines before a run: which server, how many flags, how many at once,
+/// as the book's (second edition) `flags2_common.initial_report` prints them:
+/// ten codes or fewer by name, more as a range.
 pub fn initial_report(
     label: &str,
     base_url: &str,
     cc_list: &[String],
     actual_req: usize,
 ) {
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let n = cc_list.len();
+    let cc_msg = match cc_list {
+        [first, .., last] if n > 10 => format!("from {first} to {last}"),
+        _ => cc_list.join(", "),
+    };
     println!("{label} site: {base_url}");
-    match (cc_list.iter().min(), cc_list.iter().max()) {
-        (Some(first), Some(last)) => {
-            println!(
-                "Searching for {n} flag{}: from {first} to {last}",
-                plural(n)
-            );
-        }
-        _ => println!("Searching for 0 flags"),
+    println!("Searching for {n} flag{}: {cc_msg}", plural(n));
+    match actual_req {
+        1 => println!("1 connection will be used."),
+        n => println!("{n} concurrent connections will be used."),
     }
-    println!(
-        "{actual_req} concurrent connection{} will be used.",
-        plural(actual_req)
-    );
 }
 
-/// The lines after a run: the counts and the time.
+/// The lines after a run, as the book's `final_report` prints them: the
+/// counts three wide, a line for not found or errors only when there were
+/// any, and the time.
 pub fn final_report(counter: &Counter, elapsed: Duration, interrupted: bool) {
-    let plural = |n: usize, word: &str| {
-        format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-    };
     if interrupted {
         println!("\nInterrupted.");
     }
     println!("{}", "-".repeat(20));
-    println!("{} downloaded.", plural(counter.ok, "flag"));
-    println!("{} not found.", counter.not_found);
-    println!("{}.", plural(counter.errors, "error"));
+    println!("{:3} flag{} downloaded.", counter.ok, plural(counter.ok));
+    if counter.not_found > 0 {
+        println!("{:3} not found.", counter.not_found);
+    }
+    if counter.errors > 0 {
+        println!("{:3} error{}.", counter.errors, plural(counter.errors));
+    }
     println!("Elapsed time: {:.2}s", elapsed.as_secs_f64());
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
