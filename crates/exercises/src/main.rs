@@ -33,7 +33,7 @@ struct Cli {
     /// Check the solutions (solutions/) instead of your files
     #[arg(long, global = true)]
     solutions: bool,
-    /// Run every check again, forgetting the verdicts of earlier runs
+    /// Run every check now, neither using nor keeping remembered verdicts
     #[arg(long, global = true)]
     fresh: bool,
     /// One exercise, by name (`list` shows them)
