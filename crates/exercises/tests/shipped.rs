@@ -159,6 +159,35 @@ fn every_exercise_passes_with_its_solution() {
     }
 }
 
+/// An exercise that does not compile fails with Cargo's message and the file
+/// to edit. The runner calls the cargo that $CARGO names, as Cargo's own
+/// subcommands do; here it is a stand-in that fails as rustc would.
+#[cfg(unix)]
+#[test]
+fn a_broken_exercise_reports_cargos_message_and_its_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let cargo = Path::new(env!("CARGO_TARGET_TMPDIR")).join("broken-cargo");
+    let script =
+        "#!/bin/sh\necho 'error[E0425]: cannot find value `oops`' >&2\nexit 101\n";
+    std::fs::write(&cargo, script).unwrap();
+    std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755))
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_exercise"))
+        .args(["--fresh", EXERCISES[0].name])
+        .env("CARGO", &cargo)
+        .output()
+        .expect("run the exercise runner");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("cannot find value `oops`"),
+        "shows Cargo's message: {text}"
+    );
+    assert!(text.contains("does not compile"), "{text}");
+    let edit = format!("exercises/{}:", EXERCISES[0].file);
+    assert!(text.contains(&edit), "names the file: {text}");
+}
+
 /// Each Rust exercise and its solution is a program of the package that
 /// needs the feature `learner`, so the workspace's build and clippy leave a
 /// broken one out; and the package has no other program but the runner.
