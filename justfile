@@ -78,6 +78,7 @@ book-serve *args:
 # ── Practise ──────────────────────────────────────────────────────────────
 
 # Exercises that check themselves: `just exercise` (the next one), `list`, `hint`, NAME, `watch`
+[no-exit-message]
 exercise *args:
     @cargo run --quiet -p exercises --bin exercise -- "$@"
 

@@ -14,8 +14,8 @@ fn run(site: &Site) -> Result<usize, FlagError> {
     sequential::download_many(site, &cc_list)
 }
 
-// ✏️ 你的预测：run 要几个单位？ · Your prediction: how many units does `run` take?
-const PREDICTED_UNITS: u64 = 0;
+// ✏️ 你的预测：run 要几个单位？（把 None 换成 Some(…)） · Your prediction: how many units does `run` take? (None → Some(…))
+const PREDICTED_UNITS: Option<u64> = None;
 
 fn main() -> std::process::ExitCode {
     exercises::check::total_units(run, PREDICTED_UNITS)

@@ -24,8 +24,8 @@ fn run() -> Vec<u64> {
         .collect()
 }
 
-// ✏️ loiter(0) 到 loiter(4) 各在第几个单位开始？ · At which unit does each of loiter(0) .. loiter(4) start?
-const PREDICTED_STARTS: [u64; 5] = [0, 0, 0, 0, 0];
+// ✏️ loiter(0) 到 loiter(4) 各在第几个单位开始？（把 None 换成 Some(…)） · At which unit does each of loiter(0) .. loiter(4) start? (None → Some(…))
+const PREDICTED_STARTS: Option<[u64; 5]> = None;
 
 fn main() -> std::process::ExitCode {
     exercises::check::loiter_starts(run, PREDICTED_STARTS)

@@ -28,8 +28,8 @@ fn run() -> Vec<u64> {
     // Then `executor` is dropped: it waits for the tasks still running.
 }
 
-// ✏️ 哪些 loiter 会开始运行？ · Which loiters ever start?
-const PREDICTED_RAN: &[u64] = &[0, 1, 2, 3, 4];
+// ✏️ 哪些 loiter 会开始运行？（把 None 换成 Some(…)） · Which loiters ever start? (None → Some(…))
+const PREDICTED_RAN: Option<&[u64]> = None;
 
 fn main() -> std::process::ExitCode {
     exercises::check::loiter_ran(run, PREDICTED_RAN)

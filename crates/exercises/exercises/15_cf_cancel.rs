@@ -25,8 +25,8 @@ fn run() -> Vec<bool> {
     to_do.iter().map(|future| future.cancel()).collect()
 }
 
-// ✏️ 三次 cancel() 各返回什么？ · What does each cancel() return?
-const PREDICTED: [bool; 3] = [true, true, true];
+// ✏️ 三次 cancel() 各返回什么？（把 None 换成 Some(…)） · What does each cancel() return? (None → Some(…))
+const PREDICTED: Option<[bool; 3]> = None;
 
 fn main() -> std::process::ExitCode {
     exercises::check::cancels(run, PREDICTED)

@@ -20,7 +20,9 @@ fn run() -> u64 {
     let outer = executor
         .submit(move || {
             // Python's `wait_on_future`: submit a task, then wait for it.
-            let inner = pool.submit(|| 42_u64).expect("the executor is not shut down");
+            let inner = pool
+                .submit(|| 42_u64)
+                .expect("the executor is not shut down");
             inner.result().expect("the inner task cannot fail")
         })
         .expect("the executor is not shut down");

@@ -30,8 +30,8 @@ fn run(site: &Site) -> Result<usize, FlagError> {
     Ok(count)
 }
 
-// ✏️ 你的预测：run 要几个单位？ · Your prediction: how many units does `run` take?
-const PREDICTED_UNITS: u64 = 4;
+// ✏️ 你的预测：run 要几个单位？（把 None 换成 Some(…)） · Your prediction: how many units does `run` take? (None → Some(…))
+const PREDICTED_UNITS: Option<u64> = Some(4);
 
 fn main() -> std::process::ExitCode {
     exercises::check::total_units(run, PREDICTED_UNITS)

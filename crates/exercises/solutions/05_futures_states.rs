@@ -29,9 +29,9 @@ fn run(site: &Site) -> Vec<String> {
     printed
 }
 
-// ✏️ 五行各是什么状态（"running" 或 "pending"）？ · The state on each line ("running" or "pending")?
-const PREDICTED_STATES: [&str; 5] =
-    ["running", "running", "running", "pending", "pending"];
+// ✏️ 五行各是什么状态（"running" 或 "pending"）？（把 None 换成 Some(…)） · The state on each line ("running" or "pending")? (None → Some(…))
+const PREDICTED_STATES: Option<[&str; 5]> =
+    Some(["running", "running", "running", "pending", "pending"]);
 
 fn main() -> std::process::ExitCode {
     exercises::check::submit_states(run, PREDICTED_STATES)

@@ -1,10 +1,10 @@
 """py-loiter-reversed · Python：反过来的 loiter 要多久 · Python: how long does the reversed loiter take?
 
-预测 · Predict. 这是书中的 demo_executor_map.py（notes/py/demo_executor_map.py），只是任务
+预测 · Predict. 这是我们的清单 notes/py/demo_executor_map.py（loiter 一节的 Python），只是任务
 顺序反过来：4、3、2、1、0，3 个工作线程；一个"秒"是 UNIT。main() 要几个单位？
 
-The book's demo_executor_map.py with the tasks in reverse order, 4, 3, 2, 1,
-0, on 3 workers; one "second" lasts UNIT. How many units does main() take?
+Our listing notes/py/demo_executor_map.py, tasks in reverse order: 4, 3, 2,
+1, 0, on 3 workers; one "second" lasts UNIT. How many units does main() take?
 
 Run: just exercise py-loiter-reversed   (or: python3 this_file.py)
 """
@@ -41,7 +41,7 @@ def main():
         display(f'result {i}: {result}')
 
 
-# ✏️ 你的预测：main() 要几个单位？ · Your prediction: how many units does main() take?
+# ✏️ 你的预测：main() 要几个单位？（把 None 换成一个数） · Your prediction: how many units does main() take? (None → a number)
 PREDICTED_UNITS = 4
 
 if __name__ == '__main__':

@@ -33,8 +33,8 @@ fn run() -> Vec<Option<u64>> {
     to_do.iter().map(|future| future.result().ok()).collect()
 }
 
-// ✏️ 哪些任务失败？ · Which tasks fail?
-const PREDICTED_FAILED: &[u64] = &[3];
+// ✏️ 哪些任务失败？（把 None 换成 Some(…)） · Which tasks fail? (None → Some(…))
+const PREDICTED_FAILED: Option<&[u64]> = Some(&[3]);
 
 fn main() -> std::process::ExitCode {
     exercises::check::dead_worker(run, PREDICTED_FAILED)

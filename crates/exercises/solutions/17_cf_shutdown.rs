@@ -26,10 +26,10 @@ fn run() -> Vec<String> {
     to_do.iter().map(|future| format!("{future:?}")).collect()
 }
 
-// ✏️ 四个期物各是什么状态（"pending"、"running"、"finished" 或 "cancelled"）？
-//    What state is each future in ("pending", "running", "finished" or "cancelled")?
-const PREDICTED_STATES: [&str; 4] =
-    ["finished", "cancelled", "cancelled", "cancelled"];
+// ✏️ 四个期物各是什么状态（"pending"、"running"、"finished" 或 "cancelled"）？把 None 换成 Some(…)。
+//    What state is each future in ("pending", "running", "finished" or "cancelled")? None → Some(…)
+const PREDICTED_STATES: Option<[&str; 4]> =
+    Some(["finished", "cancelled", "cancelled", "cancelled"]);
 
 fn main() -> std::process::ExitCode {
     exercises::check::final_states(run, PREDICTED_STATES)

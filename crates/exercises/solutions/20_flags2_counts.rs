@@ -18,8 +18,8 @@ fn run(site: &Site) -> Counter {
     threadpool::flags2::download_many(site, &cc_list, verbose, concur_req)
 }
 
-// ✏️ ([下载, 不存在, 错误], 最多同时几个请求) · ([downloaded, not found, errors], most requests in flight)
-const PREDICTED: ([usize; 3], usize) = ([4, 3, 0], 3);
+// ✏️ ([下载, 不存在, 错误], 最多同时几个请求)（把 None 换成 Some(…)） · ([downloaded, not found, errors], most requests in flight) (None → Some(…))
+const PREDICTED: Option<([usize; 3], usize)> = Some(([4, 3, 0], 3));
 
 fn main() -> std::process::ExitCode {
     exercises::check::flags2_counts(run, PREDICTED)

@@ -1,26 +1,10 @@
 //! Every exercise, in the chapter's order: its file, its kind, the note whose
 //! "Try it" it belongs to, and its hint.
 
-/// The crates an exercise file may `use` by name: the runner hands each to
-/// rustc (`--extern`). `procspawn` is for the program that runs many
-/// exercises at once, whose worker processes start in its `main`.
-pub const CRATES: [&str; 10] = [
-    "exercises",
-    "concurrent_futures",
-    "flags_common",
-    "sequential",
-    "threadpool",
-    "loiter_map",
-    "async_flags",
-    "tokio",
-    "reqwest",
-    "procspawn",
-];
-
 /// What the learner does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// Write what the run will do in the marked place; the check runs it.
+    /// Write what the run will do in the marked place; then the check runs it.
     Predict,
     /// Change the code until a behaviour appears.
     Make,

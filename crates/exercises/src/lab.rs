@@ -108,52 +108,60 @@ impl Drop for Lab {
     }
 }
 
+/// One thing a check says, in both languages: Chinese, then English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bi {
+    pub zh: String,
+    pub en: String,
+}
+
+/// `bi!("有 {n} 个", "{n} of them")`: a [`Bi`], each half a format string.
+#[macro_export]
+macro_rules! bi {
+    ($zh:literal, $en:literal $(,)?) => {
+        $crate::lab::Bi::new(format!($zh), format!($en))
+    };
+}
+
+impl Bi {
+    /// Checks the order in debug builds (every check runs in one): Chinese
+    /// characters in the first half, none in the second.
+    pub fn new(zh: String, en: String) -> Bi {
+        let han = |text: &str| {
+            text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        };
+        debug_assert!(
+            han(&zh) && !han(&en),
+            "Chinese, then English: {zh:?} {en:?}"
+        );
+        Bi { zh, en }
+    }
+}
+
 /// `── 实际运行 · The real run ──`, before the run's own output.
-pub fn heading(zh: &str, en: &str) {
-    println!("── {zh} · {en} ──");
+pub fn heading(what: Bi) {
+    println!("── {} · {} ──", what.zh, what.en);
 }
 
 /// The check passed: a green line in both languages.
-pub fn pass(zh: &str, en: &str) -> ExitCode {
-    println!("✅ {zh}\n   {en}");
+pub fn pass(why: Bi) -> ExitCode {
+    println!("✅ {}\n   {}", why.zh, why.en);
     ExitCode::SUCCESS
 }
 
 /// The check failed: what is wrong, in both languages.
-pub fn fail(zh: &str, en: &str) -> ExitCode {
-    println!("❌ {zh}\n   {en}");
+pub fn fail(why: Bi) -> ExitCode {
+    println!("❌ {}\n   {}", why.zh, why.en);
     ExitCode::FAILURE
-}
-
-/// A prediction next to the real run: passes when they agree.
-pub fn compare<T: PartialEq + Debug>(
-    what_zh: &str,
-    what_en: &str,
-    predicted: T,
-    actual: T,
-) -> ExitCode {
-    println!();
-    println!("   {what_zh} · {what_en}");
-    println!("   你的预测 · your prediction: {predicted:?}");
-    println!("   实际运行 · the real run:    {actual:?}");
-    if predicted == actual {
-        pass("预测正确。", "Your prediction is right.")
-    } else {
-        fail(
-            "预测与实际运行不符：对照上面的输出想一想为什么，再改预测。",
-            "The prediction and the real run differ: read the run above, \
-             work out why, then change your prediction.",
-        )
-    }
 }
 
 /// Text shown as it is, without Debug's quotes: a Python value (`4`, `None`).
 #[derive(PartialEq, Eq)]
-pub struct Plain<'a>(pub &'a str);
+pub struct Plain(pub String);
 
-impl Debug for Plain<'_> {
+impl Debug for Plain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0)
+        f.write_str(&self.0)
     }
 }
 
@@ -165,4 +173,25 @@ pub fn state_of(debug: &str) -> String {
         .and_then(|rest| rest.split([' ', '>']).next())
         .unwrap_or("?")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every message is Chinese, then English: the other way round is caught
+    /// as soon as a check says it (the checks run in debug builds).
+    #[test]
+    #[should_panic(expected = "Chinese, then English")]
+    fn a_message_in_the_wrong_order_is_caught() {
+        let _ = crate::bi!("English first", "然后中文");
+    }
+
+    #[test]
+    fn a_message_formats_both_halves() {
+        let n = 3;
+        let said = crate::bi!("有 {n} 个", "{n} of them");
+        assert_eq!(
+            (said.zh.as_str(), said.en.as_str()),
+            ("有 3 个", "3 of them")
+        );
+    }
 }

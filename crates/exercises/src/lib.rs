@@ -3,14 +3,14 @@
 //!
 //! Each exercise is one file in `exercises/`: a copy of a listing's code that
 //! the learner may break, and a `main` that hands it to a check here. Two
-//! kinds: *predict* (write what the run will do in the marked place; the
-//! check runs the real code and shows both) and *make* (change the code until
-//! a behaviour appears; the check tests the behaviour, never the text).
-//! Solutions live apart, in `solutions/`.
+//! kinds: *predict* (write what the run will do in the marked place; only
+//! then does the check run the real code, and show both) and *make* (change
+//! the code until a behaviour appears; the check tests the behaviour, never
+//! the text). Solutions live apart, in `solutions/`.
 //!
-//! The runner (`src/main.rs`) compiles one exercise file at a time against
-//! this library, outside Cargo's build of the workspace: whatever a learner
-//! does to an exercise, `cargo test --workspace` never sees it.
+//! Each exercise and each solution is a program of this package that needs
+//! the feature `learner` (see Cargo.toml): the learner's editor knows it, and
+//! `cargo test --workspace` never builds it, whatever a learner does to it.
 
 pub mod catalogue;
 pub mod check;

@@ -1,6 +1,6 @@
-//! `just exercise`: the runner. It compiles one exercise file at a time
-//! against the `exercises` library (with rustc, outside Cargo's build of the
-//! workspace), runs its check, and says what is wrong and where to edit.
+//! `just exercise`: the runner. It builds one exercise at a time (each is a
+//! program of this package, behind the feature `learner`), runs its check,
+//! and says what is wrong and where to edit.
 //!
 //! ```text
 //! just exercise              the first unfinished exercise
@@ -11,80 +11,96 @@
 //! ```
 //!
 //! Progress is the state of the files: an exercise is done when its check
-//! passes. Results are cached by the file's contents (and the library's
+//! passes. Verdicts are remembered by the file's contents (and the runner's
 //! build), so `list` reruns only what changed.
 
 mod runner;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
+use clap::{Parser, Subcommand};
 use exercises::catalogue::{EXERCISES, Exercise, find};
 
 use runner::{Outcome, Runner};
 
-const USAGE: &str =
-    "usage: exercise [--dir DIR] [--fresh] [list | hint [NAME] | watch | NAME]";
+/// 练习 · Exercises that check themselves: with no command, the first
+/// unfinished one.
+#[derive(Debug, Parser)]
+#[command(name = "exercise")]
+struct Cli {
+    /// Check the solutions (solutions/) instead of your files
+    #[arg(long, global = true)]
+    solutions: bool,
+    /// Run every check now, neither using nor keeping remembered verdicts
+    #[arg(long, global = true)]
+    fresh: bool,
+    /// One exercise, by name (`list` shows them)
+    #[arg(value_parser = named)]
+    name: Option<&'static Exercise>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Every exercise, ✅ or ❌, and its note
+    List,
+    /// The hint of NAME, or of the first unfinished exercise
+    Hint {
+        #[arg(value_parser = named)]
+        name: Option<&'static Exercise>,
+    },
+    /// The first unfinished exercise, checked again on every save (Ctrl-C quits)
+    Watch,
+    /// Check a Python exercise's FILE with python3 (how the runner checks one)
+    Python {
+        #[arg(value_parser = named)]
+        name: &'static Exercise,
+        file: PathBuf,
+    },
+}
+
+/// An exercise's name, as clap reads it.
+fn named(name: &str) -> Result<&'static Exercise, String> {
+    find(name).ok_or_else(|| {
+        let names: Vec<&str> = EXERCISES.iter().map(|e| e.name).collect();
+        format!("no exercise '{name}'; exercises: {}", names.join(" "))
+    })
+}
 
 fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    // Internal: the runner's own child process for a Python exercise.
-    if args.first().map(String::as_str) == Some("--check-python") {
-        let [_, name, path] = &args[..] else {
-            return usage("--check-python takes NAME and FILE");
-        };
-        return exercises::python::check(name, Path::new(path));
-    }
-    let mut dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises");
-    let mut fresh = false;
-    while let Some(flag) = args.first().filter(|a| a.starts_with("--")).cloned() {
-        args.remove(0);
-        match flag.as_str() {
-            "--dir" if !args.is_empty() => dir = PathBuf::from(args.remove(0)),
-            "--fresh" => fresh = true,
-            _ => return usage(&format!("unknown option '{flag}'")),
-        }
-    }
-    let runner = match Runner::new(dir, fresh) {
+    let cli: Cli = flags_common::parse_args();
+    let runner = match Runner::new(cli.solutions, cli.fresh) {
         Ok(runner) => runner,
         Err(err) => {
             eprintln!("exercise: {err}");
             return ExitCode::FAILURE;
         }
     };
-    match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        [] => next(&runner),
-        ["list"] => list(&runner),
-        ["hint"] => match first_unfinished(&runner, false) {
-            Some(exercise) => hint(exercise),
-            None => all_done(),
-        },
-        ["hint", name] => match find(name) {
-            Some(exercise) => hint(exercise),
-            None => unknown(name),
-        },
-        ["watch"] => watch(&runner),
-        [name] => match find(name) {
-            Some(exercise) => one(&runner, exercise),
-            None => unknown(name),
-        },
-        _ => usage("too many arguments"),
+    match (cli.command, cli.name) {
+        (Some(_), Some(exercise)) => {
+            eprintln!(
+                "exercise: error: '{}' and a command (see --help)",
+                exercise.name
+            );
+            ExitCode::from(2)
+        }
+        (Some(Command::List), _) => list(&runner),
+        (Some(Command::Hint { name }), _) => {
+            match name.or_else(|| first_unfinished(&runner, false)) {
+                Some(exercise) => hint(exercise),
+                None => all_done(),
+            }
+        }
+        (Some(Command::Watch), _) => watch(&runner),
+        (Some(Command::Python { name, file }), _) => {
+            exercises::python::check(name.name, &file)
+        }
+        (None, Some(exercise)) => one(&runner, exercise),
+        (None, None) => next(&runner),
     }
-}
-
-fn usage(reason: &str) -> ExitCode {
-    eprintln!("exercise: {reason}\n{USAGE}");
-    ExitCode::from(2)
-}
-
-fn unknown(name: &str) -> ExitCode {
-    let names: Vec<&str> = EXERCISES.iter().map(|e| e.name).collect();
-    eprintln!(
-        "exercise: no exercise '{name}'. Exercises: {}",
-        names.join(" ")
-    );
-    ExitCode::from(2)
 }
 
 /// `NN name · 中文 · English  [kind]`
@@ -187,17 +203,17 @@ fn list(runner: &Runner) -> ExitCode {
 }
 
 /// The newest change time among the exercise files.
-fn newest_change(dir: &Path) -> Option<SystemTime> {
+fn newest_change(runner: &Runner) -> Option<SystemTime> {
     EXERCISES
         .iter()
-        .filter_map(|e| std::fs::metadata(dir.join(e.file)).ok()?.modified().ok())
+        .filter_map(|e| std::fs::metadata(runner.path(e)).ok()?.modified().ok())
         .max()
 }
 
 fn watch(runner: &Runner) -> ExitCode {
     let mut seen = None;
     loop {
-        let now = newest_change(runner.dir());
+        let now = newest_change(runner);
         if now != seen {
             seen = now;
             println!(
