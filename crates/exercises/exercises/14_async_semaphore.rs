@@ -2,7 +2,7 @@
 //!
 //! 动手 · Make. 这个 `supervisor` 和异步清单（crates/async_flags/src/lib.rs）的一样：每个下载
 //! 都 `spawn`，20 个请求同时发出。对方的服务器只愿意同时处理 3 个。用 `tokio::sync::Semaphore`
-//! 把同时进行的请求限制在 3 个，仍然下载全部 20 面（书中 flags2_asyncio.py 的做法）。
+//! 把同时进行的请求限制在 3 个，仍然下载全部 20 面（原书 flags2_asyncio.py 的做法）。
 //!
 //! This `supervisor` is the async listing's: every download is spawned, and
 //! all 20 requests go out at once. The site will serve only 3 at a time. Use

@@ -1,6 +1,6 @@
 //! flags2-retry · 遇到 418 重试 · Retry after a 418
 //!
-//! 动手 · Make. 这是 flags2 的 `download_one`（crates/sequential/src/flags2.rs）。服务器像书中的
+//! 动手 · Make. 这是 flags2 的 `download_one`（crates/sequential/src/flags2.rs）。服务器像原书的
 //! ERROR 服务器一样，一半的请求回答 `418 I'm a teapot`（固定种子）。改它：遇到 HTTP 错误，最多
 //! 再试两次。检查在同一个种子下比较：重试之后，下载成功的国旗要更多。
 //!
