@@ -986,9 +986,6 @@ fn watched_words() -> Vec<(String, String)> {
 /// "中文 · English" units, with code, links and file names taken out, and
 /// glosses too: 许可（permit） translates the term and names it.
 fn chinese_text(text: &str) -> Vec<(usize, String)> {
-    static GLOSS: OnceLock<Regex> = OnceLock::new();
-    let gloss =
-        GLOSS.get_or_init(|| Regex::new(r"（[A-Za-z][A-Za-z -]*）").unwrap());
     units(text)
         .into_iter()
         .filter_map(|u| match lang(&u.text) {
@@ -996,8 +993,52 @@ fn chinese_text(text: &str) -> Vec<(usize, String)> {
             Lang::Chinese => Some((u.line, prose(&u.text))),
             _ => None,
         })
-        .map(|(line, text)| (line, gloss.replace_all(&text, " ").into_owned()))
+        .map(|(line, text)| (line, without_glosses(&text)))
         .collect()
+}
+
+/// Text with its glosses taken out. A parenthesised English word is a gloss
+/// only when it names the Chinese just before it: the glossary's English of
+/// the glossary term the text before it ends with (许可（permit）), or a word
+/// the glossary keeps (全局解释器锁（GIL）). Anything else, such as
+/// 第一种（lambda）, stays, for the kept-term rules to catch.
+fn without_glosses(text: &str) -> String {
+    static GLOSS: OnceLock<Regex> = OnceLock::new();
+    static KNOWN: OnceLock<(Vec<(String, String)>, Vec<String>)> = OnceLock::new();
+    let gloss =
+        GLOSS.get_or_init(|| Regex::new(r"（([A-Za-z][A-Za-z -]*)）").unwrap());
+    let (terms, kept) = KNOWN.get_or_init(|| (glossary_terms(), kept_terms()));
+    gloss
+        .replace_all(text, |c: &regex::Captures| {
+            let word = c[1].to_lowercase();
+            let before = text[..c.get(0).unwrap().start()].trim_end();
+            let names_it = kept.contains(&word)
+                || terms.iter().any(|(zh, en)| {
+                    en.to_lowercase() == word && before.ends_with(zh.as_str())
+                });
+            if names_it {
+                " ".to_string()
+            } else {
+                c[0].to_string()
+            }
+        })
+        .into_owned()
+}
+
+/// A gloss names the Chinese before it; a parenthesised word that names
+/// nothing is left for the kept-term rules.
+#[test]
+fn a_gloss_names_the_chinese_before_it() {
+    assert_eq!(
+        without_glosses("先拿许可（permit）再下载").trim_end(),
+        "先拿许可 再下载"
+    );
+    assert!(!without_glosses("全局解释器锁（GIL）").contains("GIL"));
+    assert!(without_glosses("Python 连第一种（lambda）也").contains("lambda"));
+    assert!(without_glosses("取消（permit）").contains("permit"));
+    let kept = kept_terms();
+    let text = "Python 连第一种（lambda）也要到运行时才报错。\n\nEven the first.\n";
+    assert_eq!(unkept_words(text, &kept), vec![(1, "lambda".to_string())]);
 }
 
 /// No Chinese sentence leaves a glossary term in English ("被 worker 拿走"):
