@@ -332,7 +332,8 @@ fn same_order(shown: &[String], printed: &[String]) -> Result<(), String> {
 /// The codes in a listing's `//!` sample are a real run's, in the order the
 /// seeded server makes them finish: re-run at the default delay (not the
 /// quick one) and compared in order, not as a set ("CD FR BR ..." in a
-/// header whose run prints "IR JP VN ..." is caught).
+/// header whose run prints "IR JP VN ..." is caught), against up to three
+/// runs.
 #[test]
 fn listing_sample_codes_are_in_a_real_runs_order() {
     let all = justfile_sections();
@@ -348,13 +349,20 @@ fn listing_sample_codes_are_in_a_real_runs_order() {
         if let Some(at) = args.iter().position(|a| a == "--delay") {
             args.drain(at..at + 2);
         }
-        let printed = codes_line(&printed(&bin, &args));
-        let Some(printed) = printed else {
-            failures
-                .push(format!("{}: the run printed no line of codes", sample.note));
-            continue;
-        };
-        if let Err(why) = same_order(&shown, &printed) {
+        // On a busy machine threads start late and near-ties swap: the
+        // sample passes if one of three runs reproduces it, and a made-up
+        // order fails all three.
+        let mut verdict = Err("not run".to_string());
+        for _ in 0..3 {
+            verdict = match codes_line(&printed(&bin, &args)) {
+                Some(printed) => same_order(&shown, &printed),
+                None => Err("the run printed no line of codes".into()),
+            };
+            if verdict.is_ok() {
+                break;
+            }
+        }
+        if let Err(why) = verdict {
             failures.push(format!("{}: {why}", sample.note));
         }
     }
