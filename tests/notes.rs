@@ -1011,8 +1011,10 @@ fn chinese_text(text: &str) -> Vec<(usize, String)> {
 /// the glossary keeps (全局解释器锁（GIL）). Anything else, such as
 /// 第一种（lambda）, stays, for the kept-term rules to catch.
 fn without_glosses(text: &str) -> String {
+    /// The glossary's (Chinese, English) terms, and the words it keeps.
+    type Known = (Vec<(String, String)>, Vec<String>);
     static GLOSS: OnceLock<Regex> = OnceLock::new();
-    static KNOWN: OnceLock<(Vec<(String, String)>, Vec<String>)> = OnceLock::new();
+    static KNOWN: OnceLock<Known> = OnceLock::new();
     let gloss =
         GLOSS.get_or_init(|| Regex::new(r"（([A-Za-z][A-Za-z -]*)）").unwrap());
     let (terms, kept) = KNOWN.get_or_init(|| (glossary_terms(), kept_terms()));
@@ -1584,7 +1586,23 @@ fn listing_edits(name: &str, text: &str) -> Vec<String> {
 
 /// What `rule` finds in every note, each problem with its note's name.
 fn in_every_note(rule: impl Fn(&str, &str) -> Vec<String>) -> Vec<(String, String)> {
-    let notes = all_notes().into_iter();
+    in_texts(all_notes(), rule)
+}
+
+/// [`in_every_note`], and the README's bilingual front page too.
+fn in_notes_and_readme(
+    rule: impl Fn(&str, &str) -> Vec<String>,
+) -> Vec<(String, String)> {
+    let mut texts = all_notes();
+    texts.push(("../README.md".into(), read("README.md")));
+    in_texts(texts, rule)
+}
+
+fn in_texts(
+    texts: Vec<(String, String)>,
+    rule: impl Fn(&str, &str) -> Vec<String>,
+) -> Vec<(String, String)> {
+    let notes = texts.into_iter();
     let found = notes.map(|(name, text)| (rule(&name, &text), name));
     found
         .flat_map(|(problems, name)| {
@@ -1737,17 +1755,13 @@ fn bare_books(text: &str) -> Vec<(usize, String)> {
 /// mdBook), never a bare 书中 / 书里.
 #[test]
 fn the_book_is_never_left_bare() {
-    let mut texts = all_notes();
-    texts.push(("../README.md".into(), read("README.md")));
-    let mut problems = Vec::new();
-    for (name, text) in texts {
-        for (line, found) in bare_books(&text) {
-            problems.push((
-                name.clone(),
-                format!("{name}:{line}: \"{found}\": say 原书 (the book) or 本课程 (this course)"),
-            ));
-        }
-    }
+    let problems = in_notes_and_readme(|name, text| {
+        let found = bare_books(text).into_iter();
+        let say = "say 原书 (the book) or 本课程 (this course)";
+        found
+            .map(|(line, book)| format!("{name}:{line}: \"{book}\": {say}"))
+            .collect()
+    });
     report("a bare 书", problems);
 }
 
@@ -1895,17 +1909,13 @@ fn long_lines(text: &str, max: usize) -> Vec<(usize, usize)> {
 /// characters. No prose line of a note is longer than 200 characters.
 #[test]
 fn no_prose_line_is_longer_than_200_characters() {
-    let mut texts = all_notes();
-    texts.push(("../README.md".into(), read("README.md")));
-    let mut problems = Vec::new();
-    for (name, text) in texts {
-        for (line, length) in long_lines(&text, 200) {
-            problems.push((
-                name.clone(),
-                format!("{name}:{line}: {length} characters: wrap it (at most 200)"),
-            ));
-        }
-    }
+    let problems = in_notes_and_readme(|name, text| {
+        let found = long_lines(text, 200).into_iter();
+        let wrap = "characters: wrap it (at most 200)";
+        found
+            .map(|(line, length)| format!("{name}:{line}: {length} {wrap}"))
+            .collect()
+    });
     report("prose lines over 200 characters", problems);
 }
 
