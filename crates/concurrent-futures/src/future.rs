@@ -121,6 +121,12 @@ impl<T, E> Handle<T, E> {
         }
     }
 
+    /// Which task this is a handle on: equal for two handles exactly when
+    /// they are handles on the same task.
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.shared) as *const () as usize
+    }
+
     fn lock(&self) -> MutexGuard<'_, State<T, E>> {
         // Tasks and callbacks run outside this lock, so it is never poisoned.
         self.shared

@@ -433,3 +433,44 @@ fn code_written_for_any_executor() {
     }
     assert_eq!(squares(&ThreadPoolExecutor::new(2)), [0, 1, 4, 9, 16]);
 }
+
+/// CPython runs a future's done-callbacks inside `set_result`, before its
+/// worker takes the next work item (thread.py `_WorkItem.run`, `_worker`).
+/// So a callback may wait for a pending task: another worker, once free,
+/// runs it. Two workers: X blocked, A running, B pending; A's callback waits
+/// for B; then X ends, and its worker must run B.
+#[test]
+fn a_done_callback_runs_before_its_worker_takes_the_next_task() {
+    let pool = ThreadPoolExecutor::new(2);
+    let (gate_x, gate_a) = (Gate::new(), Gate::new());
+    let (key_x, key_a) = (gate_x.key(), gate_a.key());
+    let (started, has_started) = signal();
+    let started_a = started.clone();
+    let x = pool
+        .submit(move || {
+            started.send(()).unwrap();
+            key_x.wait()
+        })
+        .unwrap();
+    let a = pool
+        .submit(move || {
+            started_a.send(()).unwrap();
+            key_a.wait()
+        })
+        .unwrap();
+    (0..2).for_each(|_| recv(&has_started));
+    let b = pool.submit(|| 2).unwrap();
+    assert!(!b.running(), "B waits for a worker");
+    let (in_callback, has_called_back) = signal();
+    let (waited, has_waited) = signal();
+    let b_seen = b.clone();
+    a.add_done_callback(move |_| {
+        in_callback.send(()).unwrap();
+        waited.send(b_seen.result_timeout(common::LIMIT)).unwrap();
+    });
+    gate_a.open();
+    recv(&has_called_back);
+    gate_x.open();
+    assert_eq!(recv(&has_waited), Ok(2), "B waited behind A's callback");
+    assert_eq!((x.result(), a.result()), (Ok(true), Ok(true)));
+}
