@@ -13,10 +13,13 @@ use crate::{Error, Handle, HandleOf, Outcome};
 
 /// A queued job, whatever its types.
 pub(super) trait Job: Send {
-    /// A worker is taking it: marks its tasks running, drops the cancelled
-    /// ones, and writes the request into `frame`. False if nothing is left
-    /// to run (every task was cancelled, or an argument would not serialize).
-    fn start(&mut self, frame: &mut Vec<u8>) -> bool;
+    /// A worker is taking it: marks its tasks running, leaves the cancelled
+    /// ones out, and writes the request into `frame`. `Ok(false)` if every
+    /// task was cancelled; `Err(why)` if an argument would not serialize, for
+    /// the caller to [`fail`](Job::fail) the job once it holds no lock. It
+    /// runs under the worker's slot lock, so it drops nothing of the user's:
+    /// the arguments go when the job does.
+    fn start(&mut self, frame: &mut Vec<u8>) -> Result<bool, String>;
     /// Gives each task its outcome from the worker's reply.
     fn finish(self: Box<Self>, reply: &[u8]);
     /// Gives every task the same error (its worker died; the pool is broken).
@@ -30,6 +33,9 @@ pub(super) struct Chunk<A, R: Outcome> {
     call: FnRef,
     handles: Vec<HandleOf<R>>,
     args: Vec<A>,
+    /// Arguments already written to a frame, or of cancelled tasks: kept,
+    /// to be dropped with the job, outside any lock.
+    spent: Vec<A>,
 }
 
 impl<A, R> Chunk<A, R>
@@ -47,6 +53,7 @@ where
             call: FnRef::new(f),
             handles: handles.clone(),
             args,
+            spent: Vec::new(),
         };
         (chunk, handles)
     }
@@ -57,7 +64,7 @@ where
     A: Serialize + Send,
     R: DeserializeOwned + Outcome<Ok: Send, Err: Send>,
 {
-    fn start(&mut self, frame: &mut Vec<u8>) -> bool {
+    fn start(&mut self, frame: &mut Vec<u8>) -> Result<bool, String> {
         // Python's set_running_or_notify_cancel, once per task.
         let running: Vec<bool> = self
             .handles
@@ -67,27 +74,21 @@ where
         let mut keep = running.iter();
         self.handles
             .retain(|_| *keep.next().expect("one flag per handle"));
-        let mut keep = running.iter();
-        self.args
-            .retain(|_| *keep.next().expect("one flag per argument"));
+        let (args, cancelled): (Vec<_>, Vec<_>) = std::mem::take(&mut self.args)
+            .into_iter()
+            .zip(&running)
+            .partition(|(_, running)| **running);
+        self.spent.extend(cancelled.into_iter().map(|(arg, _)| arg));
+        self.spent.extend(args.into_iter().map(|(arg, _)| arg));
         if self.handles.is_empty() {
-            return false;
+            return Ok(false);
         }
         wire::begin(frame);
-        let written = wire::put_request(self.call, &self.args, frame)
-            .map_err(|err| format!("cannot serialize the argument: {err}"))
-            .and_then(|()| wire::end(frame).map_err(|err| err.to_string()));
-        // The arguments live in the frame now (or never will).
-        self.args = Vec::new();
-        match written {
-            Ok(()) => true,
-            Err(why) => {
-                for handle in self.handles.drain(..) {
-                    handle.finish(Err(Error::Unpicklable(why.clone())));
-                }
-                false
-            }
-        }
+        let args = &self.spent[self.spent.len() - self.handles.len()..];
+        wire::put_request(self.call, args, frame)
+            .map_err(|err| format!("cannot serialize the argument: {err}"))?;
+        wire::end(frame).map_err(|err| err.to_string())?;
+        Ok(true)
     }
 
     fn finish(self: Box<Self>, reply: &[u8]) {
