@@ -311,9 +311,41 @@ impl<T, E> Handle<T, E> {
         self.lock().waiters.retain(|waiter| waiter.id != id);
     }
 
+    /// [`cancel`](Self::cancel) for an executor that holds its own lock:
+    /// the handle is cancelled now and its waiters woken, and the callbacks
+    /// are returned, for the caller to run once it holds no lock. Used by
+    /// `shutdown(cancel_futures=true)`, so that no other caller of `shutdown`
+    /// can see a task that is neither queued nor cancelled.
+    pub(crate) fn cancel_deferring_callbacks(&self) -> Deferred
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        let mut state = self.lock();
+        if state.phase != Phase::Pending {
+            return Deferred(None);
+        }
+        state.phase = Phase::Cancelled;
+        let callbacks = self.wake(state);
+        let handle = self.clone();
+        Deferred(Some(Box::new(move || {
+            for callback in callbacks {
+                run_callback(&handle, callback);
+            }
+        })))
+    }
+
     /// The handle has just become done: wake `result()` callers and waiters,
     /// then run the callbacks outside the lock, so they may use this handle.
-    fn became_done(&self, mut state: MutexGuard<'_, State<T, E>>) {
+    fn became_done(&self, state: MutexGuard<'_, State<T, E>>) {
+        for callback in self.wake(state) {
+            run_callback(self, callback);
+        }
+    }
+
+    /// Wakes `result()` callers and waiters, releases the lock, and returns
+    /// the callbacks to run.
+    fn wake(&self, mut state: MutexGuard<'_, State<T, E>>) -> Vec<Callback<T, E>> {
         let callbacks = std::mem::take(&mut state.callbacks);
         for waiter in state.waiters.drain(..) {
             let _ = waiter.tx.send(waiter.index);
@@ -323,8 +355,20 @@ impl<T, E> Handle<T, E> {
         if sleepers > 0 {
             self.shared.done.notify_all();
         }
-        for callback in callbacks {
-            run_callback(self, callback);
+        callbacks
+    }
+}
+
+/// The done-callbacks of a handle cancelled under an executor's lock, to be
+/// run once that lock is released: [`Deferred::run`].
+#[must_use = "the callbacks run only through `run`"]
+pub(crate) struct Deferred(Option<Box<dyn FnOnce() + Send>>);
+
+impl Deferred {
+    /// Runs the callbacks, on this thread; call it with no lock held.
+    pub(crate) fn run(self) {
+        if let Some(callbacks) = self.0 {
+            callbacks();
         }
     }
 }

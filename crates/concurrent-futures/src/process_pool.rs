@@ -254,15 +254,19 @@ impl ProcessPoolExecutor {
             true => state.queue.drain(..).collect(),
             false => Vec::new(),
         };
+        // Cancelled under the lock, as Python's shutdown cancels under its
+        // own; the callbacks, and the arguments' drops, wait for after it.
+        let callbacks: Vec<_> =
+            cancelled.iter().flat_map(|job| job.cancel()).collect();
         // An idle worker is waiting to read: closing its channel ends it.
         for conn in state.idle.drain(..) {
             conn.close();
         }
         drop(state);
-        // Outside the pool's lock: cancelling runs the tasks' callbacks.
-        for job in cancelled {
-            job.cancel();
+        for deferred in callbacks {
+            deferred.run();
         }
+        drop(cancelled);
         if wait {
             self.join_keepers();
         }

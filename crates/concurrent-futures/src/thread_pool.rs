@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::thread::{self, JoinHandle, ThreadId};
 use crate::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use crate::future::Deferred;
 use crate::{Error, Executor, Handle, HandleOf, Outcome};
 
 /// A pool of at most `max_workers` threads that run submitted tasks in the
@@ -80,7 +81,9 @@ trait WorkItem: Send {
     /// was cancelled.
     fn reserve(&mut self) -> bool;
     fn cancelled(&self) -> bool;
-    fn cancel(&self) -> bool;
+    /// Cancels a pending task now, under the pool's lock; the callbacks are
+    /// left to run once it is released.
+    fn cancel(&self) -> Deferred;
     /// Runs the task, then calls `release` (which passes its place to the
     /// oldest pending task, or frees it), then finishes the handle, running
     /// its done-callbacks here: whoever `result()` wakes up may submit the
@@ -99,7 +102,7 @@ struct Job<R: Outcome, F> {
 
 impl<R, F> WorkItem for Job<R, F>
 where
-    R: Outcome<Ok: Send, Err: Send>,
+    R: Outcome<Ok: Send + 'static, Err: Send + 'static>,
     F: FnOnce() -> R + Send,
 {
     fn reserved(&self) -> bool {
@@ -112,8 +115,8 @@ where
     fn cancelled(&self) -> bool {
         self.handle.cancelled()
     }
-    fn cancel(&self) -> bool {
-        self.handle.cancel()
+    fn cancel(&self) -> Deferred {
+        self.handle.cancel_deferring_callbacks()
     }
     fn id(&self) -> usize {
         self.handle.id()
@@ -278,11 +281,16 @@ impl ThreadPoolExecutor {
         let mut state = self.inner.lock();
         state.shutdown = true;
         let mut cancelled = Vec::new();
+        let mut callbacks = Vec::new();
         if cancel_futures {
             // Tasks already marked running stay queued: a worker is theirs.
             let (keep, pending): (VecDeque<_>, VecDeque<_>) =
                 state.queue.drain(..).partition(|item| item.reserved());
             state.queue = keep;
+            // Cancelled here, under the lock, as Python's shutdown cancels
+            // under its own: another caller never sees a task that is
+            // neither queued nor cancelled. Only the callbacks wait.
+            callbacks.extend(pending.iter().map(|item| item.cancel()));
             cancelled.extend(pending);
         }
         // No new thread can start now; wait for those being started to be
@@ -292,10 +300,9 @@ impl ThreadPoolExecutor {
         }
         drop(state);
         self.inner.doorbell.ring_all();
-        // Outside the pool's lock: cancelling runs the tasks' callbacks, and
-        // dropping a closure runs its captures' `drop`.
-        for item in &cancelled {
-            item.cancel();
+        // Outside the pool's lock: the callbacks, and the closures' drops.
+        for deferred in callbacks {
+            deferred.run();
         }
         discard(cancelled);
         if wait {

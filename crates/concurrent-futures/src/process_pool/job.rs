@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::function::FnRef;
 use super::wire::{self, Failure};
+use crate::future::Deferred;
 use crate::{Error, Handle, HandleOf, Outcome};
 
 /// A queued job, whatever its types.
@@ -24,8 +25,9 @@ pub(super) trait Job: Send {
     fn finish(self: Box<Self>, reply: &[u8]);
     /// Gives every task the same error (its worker died; the pool is broken).
     fn fail(self: Box<Self>, error: Error);
-    /// `shutdown(cancel_futures=True)`.
-    fn cancel(&self);
+    /// `shutdown(cancel_futures=True)`, under the pool's lock: the tasks are
+    /// cancelled now, and their callbacks returned, to run after the lock.
+    fn cancel(&self) -> Vec<Deferred>;
 }
 
 /// `f` to be called on each of `args`, results to `handles`.
@@ -62,7 +64,7 @@ where
 impl<A, R> Job for Chunk<A, R>
 where
     A: Serialize + Send,
-    R: DeserializeOwned + Outcome<Ok: Send, Err: Send>,
+    R: DeserializeOwned + Outcome<Ok: Send + 'static, Err: Send + 'static>,
 {
     fn start(&mut self, frame: &mut Vec<u8>) -> Result<bool, String> {
         // Python's set_running_or_notify_cancel, once per task.
@@ -115,9 +117,10 @@ where
         }
     }
 
-    fn cancel(&self) {
-        for handle in &self.handles {
-            handle.cancel();
-        }
+    fn cancel(&self) -> Vec<Deferred> {
+        self.handles
+            .iter()
+            .map(Handle::cancel_deferring_callbacks)
+            .collect()
     }
 }
