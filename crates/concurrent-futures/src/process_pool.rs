@@ -29,6 +29,21 @@
 //! breaks, as Python's, when no worker can start (the initializer panicked)
 //! and when [`terminate_workers`](ProcessPoolExecutor::terminate_workers)
 //! or [`kill_workers`](ProcessPoolExecutor::kill_workers) end them all.
+//!
+//! # Lock order
+//!
+//! Three locks may be held at once, always in this order: the pool's lock
+//! (`Pool::state`), then one worker's slot (`Conn::slot`), then one handle's
+//! lock. `submit` and a keeper's `feed` take a worker's slot under the pool's
+//! lock, so that a worker taken off the idle list, or a job taken off the
+//! queue, is in the slot before its keeper can look; `Job::start` marks the
+//! job's tasks running under the slot; `shutdown(cancel_futures)` cancels the
+//! queued tasks under the pool's lock. The list of keepers (`keepers`) is
+//! locked alone, never with another lock held.
+//!
+//! No lock is held while a keeper thread or a worker process starts, while a
+//! done-callback runs (a job finishes, fails or is cancelled after its locks
+//! are released), or while a job's arguments are dropped.
 
 mod builder;
 mod function;

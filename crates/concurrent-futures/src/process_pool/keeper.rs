@@ -14,7 +14,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::panic::{self, AssertUnwindSafe};
 use std::process::{ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rustix::process::{Pid, WaitId, WaitIdOptions, waitid};
 
@@ -109,7 +109,15 @@ pub(super) fn keep(pool: Arc<Pool>) {
     let _gone = Gone(&pool);
     loop {
         match Worker::start(&pool) {
-            Ok(worker) => worker.serve(&pool),
+            Ok(worker) => {
+                let conn = Arc::clone(&worker.conn);
+                let served =
+                    panic::catch_unwind(AssertUnwindSafe(|| worker.serve(&pool)));
+                if let Err(payload) = served {
+                    abandon(&pool, &conn);
+                    panic::resume_unwind(payload);
+                }
+            }
             Err(why) => return pool.break_with(why),
         }
         // Retired (max_tasks_per_child), died, or shut down: replace it only
@@ -123,6 +131,26 @@ pub(super) fn keep(pool: Arc<Pool>) {
     }
 }
 
+/// A keeper panicked (a bug) while serving `conn`, whose worker its unwind
+/// kills (procspawn's handle): no `submit` may choose that worker again, and
+/// the job it held fails instead of waiting for ever.
+fn abandon(pool: &Pool, conn: &Arc<Conn>) {
+    {
+        let mut state = pool.state.lock().unwrap_or_else(PoisonError::into_inner);
+        conn.gone.store(true, Ordering::Relaxed);
+        state.idle.retain(|idle| !Arc::ptr_eq(idle, conn));
+    }
+    let job = conn
+        .slot
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .job
+        .take();
+    if let Some(job) = job {
+        job.fail(Error::WorkerDied("its keeper thread panicked".to_string()));
+    }
+}
+
 /// Counts its keeper out if it unwinds: the normal ways out count themselves
 /// out under the same lock that decides they leave.
 struct Gone<'a>(&'a Pool);
@@ -130,7 +158,9 @@ struct Gone<'a>(&'a Pool);
 impl Drop for Gone<'_> {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            let mut state = self.0.lock();
+            // A second panic while unwinding would abort: take the lock as is.
+            let mut state =
+                self.0.state.lock().unwrap_or_else(PoisonError::into_inner);
             state.keepers -= 1;
             self.0.settled.notify_all();
         }
