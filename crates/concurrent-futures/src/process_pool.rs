@@ -160,7 +160,7 @@ impl ProcessPoolExecutor {
         let mut items = items.into_iter().peekable();
         while items.peek().is_some() {
             let (chunk, chunk_handles) =
-                Chunk::new(f, items.by_ref().take(chunksize).collect());
+                Chunk::new(f, items.by_ref().take(chunksize).collect())?;
             // Refused: the chunks already submitted go on, as in Python.
             self.schedule(Box::new(chunk))?;
             handles.extend(chunk_handles);
@@ -407,7 +407,7 @@ where
     type Output = R;
 
     fn submit(&self, f: fn(A) -> R, arg: A) -> Result<HandleOf<R>, Error> {
-        let (chunk, mut handles) = Chunk::new(f, vec![arg]);
+        let (chunk, mut handles) = Chunk::new(f, vec![arg])?;
         self.schedule(Box::new(chunk))?;
         Ok(handles.pop().expect("a chunk of one has one handle"))
     }

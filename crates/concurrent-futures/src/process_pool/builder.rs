@@ -43,11 +43,12 @@ impl ProcessPoolBuilder {
     ) -> Self {
         // Serialized once here; every worker, first or replacement, gets a copy.
         let mut request = Vec::new();
-        let call = FnRef::new(initializer);
-        let written = wire::put_request(call, &[initargs], &mut request);
-        self.initializer = Some(written.map(|()| request).map_err(|err| {
-            Error::Unpicklable(format!("cannot serialize initargs: {err}"))
-        }));
+        let written = FnRef::new(initializer).and_then(|call| {
+            wire::put_request(call, &[initargs], &mut request)
+                .map_err(|err| format!("cannot serialize initargs: {err}"))
+        });
+        self.initializer =
+            Some(written.map(|()| request).map_err(Error::Unpicklable));
         self
     }
 

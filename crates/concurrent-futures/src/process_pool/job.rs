@@ -40,24 +40,29 @@ pub(super) struct Chunk<A, R: Outcome> {
     spent: Vec<A>,
 }
 
+/// A new chunk, and the handles its tasks will finish.
+pub(super) type ChunkAndHandles<A, R> = (Chunk<A, R>, Vec<HandleOf<R>>);
+
 impl<A, R> Chunk<A, R>
 where
     A: Serialize + DeserializeOwned,
     R: Serialize + DeserializeOwned + Outcome,
 {
-    /// A chunk and the handles of its tasks, in the order of `args`.
+    /// A chunk and the handles of its tasks, in the order of `args`;
+    /// `Err(Unpicklable)` if `f` cannot be sent to a worker (see `FnRef`).
     pub(super) fn new(
         f: fn(A) -> R,
         args: Vec<A>,
-    ) -> (Chunk<A, R>, Vec<HandleOf<R>>) {
+    ) -> Result<ChunkAndHandles<A, R>, Error> {
+        let call = FnRef::new(f).map_err(Error::Unpicklable)?;
         let handles: Vec<HandleOf<R>> = args.iter().map(|_| Handle::new()).collect();
         let chunk = Chunk {
-            call: FnRef::new(f),
+            call,
             handles: handles.clone(),
             args,
             spent: Vec::new(),
         };
-        (chunk, handles)
+        Ok((chunk, handles))
     }
 }
 

@@ -218,7 +218,15 @@ impl Worker {
         }
         let hello = wire::take::<Hello>(&mut worker.reply.as_slice());
         let hello = match hello {
-            Ok(hello) if hello.layout == FnRef::layout() => hello,
+            Ok(hello) if hello.layout.is_ok() && hello.layout == FnRef::layout() => {
+                hello
+            }
+            Ok(Hello {
+                layout: Err(why), ..
+            }) => {
+                worker.reap(pool);
+                return Err(broken(format!("a worker refuses to start: {why}")));
+            }
             Ok(_) => {
                 worker.reap(pool);
                 return Err(broken("a worker runs another build".to_string()));
@@ -302,6 +310,9 @@ impl Worker {
     fn reap(self, pool: &Pool) -> String {
         // Off the list before it is collected, while its pid is still its own.
         pool.lock().pids.retain(|&pid| pid != self.pid);
+        // A worker refused at its hello is waiting for a request: the end of
+        // file tells it to exit (one that has ended already does not care).
+        self.conn.close();
         // waitid with NOWAIT learns the exit status but leaves the process
         // to be collected by procspawn's handle, which owns it (dropping the
         // handle kills, a no-op on an ended process, then waits).
