@@ -70,12 +70,22 @@ enum Phase {
 }
 
 /// A `wait` or `as_completed` call listening to this handle: it is sent
-/// `index` once, when the handle becomes done.
+/// `index` once, when the handle becomes done, with whether the task raised
+/// (so `wait(FirstException)` never has to ask every handle again).
 #[derive(Debug)]
 pub(crate) struct Waiter {
     pub(crate) id: u64,
     pub(crate) index: usize,
-    pub(crate) tx: mpsc::Sender<usize>,
+    pub(crate) tx: mpsc::Sender<Done>,
+}
+
+/// What a handle tells its waiters when it becomes done.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Done {
+    /// The waiter's index of the handle.
+    pub(crate) index: usize,
+    /// The task raised: returned `Err`, panicked, lost its worker.
+    pub(crate) raised: bool,
 }
 
 impl<T, E> Clone for Handle<T, E> {
@@ -280,11 +290,6 @@ impl<T, E> Handle<T, E> {
         self.finish(outcome);
     }
 
-    /// True if the task finished by raising: what `FIRST_EXCEPTION` waits for.
-    pub(crate) fn raised(&self) -> bool {
-        matches!(self.lock().outcome, Some(Err(_)))
-    }
-
     /// Stores the outcome, wakes every waiter and runs the callbacks.
     pub(crate) fn finish(&self, outcome: Result<T, Error<E>>) {
         let mut state = self.lock();
@@ -300,7 +305,7 @@ impl<T, E> Handle<T, E> {
     pub(crate) fn add_waiter(&self, waiter: Waiter) {
         let mut state = self.lock();
         if matches!(state.phase, Phase::Finished | Phase::Cancelled) {
-            let _ = waiter.tx.send(waiter.index);
+            let _ = waiter.tx.send(done_for(&state, &waiter));
         } else {
             state.waiters.push(waiter);
         }
@@ -347,8 +352,8 @@ impl<T, E> Handle<T, E> {
     /// the callbacks to run.
     fn wake(&self, mut state: MutexGuard<'_, State<T, E>>) -> Vec<Callback<T, E>> {
         let callbacks = std::mem::take(&mut state.callbacks);
-        for waiter in state.waiters.drain(..) {
-            let _ = waiter.tx.send(waiter.index);
+        for waiter in std::mem::take(&mut state.waiters) {
+            let _ = waiter.tx.send(done_for(&state, &waiter));
         }
         let sleepers = state.sleepers;
         drop(state);
@@ -381,6 +386,14 @@ fn run_callback<T, E>(handle: &Handle<T, E>, callback: Callback<T, E>) {
             "concurrent_futures: exception calling callback for <Future at {:p}>",
             Arc::as_ptr(&handle.shared)
         );
+    }
+}
+
+/// What `waiter` hears from a handle in `state`, which is done.
+fn done_for<T, E>(state: &State<T, E>, waiter: &Waiter) -> Done {
+    Done {
+        index: waiter.index,
+        raised: matches!(state.outcome, Some(Err(_))),
     }
 }
 
