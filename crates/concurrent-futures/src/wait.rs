@@ -110,12 +110,13 @@ pub fn as_completed<T, E>(
 
 /// [`as_completed`] with a time limit: after yielding what finished within
 /// `timeout`, it yields one `Err(Error::Timeout)` and ends, as Python's
-/// raises `TimeoutError`.
+/// raises `TimeoutError`. The clock starts at the first `next`, as Python's
+/// `as_completed` is a generator whose body starts there.
 pub fn as_completed_timeout<T, E>(
     handles: impl IntoIterator<Item = Handle<T, E>>,
     timeout: Duration,
 ) -> AsCompletedTimeout<T, E> {
-    AsCompletedTimeout(Completions::new(handles, Some(Instant::now() + timeout)))
+    AsCompletedTimeout(Completions::new(handles, Some(timeout)))
 }
 
 /// The iterator [`as_completed`] returns.
@@ -148,6 +149,8 @@ impl<T, E> Iterator for AsCompletedTimeout<T, E> {
 struct Completions<T, E> {
     handles: Vec<Option<Handle<T, E>>>,
     remaining: usize,
+    timeout: Option<Duration>,
+    /// Set at the first `next`: `timeout` from then.
     deadline: Option<Instant>,
     listener: Listener,
 }
@@ -155,14 +158,15 @@ struct Completions<T, E> {
 impl<T, E> Completions<T, E> {
     fn new(
         handles: impl IntoIterator<Item = Handle<T, E>>,
-        deadline: Option<Instant>,
+        timeout: Option<Duration>,
     ) -> Self {
         let handles = distinct(handles);
         let listener = Listener::new(&handles);
         Completions {
             remaining: handles.len(),
             handles: handles.into_iter().map(Some).collect(),
-            deadline,
+            timeout,
+            deadline: None,
             listener,
         }
     }
@@ -170,6 +174,9 @@ impl<T, E> Completions<T, E> {
     fn next(&mut self) -> Option<Result<Handle<T, E>, Error>> {
         if self.remaining == 0 {
             return None;
+        }
+        if let (Some(timeout), None) = (self.timeout, self.deadline) {
+            self.deadline = Some(Instant::now() + timeout);
         }
         match self.listener.next_before(self.deadline) {
             Ok(heard) => {

@@ -474,3 +474,59 @@ fn a_done_callback_runs_before_its_worker_takes_the_next_task() {
     assert_eq!(recv(&has_waited), Ok(2), "B waited behind A's callback");
     assert_eq!((x.result(), a.result()), (Ok(true), Ok(true)));
 }
+
+/// CPython 3.14 executor.py test_map_buffersize_with_timeout (the two
+/// together): results in time come, a result not ready `timeout` after the
+/// call is one Err(Timeout), and the iterator is over.
+#[test]
+fn map_buffersize_with_timeout() {
+    let pool = ThreadPoolExecutor::new(1);
+    let squares: Vec<_> = pool
+        .map_buffersize_timeout(|n: u64| n * n, 1..=5, 2, common::LIMIT)
+        .unwrap()
+        .collect();
+    assert_eq!(squares, [Ok(1), Ok(4), Ok(9), Ok(16), Ok(25)]);
+    let gate = Gate::new();
+    let key = gate.key();
+    let mut blocked = pool
+        .map_buffersize_timeout(move |_: u64| key.wait(), 0..10, 2, Duration::ZERO)
+        .unwrap();
+    assert_eq!(blocked.next(), Some(Err(Error::Timeout)));
+    assert_eq!(blocked.next(), None);
+}
+
+/// CPython's `map` submits in a list comprehension: when a submit raises
+/// (the pool was shut down meanwhile), the tasks already submitted are left
+/// to run. Here, the third item shuts the pool down; `map` gives
+/// `Err(Shutdown)`, and both tasks before it run, the second though it was
+/// still pending when the submit was refused.
+#[test]
+fn a_refused_submit_in_map_leaves_the_submitted_tasks_running() {
+    let pool = ThreadPoolExecutor::new(1);
+    let gate = Gate::new();
+    let key = gate.key();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&ran);
+    let items = (0..3).inspect(|&n| {
+        if n == 2 {
+            pool.shutdown(false, false);
+        }
+    });
+    let mapped = pool.map(
+        move |n: u64| {
+            if n == 0 {
+                key.wait();
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+        },
+        items,
+    );
+    assert_eq!(mapped.err(), Some(Error::Shutdown));
+    gate.open();
+    pool.shutdown(true, false);
+    assert_eq!(
+        ran.load(Ordering::SeqCst),
+        2,
+        "a submitted task was cancelled"
+    );
+}
