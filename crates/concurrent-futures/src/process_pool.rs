@@ -49,6 +49,7 @@ mod builder;
 mod function;
 mod job;
 mod keeper;
+mod refusal;
 mod state;
 mod wire;
 mod worker;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::function::FnRef;
+use super::refusal;
 use super::wire::{self, Failure};
 use crate::future::Deferred;
 use crate::{Error, Handle, HandleOf, Outcome};
@@ -92,8 +93,10 @@ where
         }
         wire::begin(frame);
         let args = &self.spent[self.spent.len() - self.handles.len()..];
-        wire::put_request(self.call, args, frame)
-            .map_err(|err| format!("cannot serialize the argument: {err}"))?;
+        wire::put_request(self.call, args, frame).map_err(|err| {
+            let why = refusal::why(args, err);
+            format!("cannot serialize the argument: {why}")
+        })?;
         wire::end(frame).map_err(|err| err.to_string())?;
         Ok(true)
     }

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::function::FnRef;
+use super::refusal;
 use super::wire::{self, Failure, Hello};
 use crate::Error;
 
@@ -183,7 +184,8 @@ where
         if let Err(err) = wire::put(&outcome, reply) {
             reply.truncate(mark);
             let failed: Result<R, Failure> = Err(Failure::Unpicklable(format!(
-                "cannot serialize the result: {err}"
+                "cannot serialize the result: {}",
+                refusal::why(&outcome, err)
             )));
             wire::put(&failed, reply).expect("a Failure always serializes");
         }
