@@ -251,6 +251,10 @@ fn pending_calls_race() {
 /// return, `FirstException` costs about what `AllCompleted` does (a look at
 /// every handle per completion would make it thousands of times dearer).
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "20000 tasks take many minutes under Miri, where time means nothing"
+)]
 fn first_exception_costs_what_all_completed_costs() {
     let pool = ThreadPoolExecutor::new(2);
     let handles: Vec<_> = (0..20_000)
