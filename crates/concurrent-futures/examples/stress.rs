@@ -363,8 +363,10 @@ fn main() -> ExitCode {
             }
         }
     }
+    // Printed first, so that a run that fails or hangs can be replayed.
+    eprintln!("stress: seed {seed}, {seconds} s");
     // The watchdog: no operation for 30 s is a hang; say where, and fail.
-    thread::spawn(|| {
+    thread::spawn(move || {
         let mut last = (OPS.load(Ordering::Relaxed), Instant::now());
         loop {
             thread::sleep(Duration::from_secs(1));
@@ -373,8 +375,8 @@ fn main() -> ExitCode {
                 last = (ops, Instant::now());
             } else if last.1.elapsed() > Duration::from_secs(30) {
                 eprintln!(
-                    "stress: no progress for 30 s; the pool: {}",
-                    CURRENT.lock().unwrap()
+                    "stress: no progress for 30 s (seed {seed}); the pool: {}",
+                    CURRENT.lock().unwrap_or_else(|e| e.into_inner())
                 );
                 std::process::exit(1);
             }
@@ -382,23 +384,31 @@ fn main() -> ExitCode {
     });
     let mut rng = Rng(seed);
     let start = Instant::now();
-    let (mut rounds, mut tasks, mut longest) = (0, 0, Duration::ZERO);
+    let (mut rounds, mut longest) = (0, Duration::ZERO);
+    // Rounds and tasks checked, on threads and on processes.
+    let (mut threads, mut processes) = ((0, 0), (0, 0));
     while start.elapsed() < Duration::from_secs(seconds) {
         let round = Instant::now();
-        tasks += match rounds % 8 {
-            7 => process_round(&mut rng),
-            _ => thread_round(&mut rng),
+        let (pool, tasks) = match rounds % 8 {
+            7 => (&mut processes, process_round(&mut rng)),
+            _ => (&mut threads, thread_round(&mut rng)),
         };
+        *pool = (pool.0 + 1, pool.1 + tasks);
         longest = longest.max(round.elapsed());
         rounds += 1;
     }
     let ops = OPS.load(Ordering::Relaxed);
     let elapsed = start.elapsed().as_secs_f64();
+    let tasks = threads.1 + processes.1;
     println!(
         "stress: {rounds} rounds, {tasks} tasks checked, {ops} operations in {elapsed:.0} s \
          ({:.0} per second); longest round {:.3} s; seed {seed}",
         ops as f64 / elapsed,
         longest.as_secs_f64()
+    );
+    println!(
+        "stress: threads {} rounds, {} tasks; processes {} rounds, {} tasks",
+        threads.0, threads.1, processes.0, processes.1
     );
     ExitCode::SUCCESS
 }
