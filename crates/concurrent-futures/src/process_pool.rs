@@ -452,15 +452,18 @@ mod tests {
         pub(super) static REFUSE_NEXT_THREAD: Cell<bool> = const { Cell::new(false) };
     }
 
+    // Workers re-run this test binary; this lets them find their way.
+    procspawn::enable_test_support!();
+
     fn square(n: u64) -> u64 {
         n * n
     }
 
-    /// CPython test_process_pool.py: when a worker cannot be started,
-    /// `submit` raises and the pool is not left half-started. Here: submit
+    /// CPython process.py starts workers inside `submit`
+    /// (`_adjust_process_count`), so when one cannot start, `submit` raises
+    /// and the pool is not left half-started. Here: submit
     /// gives `Err(CannotStart)` and takes its task back, the pool counts no
-    /// keeper, and `shutdown(wait=true)` returns at once instead of waiting
-    /// for a keeper that never was.
+    /// keeper, and the next submit starts one and runs.
     #[test]
     fn a_keeper_that_cannot_start_fails_only_its_submit() {
         let pool = ProcessPoolExecutor::new(1);
@@ -472,6 +475,8 @@ mod tests {
             assert_eq!((state.keepers, state.starting), (0, 0));
             assert!(state.queue.is_empty() && state.broken.is_none());
         }
+        let next = pool.submit(square as fn(u64) -> u64, 3).unwrap();
+        assert_eq!(next.result(), Ok(9));
         pool.shutdown(true, false);
     }
 }

@@ -576,8 +576,9 @@ pub(crate) mod tests {
         pub(crate) static REFUSE_NEXT_THREAD: Cell<bool> = const { Cell::new(false) };
     }
 
-    /// CPython test_thread_pool.py: when `threading.Thread.start` raises,
-    /// `submit` raises `RuntimeError` and the pool goes on. Here: submit gives
+    /// CPython thread.py starts a worker inside `submit`
+    /// (`_adjust_thread_count`), so when `Thread.start` raises, `submit`
+    /// raises `RuntimeError` and the pool goes on. Here: submit gives
     /// `Err(CannotStart)`, the refused task never runs, the tasks before it
     /// finish, the next submit starts the thread, and shutdown returns.
     #[test]

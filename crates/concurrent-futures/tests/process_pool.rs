@@ -552,7 +552,9 @@ fn returns_a_lambda(_: ()) -> Lambda {
     Lambda
 }
 
-/// CPython test_process_pool.py (an argument pickle refuses): that one future raises the pickling error, the next
+/// CPython test_deadlock.py ExecutorDeadlockTest.test_error_at_task_pickle
+/// and test_shutdown_deadlock_pickle (an argument pickle refuses, on a warm
+/// pool): that one future raises the pickling error, the next
 /// submit runs, and leaving the pool returns. Here the worker is warm and
 /// idle, so the argument goes straight to it from `submit`: the worker must
 /// stay in the pool though nothing reached it.
@@ -578,8 +580,10 @@ fn an_unserializable_argument_fails_only_its_task() {
     assert_eq!(next, Ok(9));
 }
 
-/// CPython test_process_pool.py (a result pickle refuses: the future raises
-/// the pickling error) and the worker serves on.
+/// CPython test_deadlock.py
+/// ExecutorDeadlockTest.test_error_during_result_pickle_on_worker: a result
+/// that pickle refuses makes its future raise the pickling error, and the
+/// worker serves on.
 #[test]
 fn an_unserializable_result_fails_only_its_task() {
     let (refused, next) = within(|| {
