@@ -216,7 +216,7 @@ impl ThreadPoolExecutor {
         }
         state.queue.push_back(job);
         // Only a task marked running is for a waiting worker; a pending one
-        // waits for a worker to finish, and that worker takes it itself.
+        // waits for a task to end, whose `release` marks it running.
         let ring = reserved && Doorbell::anyone_asleep(&state);
         // One thread per task marked running, started only when needed:
         // submitting one task at a time to a big pool keeps one thread. It
