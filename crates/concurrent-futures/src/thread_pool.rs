@@ -6,9 +6,10 @@
 //! Two locks may be held at once, always in this order: the pool's lock
 //! (`Inner::state`), then one handle's lock. Under the pool's lock, `submit`
 //! marks a new task running, `release` marks the oldest pending one running,
-//! and an idle worker asks the task at the front whether it was cancelled;
-//! each of these locks that task's handle. The list of threads (`threads`)
-//! is locked alone, never with another lock held.
+//! an idle worker asks the task at the front whether it was cancelled, and
+//! `shutdown(cancel_futures)` cancels the pending ones (their callbacks wait
+//! for the lock's release); each of these locks that task's handle. The list
+//! of threads (`threads`) is locked alone, never with another lock held.
 //!
 //! No lock is held while a thread starts, while a task or a done-callback
 //! runs, or while a task's closure is dropped: a cancelled closure may hold
