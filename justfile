@@ -125,9 +125,17 @@ test-busy *args:
     echo "test-busy: the suite took $((SECONDS - start)) s beside ${#loops[@]} busy loops"
     exit $status
 
-# Model-check the executors: every interleaving of 7 small scenarios (loom, about 5 s after its build)
+# Model-check the executors: every interleaving of 11 small scenarios (loom, about 15 s after its build)
 loom:
     LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p concurrent-futures --no-default-features --release --test loom
+
+# Undefined behaviour: the thread pool's, handles', wait's and map's tests under Miri (nightly; minutes)
+miri:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    rustup component add miri --toolchain nightly
+    # The tests' gates and timeouts read the real clock: isolation off.
+    MIRIFLAGS="-Zmiri-disable-isolation" CARGO_TARGET_DIR=target/miri cargo +nightly miri test -p concurrent-futures --no-default-features --lib --test thread_pool --test future --test wait --test as_completed --test shutdown
 
 # The loom scenarios at CI's bound (2 preemptions), as .ci/run runs them
 loom-ci:

@@ -18,6 +18,7 @@ use std::convert::Infallible;
 /// | `BrokenProcessPool` (for every task)       | [`Error::WorkerDied`] (for that task only), [`Error::BrokenPool`] (initializer failed, `terminate_workers`) |
 /// | `PicklingError`, an unpicklable result     | [`Error::Unpicklable`]        |
 /// | `RuntimeError` after `shutdown()`          | [`Error::Shutdown`]           |
+/// | `RuntimeError: can't start new thread`     | [`Error::CannotStart`]        |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E = Infallible> {
@@ -47,6 +48,12 @@ pub enum Error<E = Infallible> {
     /// `submit` or `map` after `shutdown`.
     #[error("cannot schedule new futures after shutdown")]
     Shutdown,
+    /// `submit` needed a new worker thread and the operating system would
+    /// not start one (Python's `RuntimeError: can't start new thread`). The
+    /// task was not scheduled; the pool is as it was, and a later `submit`
+    /// may succeed.
+    #[error("cannot start a worker: {0}")]
+    CannotStart(String),
 }
 
 impl<E> Error<E> {
@@ -62,6 +69,7 @@ impl<E> Error<E> {
             Error::Unpicklable(why) => Err(Error::Unpicklable(why)),
             Error::BrokenPool(why) => Err(Error::BrokenPool(why)),
             Error::Shutdown => Err(Error::Shutdown),
+            Error::CannotStart(why) => Err(Error::CannotStart(why)),
         }
     }
 
@@ -77,6 +85,7 @@ impl<E> Error<E> {
             Error::Unpicklable(_) => "Unpicklable".into(),
             Error::BrokenPool(_) => "BrokenPool".into(),
             Error::Shutdown => "Shutdown".into(),
+            Error::CannotStart(_) => "CannotStart".into(),
         }
     }
 }
@@ -94,6 +103,7 @@ impl Error {
             Error::Unpicklable(why) => Error::Unpicklable(why),
             Error::BrokenPool(why) => Error::BrokenPool(why),
             Error::Shutdown => Error::Shutdown,
+            Error::CannotStart(why) => Error::CannotStart(why),
         }
     }
 

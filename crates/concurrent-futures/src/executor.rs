@@ -36,6 +36,9 @@ pub trait Executor<F, A> {
     ///
     /// Like Python's `Executor.map`: submitting is eager, only reading is
     /// lazy. Dropping the iterator early cancels the tasks not yet started.
+    /// If a submit is refused (the pool was shut down meanwhile), `map`
+    /// returns that error, and the tasks already submitted go on, as in
+    /// Python, where the exception leaves them to run.
     /// The iterator does not borrow the executor: as in Python, dropping the
     /// executor (which waits for the tasks) leaves the results to read.
     fn map(
@@ -80,24 +83,67 @@ pub trait Executor<F, A> {
         I: IntoIterator<Item = A>,
         I::IntoIter: 'a,
     {
-        assert!(buffersize > 0, "buffersize must be None or > 0");
-        let mut items = items.into_iter();
-        let mut handles = Vec::new();
-        for item in items.by_ref().take(buffersize) {
-            handles.push(submit_or_cancel(self, &f, item, &handles)?);
-        }
-        let rest = move || Some(self.submit(f.clone(), items.next()?));
-        Ok(Map::new(
-            "Executor.map",
-            handles,
-            Some(Box::new(rest)),
-            None,
-        ))
+        map_lazily(self, f, items, buffersize, None)
+    }
+
+    /// Python 3.14's `executor.map(fn, items, timeout=t, buffersize=n)`:
+    /// [`map_buffersize`](Self::map_buffersize) whose iterator gives
+    /// [`Error::Timeout`] (and then stops) if a result is not ready `timeout`
+    /// after this call.
+    ///
+    /// Panics if `buffersize` is 0, as Python raises `ValueError`.
+    fn map_buffersize_timeout<'a, I>(
+        &'a self,
+        f: F,
+        items: I,
+        buffersize: usize,
+        timeout: Duration,
+    ) -> Result<MapOf<'a, Self::Output>, Error>
+    where
+        F: Clone + 'a,
+        I: IntoIterator<Item = A>,
+        I::IntoIter: 'a,
+    {
+        let deadline = Instant::now() + timeout;
+        map_lazily(self, f, items, buffersize, Some(deadline))
     }
 }
 
+/// `map_buffersize` and `map_buffersize_timeout`: the first `buffersize`
+/// tasks submitted now, the rest one per result taken. Python's clock starts
+/// at the call, before the first submit.
+fn map_lazily<'a, X, F, A, I>(
+    executor: &'a X,
+    f: F,
+    items: I,
+    buffersize: usize,
+    deadline: Option<Instant>,
+) -> Result<MapOf<'a, X::Output>, Error>
+where
+    X: Executor<F, A> + ?Sized,
+    F: Clone + 'a,
+    I: IntoIterator<Item = A>,
+    I::IntoIter: 'a,
+{
+    assert!(buffersize > 0, "buffersize must be None or > 0");
+    let mut items = items.into_iter();
+    let mut handles = Vec::new();
+    for item in items.by_ref().take(buffersize) {
+        // Refused: those submitted go on, as in Python (see `map`).
+        handles.push(executor.submit(f.clone(), item)?);
+    }
+    let rest = move || Some(executor.submit(f.clone(), items.next()?));
+    Ok(Map::new(
+        "Executor.map",
+        handles,
+        Some(Box::new(rest)),
+        deadline,
+    ))
+}
+
 /// `map` and `map_timeout`: every task submitted now. A refused submit
-/// cancels the ones before it, so nothing runs that no one will read.
+/// leaves the ones before it running: Python's list of submits raises, and
+/// nothing cancels what it had submitted.
 fn map_until<X, F, A>(
     executor: &X,
     f: F,
@@ -110,24 +156,7 @@ where
 {
     let mut handles = Vec::new();
     for item in items {
-        handles.push(submit_or_cancel(executor, &f, item, &handles)?);
+        handles.push(executor.submit(f.clone(), item)?);
     }
     Ok(Map::new("Executor.map", handles, None, deadline))
-}
-
-fn submit_or_cancel<X, F, A>(
-    executor: &X,
-    f: &F,
-    item: A,
-    submitted: &[HandleOf<X::Output>],
-) -> Result<HandleOf<X::Output>, Error>
-where
-    X: Executor<F, A> + ?Sized,
-    F: Clone,
-{
-    executor.submit(f.clone(), item).inspect_err(|_| {
-        for handle in submitted {
-            handle.cancel();
-        }
-    })
 }

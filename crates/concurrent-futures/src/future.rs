@@ -70,12 +70,22 @@ enum Phase {
 }
 
 /// A `wait` or `as_completed` call listening to this handle: it is sent
-/// `index` once, when the handle becomes done.
+/// `index` once, when the handle becomes done, with whether the task raised
+/// (so `wait(FirstException)` never has to ask every handle again).
 #[derive(Debug)]
 pub(crate) struct Waiter {
     pub(crate) id: u64,
     pub(crate) index: usize,
-    pub(crate) tx: mpsc::Sender<usize>,
+    pub(crate) tx: mpsc::Sender<Done>,
+}
+
+/// What a handle tells its waiters when it becomes done.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Done {
+    /// The waiter's index of the handle.
+    pub(crate) index: usize,
+    /// The task raised: returned `Err`, panicked, lost its worker.
+    pub(crate) raised: bool,
 }
 
 impl<T, E> Clone for Handle<T, E> {
@@ -119,6 +129,12 @@ impl<T, E> Handle<T, E> {
                 done: Condvar::new(),
             }),
         }
+    }
+
+    /// Which task this is a handle on: equal for two handles exactly when
+    /// they are handles on the same task.
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.shared) as *const () as usize
     }
 
     fn lock(&self) -> MutexGuard<'_, State<T, E>> {
@@ -274,11 +290,6 @@ impl<T, E> Handle<T, E> {
         self.finish(outcome);
     }
 
-    /// True if the task finished by raising: what `FIRST_EXCEPTION` waits for.
-    pub(crate) fn raised(&self) -> bool {
-        matches!(self.lock().outcome, Some(Err(_)))
-    }
-
     /// Stores the outcome, wakes every waiter and runs the callbacks.
     pub(crate) fn finish(&self, outcome: Result<T, Error<E>>) {
         let mut state = self.lock();
@@ -294,7 +305,7 @@ impl<T, E> Handle<T, E> {
     pub(crate) fn add_waiter(&self, waiter: Waiter) {
         let mut state = self.lock();
         if matches!(state.phase, Phase::Finished | Phase::Cancelled) {
-            let _ = waiter.tx.send(waiter.index);
+            let _ = waiter.tx.send(done_for(&state, &waiter));
         } else {
             state.waiters.push(waiter);
         }
@@ -305,20 +316,64 @@ impl<T, E> Handle<T, E> {
         self.lock().waiters.retain(|waiter| waiter.id != id);
     }
 
+    /// [`cancel`](Self::cancel) for an executor that holds its own lock:
+    /// the handle is cancelled now and its waiters woken, and the callbacks
+    /// are returned, for the caller to run once it holds no lock. Used by
+    /// `shutdown(cancel_futures=true)`, so that no other caller of `shutdown`
+    /// can see a task that is neither queued nor cancelled.
+    pub(crate) fn cancel_deferring_callbacks(&self) -> Deferred
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        let mut state = self.lock();
+        if state.phase != Phase::Pending {
+            return Deferred(None);
+        }
+        state.phase = Phase::Cancelled;
+        let callbacks = self.wake(state);
+        let handle = self.clone();
+        Deferred(Some(Box::new(move || {
+            for callback in callbacks {
+                run_callback(&handle, callback);
+            }
+        })))
+    }
+
     /// The handle has just become done: wake `result()` callers and waiters,
     /// then run the callbacks outside the lock, so they may use this handle.
-    fn became_done(&self, mut state: MutexGuard<'_, State<T, E>>) {
+    fn became_done(&self, state: MutexGuard<'_, State<T, E>>) {
+        for callback in self.wake(state) {
+            run_callback(self, callback);
+        }
+    }
+
+    /// Wakes `result()` callers and waiters, releases the lock, and returns
+    /// the callbacks to run.
+    fn wake(&self, mut state: MutexGuard<'_, State<T, E>>) -> Vec<Callback<T, E>> {
         let callbacks = std::mem::take(&mut state.callbacks);
-        for waiter in state.waiters.drain(..) {
-            let _ = waiter.tx.send(waiter.index);
+        for waiter in std::mem::take(&mut state.waiters) {
+            let _ = waiter.tx.send(done_for(&state, &waiter));
         }
         let sleepers = state.sleepers;
         drop(state);
         if sleepers > 0 {
             self.shared.done.notify_all();
         }
-        for callback in callbacks {
-            run_callback(self, callback);
+        callbacks
+    }
+}
+
+/// The done-callbacks of a handle cancelled under an executor's lock, to be
+/// run once that lock is released: [`Deferred::run`].
+#[must_use = "the callbacks run only through `run`"]
+pub(crate) struct Deferred(Option<Box<dyn FnOnce() + Send>>);
+
+impl Deferred {
+    /// Runs the callbacks, on this thread; call it with no lock held.
+    pub(crate) fn run(self) {
+        if let Some(callbacks) = self.0 {
+            callbacks();
         }
     }
 }
@@ -331,6 +386,14 @@ fn run_callback<T, E>(handle: &Handle<T, E>, callback: Callback<T, E>) {
             "concurrent_futures: exception calling callback for <Future at {:p}>",
             Arc::as_ptr(&handle.shared)
         );
+    }
+}
+
+/// What `waiter` hears from a handle in `state`, which is done.
+fn done_for<T, E>(state: &State<T, E>, waiter: &Waiter) -> Done {
+    Done {
+        index: waiter.index,
+        raised: matches!(state.outcome, Some(Err(_))),
     }
 }
 

@@ -21,8 +21,8 @@
 //! | `Executor` (the abstract base class)     | [`Executor`]: `submit`, `map`, `map_timeout`, `map_buffersize`, `shutdown` | `Executor<F, A>`: `F` is the function a task calls on its argument `A`, any closure on threads, a plain `fn` on processes |
 //! | `ThreadPoolExecutor(max_workers)`        | [`ThreadPoolExecutor::new`]                       | `max_workers` is required |
 //! | `ProcessPoolExecutor(max_workers, initializer=, initargs=, max_tasks_per_child=)` | [`ProcessPoolExecutor::new`], [`ProcessPoolExecutor::builder`] | a plain `fn`, arguments and results [`Picklable`] (serde); `map(.., chunksize=n)` is [`map_chunksize`](ProcessPoolExecutor::map_chunksize); `procspawn::init()` first in `main` |
-//! | `executor.submit(fn, arg)`               | [`Executor::submit`]; on threads also [`submit(move \|\| f(arg))`](ThreadPoolExecutor::submit) | `Err(Shutdown)` instead of `RuntimeError` |
-//! | `executor.map(fn, items, timeout=t, buffersize=n)` | [`map`](Executor::map), [`map_timeout`](Executor::map_timeout), [`map_buffersize`](Executor::map_buffersize) | yields a `Result` per item |
+//! | `executor.submit(fn, arg)`               | [`Executor::submit`]; on threads also [`submit(move \|\| f(arg))`](ThreadPoolExecutor::submit) | `Err(Shutdown)`, or `Err(CannotStart)` when no thread can start, instead of `RuntimeError` |
+//! | `executor.map(fn, items, timeout=t, buffersize=n)` | [`map`](Executor::map), [`map_timeout`](Executor::map_timeout), [`map_buffersize`](Executor::map_buffersize), [`map_buffersize_timeout`](Executor::map_buffersize_timeout) | yields a `Result` per item |
 //! | `executor.shutdown(wait, cancel_futures=...)` | [`shutdown(wait, cancel_futures)`](ThreadPoolExecutor::shutdown) | |
 //! | `terminate_workers()`, `kill_workers()` (3.14) | [`ProcessPoolExecutor::terminate_workers`], [`ProcessPoolExecutor::kill_workers`] | |
 //! | `with executor:`                         | dropping the executor                             | |
@@ -32,7 +32,7 @@
 //! | `future.result(timeout=t)`               | [`result`](Handle::result), [`result_timeout`](Handle::result_timeout) | returns `Err` where Python raises |
 //! | `future.exception(timeout=t)`            | [`exception`](Handle::exception), [`exception_timeout`](Handle::exception_timeout) | the error, typed |
 //! | `future.add_done_callback(fn)`           | [`add_done_callback`](Handle::add_done_callback)  | |
-//! | `futures.as_completed(fs, timeout=t)`    | [`as_completed`], [`as_completed_timeout`]        | the timeout is one last `Err` item |
+//! | `futures.as_completed(fs, timeout=t)`    | [`as_completed`], [`as_completed_timeout`]        | the timeout is one last `Err` item; its clock starts at the first `next`, as a Python generator's body does |
 //! | `futures.wait(fs, timeout, return_when)` | [`wait`], [`wait_timeout`], [`ReturnWhen`]        | |
 //! | `CancelledError`, `TimeoutError`, `BrokenProcessPool`, `PicklingError` ... | [`Error`]   | one enum |
 //!
@@ -48,7 +48,9 @@
 //! | `map` raises the first failure from `__next__`, and the generator is over. | `map` yields a `Result` per item and goes on after a failure. | A Rust iterator cannot raise; `?` in the loop gives Python's behaviour, and a loop that counts failures (flags2) needs the rest. |
 //! | One dead worker process breaks the whole pool (`BrokenProcessPool` for every task). | Only the task that worker was running fails ([`Error::WorkerDied`], naming the signal); a new worker takes over the queue. | A crash in one task should not fail the others; the pool still breaks when no worker can start (initializer). |
 //! | `terminate_workers()` and `kill_workers()` cancel the queued tasks. | Queued tasks fail with [`Error::BrokenPool`], which says which call ended the workers; the call returns once every worker is collected. | The error tells a reader why a task never ran; waiting guarantees no child is left. |
-//! | `submit` takes any callable, pickled by name. | The process pool takes a plain `fn(A) -> R` with serde arguments and result. | Rust keeps no function names at run time: a function crosses as an offset in the shared executable. |
+//! | `submit` takes any callable, pickled by name. | The process pool takes a plain `fn(A) -> R` with serde arguments and result; a function from a dynamic library is refused ([`Error::Unpicklable`]). | Rust keeps no function names at run time: a function crosses as an offset in the shared executable, which means nothing for a library loaded at its own address in each process. |
+//! | Ctrl-C (SIGINT) raises `KeyboardInterrupt` in the task each worker process is running. | Worker processes ignore SIGINT: a running task finishes, and the pool's own process decides (its `shutdown` ends the workers). | A task stopped half-way can leave half-written work behind; the program that owns the pool is the one that should handle Ctrl-C. |
+//! | A task that calls `shutdown(wait=True)` on its own pool tries to join its own thread (`RuntimeError`). | It waits for every other worker (or keeper), then returns; so does a done-callback on a worker. | A task or callback may end its pool without an error; every other `shutdown(wait=true)` caller still waits for all. |
 //! | A generator from `map(buffersize=n)` holds the executor weakly. | [`map_buffersize`](Executor::map_buffersize) borrows it: the executor outlives the iterator. | The borrow checker proves what the weak reference checks at run time. |
 
 #![warn(missing_docs)]

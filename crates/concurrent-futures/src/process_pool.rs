@@ -29,11 +29,27 @@
 //! breaks, as Python's, when no worker can start (the initializer panicked)
 //! and when [`terminate_workers`](ProcessPoolExecutor::terminate_workers)
 //! or [`kill_workers`](ProcessPoolExecutor::kill_workers) end them all.
+//!
+//! # Lock order
+//!
+//! Three locks may be held at once, always in this order: the pool's lock
+//! (`Pool::state`), then one worker's slot (`Conn::slot`), then one handle's
+//! lock. `submit` and a keeper's `feed` take a worker's slot under the pool's
+//! lock, so that a worker taken off the idle list, or a job taken off the
+//! queue, is in the slot before its keeper can look; `Job::start` marks the
+//! job's tasks running under the slot; `shutdown(cancel_futures)` cancels the
+//! queued tasks under the pool's lock. The list of keepers (`keepers`) is
+//! locked alone, never with another lock held.
+//!
+//! No lock is held while a keeper thread or a worker process starts, while a
+//! done-callback runs (a job finishes, fails or is cancelled after its locks
+//! are released), or while a job's arguments are dropped.
 
 mod builder;
 mod function;
 mod job;
 mod keeper;
+mod refusal;
 mod state;
 mod wire;
 mod worker;
@@ -43,9 +59,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
 use std::fmt;
+use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::{self, JoinHandle};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle, ThreadId};
 
 use crate::{Error, Executor, HandleOf, Map, MapOf, Outcome};
 use builder::Config;
@@ -70,8 +87,16 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Picklable for T {}
 /// every worker.
 pub struct ProcessPoolExecutor {
     pool: Arc<Pool>,
-    keepers: Mutex<Vec<JoinHandle<()>>>,
+    keepers: Mutex<Vec<Keeper>>,
     name: String,
+}
+
+/// A keeper thread on the list: its id, so that `shutdown` knows when a
+/// done-callback on a keeper calls it; its handle, for the first caller that
+/// joins it.
+struct Keeper {
+    id: ThreadId,
+    handle: Option<JoinHandle<()>>,
 }
 
 impl ProcessPoolExecutor {
@@ -99,6 +124,8 @@ impl ProcessPoolExecutor {
             queue: VecDeque::new(),
             idle: Vec::new(),
             keepers: 0,
+            starting: 0,
+            waiting_in_callbacks: 0,
             shutdown: false,
             broken: None,
             pids: Vec::new(),
@@ -108,6 +135,7 @@ impl ProcessPoolExecutor {
             pool: Arc::new(Pool {
                 state: Mutex::new(state),
                 config,
+                settled: Condvar::new(),
             }),
             keepers: Mutex::new(Vec::new()),
             name: format!("ProcessPoolExecutor-{pool}"),
@@ -133,13 +161,9 @@ impl ProcessPoolExecutor {
         let mut items = items.into_iter().peekable();
         while items.peek().is_some() {
             let (chunk, chunk_handles) =
-                Chunk::new(f, items.by_ref().take(chunksize).collect());
-            if let Err(err) = self.schedule(Box::new(chunk)) {
-                handles
-                    .iter()
-                    .for_each(|handle: &HandleOf<R>| _ = handle.cancel());
-                return Err(err);
-            }
+                Chunk::new(f, items.by_ref().take(chunksize).collect())?;
+            // Refused: the chunks already submitted go on, as in Python.
+            self.schedule(Box::new(chunk))?;
             handles.extend(chunk_handles);
         }
         Ok(Map::new("ProcessPoolExecutor.map", handles, None, None))
@@ -149,33 +173,91 @@ impl ProcessPoolExecutor {
     /// pool has room for one).
     fn schedule(&self, job: Box<dyn Job>) -> Result<(), Error> {
         let mut state = self.pool.lock();
-        if let Some(why) = &state.broken {
-            return Err(why.clone());
-        }
-        if state.shutdown {
-            return Err(Error::Shutdown);
+        let refused = match &state.broken {
+            Some(why) => Some(why.clone()),
+            None => state.shutdown.then_some(Error::Shutdown),
+        };
+        if let Some(why) = refused {
+            // The job (the user's arguments) is dropped after the lock.
+            drop(state);
+            return Err(why);
         }
         if let Some(conn) = state.idle.pop() {
             // Written from this thread: no hop through the worker's keeper.
             let slot = conn.lock_slot();
             drop(state);
-            conn.send(slot, job);
+            if !conn.send(slot, job) {
+                // Nothing went out: the worker is idle still, and its keeper
+                // is waiting to read. Give it the next job, or the idle list.
+                keeper::feed(&self.pool, &conn);
+            }
             return Ok(());
         }
+        let id = job_id(&*job);
         state.queue.push_back(job);
         if state.keepers < self.pool.config.max_workers {
+            // Counted in `starting` until it is on the list of keepers, so
+            // that a `shutdown(wait=true)` meanwhile waits for it.
             state.keepers += 1;
+            state.starting += 1;
             drop(state);
-            let pool = Arc::clone(&self.pool);
-            let keeper = thread::Builder::new()
-                .name(format!("{}_keeper", self.name))
-                .spawn(move || keeper::keep(pool))
-                .expect("the operating system refused to start a thread");
-            let mut keepers = self.lock_keepers();
-            keepers.retain(|keeper| !keeper.is_finished());
-            keepers.push(keeper);
+            self.start_keeper(id)?;
         }
         Ok(())
+    }
+
+    /// Starts a keeper thread, with no lock held, and puts it on the list.
+    /// If it cannot start, the job `id` is taken back, if no keeper has
+    /// taken it yet, and `submit` says why: Python's `RuntimeError`.
+    fn start_keeper(&self, id: usize) -> Result<(), Error> {
+        let pool = Arc::clone(&self.pool);
+        let name = format!("{}_keeper", self.name);
+        let spawned = spawn_keeper(name, move || keeper::keep(pool)).map(|handle| {
+            let mut keepers = self.lock_keepers();
+            keepers.retain(|keeper| {
+                keeper
+                    .handle
+                    .as_ref()
+                    .is_some_and(|handle| !handle.is_finished())
+            });
+            let id = handle.thread().id();
+            keepers.push(Keeper {
+                id,
+                handle: Some(handle),
+            });
+        });
+        let mut state = self.pool.lock();
+        state.starting -= 1;
+        let mut unscheduled = Vec::new();
+        if spawned.is_err() {
+            state.keepers -= 1;
+            let ours = state.queue.iter().position(|job| job_id(&**job) == id);
+            unscheduled.extend(ours.and_then(|index| state.queue.remove(index)));
+            if state.keepers == 0 {
+                // No keeper is left to serve what other submits queued
+                // meanwhile: they fail as this one does.
+                unscheduled.extend(state.queue.drain(..));
+            }
+        }
+        self.pool.settled.notify_all();
+        drop(state);
+        let Err(err) = spawned else {
+            return Ok(());
+        };
+        let why = format!("cannot start a keeper thread: {err}");
+        let mut ours = false;
+        for job in unscheduled {
+            if job_id(&*job) == id {
+                ours = true;
+            } else {
+                job.fail(Error::CannotStart(why.clone()));
+            }
+        }
+        // Not ours: a keeper took our job meanwhile, and it runs.
+        match ours {
+            true => Err(Error::CannotStart(why)),
+            false => Ok(()),
+        }
     }
 
     /// Stops taking new tasks. With `cancel_futures`, cancels the tasks no
@@ -188,15 +270,19 @@ impl ProcessPoolExecutor {
             true => state.queue.drain(..).collect(),
             false => Vec::new(),
         };
+        // Cancelled under the lock, as Python's shutdown cancels under its
+        // own; the callbacks, and the arguments' drops, wait for after it.
+        let callbacks: Vec<_> =
+            cancelled.iter().flat_map(|job| job.cancel()).collect();
         // An idle worker is waiting to read: closing its channel ends it.
         for conn in state.idle.drain(..) {
             conn.close();
         }
         drop(state);
-        // Outside the pool's lock: cancelling runs the tasks' callbacks.
-        for job in cancelled {
-            job.cancel();
+        for deferred in callbacks {
+            deferred.run();
         }
+        drop(cancelled);
         if wait {
             self.join_keepers();
         }
@@ -243,22 +329,73 @@ impl ProcessPoolExecutor {
         self.join_keepers();
     }
 
-    /// Waits for every keeper, and so for every worker to be collected.
+    /// Waits for every keeper to end, and so for every worker to be
+    /// collected, in every caller: a second `shutdown(wait=true)` is no
+    /// shortcut. A done-callback runs on a keeper, which cannot end before
+    /// the callback returns: it waits for the other keepers only.
     fn join_keepers(&self) {
-        let keepers = std::mem::take(&mut *self.lock_keepers());
-        for keeper in keepers {
-            // A done-callback runs on a keeper: it must not wait for itself.
-            if keeper.thread().id() != thread::current().id() {
-                // A keeper that panicked has lost its worker already
-                // (procspawn's handle kills and collects it when dropped).
-                let _ = keeper.join();
+        let mut state = self.pool.lock();
+        // No keeper can start now; wait for those starting to be on the list.
+        while state.starting > 0 {
+            state = self.pool.settled.wait(state).expect("never poisoned");
+        }
+        drop(state);
+        let me = thread::current().id();
+        let on_a_keeper = self.lock_keepers().iter().any(|keeper| keeper.id == me);
+        let mut state = self.pool.lock();
+        if on_a_keeper {
+            state.waiting_in_callbacks += 1;
+            self.pool.settled.notify_all();
+        }
+        loop {
+            let excused = if on_a_keeper {
+                state.waiting_in_callbacks
+            } else {
+                0
+            };
+            if state.keepers <= excused {
+                break;
             }
+            state = self.pool.settled.wait(state).expect("never poisoned");
+        }
+        if on_a_keeper {
+            state.waiting_in_callbacks -= 1;
+            return;
+        }
+        drop(state);
+        let handles: Vec<_> = self
+            .lock_keepers()
+            .iter_mut()
+            .filter_map(|keeper| keeper.handle.take())
+            .collect();
+        for handle in handles {
+            // A keeper that panicked has lost its worker already
+            // (procspawn's handle kills and collects it when dropped).
+            let _ = handle.join();
         }
     }
 
-    fn lock_keepers(&self) -> MutexGuard<'_, Vec<JoinHandle<()>>> {
+    fn lock_keepers(&self) -> MutexGuard<'_, Vec<Keeper>> {
         self.keepers.lock().expect("never poisoned")
     }
+}
+
+/// Which job this is, while it waits in the queue: its address.
+fn job_id(job: &dyn Job) -> usize {
+    job as *const dyn Job as *const () as usize
+}
+
+/// Starts a keeper thread: the one place the pool asks for one, so that a
+/// test can make it refuse.
+fn spawn_keeper(
+    name: String,
+    body: impl FnOnce() + Send + 'static,
+) -> io::Result<JoinHandle<()>> {
+    #[cfg(test)]
+    if tests::REFUSE_NEXT_THREAD.take() {
+        return Err(io::Error::other("refused by the test"));
+    }
+    thread::Builder::new().name(name).spawn(body)
 }
 
 /// Python's `submit(fn, arg)` and `map(fn, items)` on processes: a plain
@@ -271,7 +408,7 @@ where
     type Output = R;
 
     fn submit(&self, f: fn(A) -> R, arg: A) -> Result<HandleOf<R>, Error> {
-        let (chunk, mut handles) = Chunk::new(f, vec![arg]);
+        let (chunk, mut handles) = Chunk::new(f, vec![arg])?;
         self.schedule(Box::new(chunk))?;
         Ok(handles.pop().expect("a chunk of one has one handle"))
     }
@@ -300,5 +437,46 @@ impl fmt::Debug for ProcessPoolExecutor {
             .field("shutdown", &state.shutdown)
             .field("broken", &state.broken)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    thread_local! {
+        /// Set by a test: the next keeper thread this thread asks for is
+        /// refused, as the operating system refuses one past its limit.
+        pub(super) static REFUSE_NEXT_THREAD: Cell<bool> = const { Cell::new(false) };
+    }
+
+    // Workers re-run this test binary; this lets them find their way.
+    procspawn::enable_test_support!();
+
+    fn square(n: u64) -> u64 {
+        n * n
+    }
+
+    /// CPython process.py starts workers inside `submit`
+    /// (`_adjust_process_count`), so when one cannot start, `submit` raises
+    /// and the pool is not left half-started. Here: submit
+    /// gives `Err(CannotStart)` and takes its task back, the pool counts no
+    /// keeper, and the next submit starts one and runs.
+    #[test]
+    fn a_keeper_that_cannot_start_fails_only_its_submit() {
+        let pool = ProcessPoolExecutor::new(1);
+        REFUSE_NEXT_THREAD.set(true);
+        let refused = pool.submit(square as fn(u64) -> u64, 3);
+        assert!(matches!(refused, Err(Error::CannotStart(_))), "{refused:?}");
+        {
+            let state = pool.pool.lock();
+            assert_eq!((state.keepers, state.starting), (0, 0));
+            assert!(state.queue.is_empty() && state.broken.is_none());
+        }
+        let next = pool.submit(square as fn(u64) -> u64, 3).unwrap();
+        assert_eq!(next.result(), Ok(9));
+        pool.shutdown(true, false);
     }
 }

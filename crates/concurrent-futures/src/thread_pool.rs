@@ -4,18 +4,28 @@
 //! # Lock order
 //!
 //! Two locks may be held at once, always in this order: the pool's lock
-//! (`Inner::state`), then one handle's lock (`submit` and `release` mark a
-//! task running under the pool's lock). The list of threads (`threads`) is
-//! locked alone, never with another lock held, and no lock is held while a
-//! thread starts. Tasks and callbacks run with no lock held.
+//! (`Inner::state`), then one handle's lock. Under the pool's lock, `submit`
+//! marks a new task running, `release` marks the oldest pending one running,
+//! an idle worker asks the task at the front whether it was cancelled, and
+//! `shutdown(cancel_futures)` cancels the pending ones (their callbacks wait
+//! for the lock's release); each of these locks that task's handle. The list
+//! of threads (`threads`) is locked alone, never with another lock held.
+//!
+//! No lock is held while a thread starts, while a task or a done-callback
+//! runs, or while a task's closure is dropped: a cancelled closure may hold
+//! the last `Arc` of this very pool, and its drop would `shutdown`, which
+//! takes the pool's lock again.
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::io;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::sync::thread::{self, JoinHandle};
+use crate::sync::thread::{self, JoinHandle, ThreadId};
 use crate::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use crate::future::Deferred;
 use crate::{Error, Executor, Handle, HandleOf, Outcome};
 
 /// A pool of at most `max_workers` threads that run submitted tasks in the
@@ -25,21 +35,29 @@ use crate::{Error, Executor, Handle, HandleOf, Outcome};
 /// leaving a `with ThreadPoolExecutor(...) as executor:` block.
 pub struct ThreadPoolExecutor {
     inner: Arc<Inner>,
-    threads: Mutex<Vec<JoinHandle<()>>>,
+    threads: Mutex<Vec<Thread>>,
+}
+
+/// A worker thread on the list: its id stays, so that `shutdown` knows a
+/// worker when one calls it; its handle goes to the first caller to join it.
+struct Thread {
+    id: ThreadId,
+    handle: Option<JoinHandle<()>>,
 }
 
 struct Inner {
     state: Mutex<PoolState>,
     /// Where idle workers wait for work.
     doorbell: Doorbell,
-    /// Notified when the last thread being started is on the list of threads.
-    started: Condvar,
+    /// Notified when `starting` reaches 0, when a worker ends, and when a
+    /// task starts waiting in `shutdown`: what `shutdown(wait)` waits for.
+    settled: Condvar,
 }
 
 struct PoolState {
     queue: VecDeque<Box<dyn WorkItem>>,
-    /// Tasks marked running (queued for a worker, or being run), and those a
-    /// worker has taken to run next: never more than `max_workers`.
+    /// Tasks marked running, queued for a free worker or being run: never
+    /// more than `max_workers`.
     busy: usize,
     max_workers: usize,
     threads: usize,
@@ -47,6 +65,11 @@ struct PoolState {
     sleeping: usize,
     /// Threads being started, not yet on the list `shutdown` joins.
     starting: usize,
+    /// Workers whose loop has returned (after `shutdown`).
+    ended: usize,
+    /// Workers blocked in `shutdown(wait=true)`, called by their own task:
+    /// they cannot end before it returns, so the others do not wait for them.
+    waiting_in_tasks: usize,
     shutdown: bool,
     name: String,
 }
@@ -59,11 +82,17 @@ trait WorkItem: Send {
     /// was cancelled.
     fn reserve(&mut self) -> bool;
     fn cancelled(&self) -> bool;
-    fn cancel(&self) -> bool;
-    /// Runs the task, then calls `release` (which frees the worker or gives
-    /// it the next task), then finishes the handle: whoever `result()` wakes
-    /// up may submit the next task to this worker.
+    /// Cancels a pending task now, under the pool's lock; the callbacks are
+    /// left to run once it is released.
+    fn cancel(&self) -> Deferred;
+    /// Runs the task, then calls `release` (which passes its place to the
+    /// oldest pending task, or frees it), then finishes the handle, running
+    /// its done-callbacks here: whoever `result()` wakes up may submit the
+    /// next task to this worker, and a callback that waits for a pending
+    /// task finds it marked running for whichever worker is free first.
     fn run(self: Box<Self>, release: &mut dyn FnMut());
+    /// The task's handle, as [`Handle::id`] names it.
+    fn id(&self) -> usize;
 }
 
 struct Job<R: Outcome, F> {
@@ -74,7 +103,7 @@ struct Job<R: Outcome, F> {
 
 impl<R, F> WorkItem for Job<R, F>
 where
-    R: Outcome<Ok: Send, Err: Send>,
+    R: Outcome<Ok: Send + 'static, Err: Send + 'static>,
     F: FnOnce() -> R + Send,
 {
     fn reserved(&self) -> bool {
@@ -87,8 +116,11 @@ where
     fn cancelled(&self) -> bool {
         self.handle.cancelled()
     }
-    fn cancel(&self) -> bool {
-        self.handle.cancel()
+    fn cancel(&self) -> Deferred {
+        self.handle.cancel_deferring_callbacks()
+    }
+    fn id(&self) -> usize {
+        self.handle.id()
     }
     fn run(self: Box<Self>, release: &mut dyn FnMut()) {
         let Job { handle, task, .. } = *self;
@@ -125,6 +157,8 @@ impl ThreadPoolExecutor {
             threads: 0,
             sleeping: 0,
             starting: 0,
+            ended: 0,
+            waiting_in_tasks: 0,
             shutdown: false,
             name: format!("ThreadPoolExecutor-{pool}"),
         };
@@ -134,7 +168,7 @@ impl ThreadPoolExecutor {
                 doorbell: Doorbell {
                     work: Condvar::new(),
                 },
-                started: Condvar::new(),
+                settled: Condvar::new(),
             }),
             threads: Mutex::new(Vec::new()),
         }
@@ -153,7 +187,9 @@ impl ThreadPoolExecutor {
     /// A task that returns `Err(e)` has raised `e` (see [`Outcome`]).
     /// If a worker is free, the task is `running` before `submit` returns;
     /// otherwise it is `pending` until a worker takes it, oldest first.
-    /// After [`shutdown`](Self::shutdown): `Err(Error::Shutdown)`.
+    /// After [`shutdown`](Self::shutdown): `Err(Error::Shutdown)`. If the
+    /// task needs a new thread and none can start: `Err(Error::CannotStart)`,
+    /// the task is not scheduled, and the pool goes on as before.
     pub fn submit<R, F>(&self, task: F) -> Result<HandleOf<R>, Error>
     where
         F: FnOnce() -> R + Send + 'static,
@@ -166,8 +202,11 @@ impl ThreadPoolExecutor {
             task,
             reserved: false,
         });
+        let id = job.id();
         let mut state = self.inner.lock();
         if state.shutdown {
+            // The closure is dropped after the lock, never under it.
+            drop(state);
             return Err(Error::Shutdown);
         }
         // Deciding here, under the lock, is what makes "the first
@@ -178,7 +217,7 @@ impl ThreadPoolExecutor {
         }
         state.queue.push_back(job);
         // Only a task marked running is for a waiting worker; a pending one
-        // waits for a worker to finish, and that worker takes it itself.
+        // waits for a task to end, whose `release` marks it running.
         let ring = reserved && Doorbell::anyone_asleep(&state);
         // One thread per task marked running, started only when needed:
         // submitting one task at a time to a big pool keeps one thread. It
@@ -192,8 +231,23 @@ impl ThreadPoolExecutor {
             None
         };
         drop(state);
-        if let Some(name) = start {
-            self.start_thread(name);
+        if let Some(name) = start
+            && let Err(err) = self.start_thread(name)
+        {
+            // Python's submit raises RuntimeError and the pool goes on. Our
+            // task takes back its place, unless a worker freed meanwhile
+            // has taken it: then it runs, and its handle is the answer.
+            let mut state = self.inner.lock();
+            let ours = state.queue.iter().position(|item| item.id() == id);
+            let unscheduled = ours.and_then(|index| state.queue.remove(index));
+            if unscheduled.is_some() {
+                state.busy -= 1;
+            }
+            drop(state);
+            if let Some(item) = unscheduled {
+                discard(vec![item]);
+                return Err(Error::CannotStart(err.to_string()));
+            }
         }
         if ring {
             self.inner.doorbell.ring();
@@ -202,18 +256,23 @@ impl ThreadPoolExecutor {
     }
 
     /// Starts a worker thread, with no lock held, and puts it on the list.
-    fn start_thread(&self, name: String) {
+    /// If it cannot start, the pool counts one thread fewer.
+    fn start_thread(&self, name: String) -> io::Result<()> {
         let inner = Arc::clone(&self.inner);
-        let thread = thread::Builder::new()
-            .name(name)
-            .spawn(move || work(&inner))
-            .expect("the operating system refused to start a thread");
-        self.lock_threads().push(thread);
+        let spawned = spawn(name, move || work(&inner)).map(|handle| {
+            let id = handle.thread().id();
+            let handle = Some(handle);
+            self.lock_threads().push(Thread { id, handle });
+        });
         let mut state = self.inner.lock();
         state.starting -= 1;
-        if state.starting == 0 {
-            self.inner.started.notify_all();
+        if spawned.is_err() {
+            state.threads -= 1;
         }
+        if state.starting == 0 {
+            self.inner.settled.notify_all();
+        }
+        spawned
     }
 
     /// Stops taking new tasks. With `cancel_futures`, cancels the tasks still
@@ -223,36 +282,71 @@ impl ThreadPoolExecutor {
         let mut state = self.inner.lock();
         state.shutdown = true;
         let mut cancelled = Vec::new();
+        let mut callbacks = Vec::new();
         if cancel_futures {
             // Tasks already marked running stay queued: a worker is theirs.
             let (keep, pending): (VecDeque<_>, VecDeque<_>) =
                 state.queue.drain(..).partition(|item| item.reserved());
             state.queue = keep;
+            // Cancelled here, under the lock, as Python's shutdown cancels
+            // under its own: another caller never sees a task that is
+            // neither queued nor cancelled. Only the callbacks wait.
+            callbacks.extend(pending.iter().map(|item| item.cancel()));
             cancelled.extend(pending);
         }
         // No new thread can start now; wait for those being started to be
         // on the list, so that none is missed below.
         while wait && state.starting > 0 {
-            state = self.inner.started.wait(state).expect("never poisoned");
+            state = self.inner.settled.wait(state).expect("never poisoned");
         }
         drop(state);
         self.inner.doorbell.ring_all();
-        // Outside the pool's lock: cancelling runs the tasks' callbacks.
-        for item in cancelled {
-            item.cancel();
+        // Outside the pool's lock: the callbacks, and the closures' drops.
+        for deferred in callbacks {
+            deferred.run();
         }
+        discard(cancelled);
         if wait {
-            let threads = std::mem::take(&mut *self.lock_threads());
-            for thread in threads {
-                // A task that shuts down its own pool must not wait for itself.
-                if thread.thread().id() != thread::current().id() {
-                    thread.join().expect("workers catch the tasks' panics");
-                }
-            }
+            self.wait_for_workers();
         }
     }
 
-    fn lock_threads(&self) -> MutexGuard<'_, Vec<JoinHandle<()>>> {
+    /// Returns once every worker has ended, in every caller, as Python joins
+    /// every thread in each: a second `shutdown(wait=true)` is no shortcut.
+    /// A task that shuts down its own pool waits for every other worker but
+    /// itself and those in the same call: it cannot end before it returns.
+    fn wait_for_workers(&self) {
+        let me = thread::current().id();
+        let in_a_task = self.lock_threads().iter().any(|thread| thread.id == me);
+        let mut state = self.inner.lock();
+        if in_a_task {
+            state.waiting_in_tasks += 1;
+            self.inner.settled.notify_all();
+        }
+        loop {
+            let excused = if in_a_task { state.waiting_in_tasks } else { 0 };
+            if state.ended + excused >= state.threads {
+                break;
+            }
+            state = self.inner.settled.wait(state).expect("never poisoned");
+        }
+        if in_a_task {
+            state.waiting_in_tasks -= 1;
+            return;
+        }
+        drop(state);
+        // Every loop has returned: joining waits only for the threads' exit.
+        let handles: Vec<_> = self
+            .lock_threads()
+            .iter_mut()
+            .filter_map(|thread| thread.handle.take())
+            .collect();
+        for handle in handles {
+            handle.join().expect("workers catch the tasks' panics");
+        }
+    }
+
+    fn lock_threads(&self) -> MutexGuard<'_, Vec<Thread>> {
         // Poisoned only if a thread could not start: the list is whole still.
         self.threads
             .lock()
@@ -269,8 +363,9 @@ impl ThreadPoolExecutor {
 /// - an idle worker yields its core [`SPINS`] times before it sleeps, giving
 ///   the submitter a chance to queue more, since waking a sleeping thread
 ///   costs more than a short task;
-/// - the hand-over in [`Inner::release`]: a worker whose task ends takes the
-///   next pending task itself, with no wake-up at all.
+/// - the hand-over in [`Inner::release`]: a worker whose task ends marks the
+///   next pending task running and, its callbacks done, usually takes it
+///   itself, with no wake-up at all (a sleeper is rung only if there is one).
 ///
 /// The counter of sleepers lives in the pool's state, under its lock, so a
 /// worker that is about to sleep is never missed by a submitter that rings.
@@ -321,63 +416,105 @@ impl Doorbell {
     }
 }
 
+/// Starts a thread: the one place the pool asks the operating system for
+/// one, so that a test can make it refuse.
+fn spawn(
+    name: String,
+    body: impl FnOnce() + Send + 'static,
+) -> io::Result<JoinHandle<()>> {
+    #[cfg(test)]
+    if tests::REFUSE_NEXT_THREAD.take() {
+        return Err(io::Error::other("refused by the test"));
+    }
+    thread::Builder::new().name(name).spawn(body)
+}
+
+/// Drops tasks no worker will run, with no lock held: a closure's captures
+/// run their own `drop`, which may panic or use this pool.
+fn discard(items: Vec<Box<dyn WorkItem>>) {
+    for item in items {
+        // Like a panicking callback, a panicking drop must not end a worker.
+        let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(item)));
+    }
+}
+
 /// A worker's life: take the oldest task marked running, run it, repeat;
 /// end when the queue is empty and the pool is shut down.
 fn work(inner: &Inner) {
-    // The task `release` handed over: no second trip to the lock for it.
-    let mut next = None;
+    // Cancelled tasks met on the way, dropped once the lock is released.
+    let mut cancelled = Vec::new();
     loop {
-        let item = match next.take() {
-            Some(item) => item,
-            None => {
-                let mut state = inner.lock();
-                let mut spins = 0;
-                loop {
-                    // `submit` marks a task running only while none is
-                    // pending, so the front is reserved, cancelled, or no
-                    // task of ours.
-                    match state.queue.front() {
-                        Some(item) if item.reserved() => {
-                            break state
-                                .queue
-                                .pop_front()
-                                .expect("there is a front");
-                        }
-                        Some(item) if item.cancelled() => {
-                            drop(state.queue.pop_front())
-                        }
-                        None if state.shutdown => return,
-                        _ => state = inner.doorbell.idle(inner, state, &mut spins),
-                    }
+        let mut state = inner.lock();
+        let mut spins = 0;
+        let item = loop {
+            // A task is marked running at `submit` only while none is
+            // pending, and `release` marks the oldest pending one, so the
+            // front is marked running, cancelled, or no task of ours.
+            match state.queue.front() {
+                Some(item) if item.reserved() => {
+                    break state.queue.pop_front().expect("there is a front");
                 }
+                Some(item) if item.cancelled() => {
+                    cancelled.extend(state.queue.pop_front());
+                    drop(state);
+                    discard(std::mem::take(&mut cancelled));
+                    state = inner.lock();
+                }
+                None if state.shutdown => {
+                    state.ended += 1;
+                    inner.settled.notify_all();
+                    return;
+                }
+                _ => state = inner.doorbell.idle(inner, state, &mut spins),
             }
         };
-        item.run(&mut || next = inner.release());
+        drop(state);
+        item.run(&mut || inner.release(&mut cancelled));
+        discard(std::mem::take(&mut cancelled));
     }
 }
 
 impl Inner {
     /// A worker's task has ended. Its place passes to the oldest pending
-    /// task, which this worker runs next; with none, the worker is free.
+    /// task, marked running here and left in the queue for the first worker
+    /// free to take it; with none pending, the place is free.
+    ///
     /// This happens before the ended task's handle is finished, so a caller
-    /// woken by `result()` finds the worker free (and a next `submit` reuses
-    /// it instead of starting a thread).
-    fn release(&self) -> Option<Box<dyn WorkItem>> {
-        loop {
-            let mut state = self.lock();
-            // Tasks marked running at the front are for idle workers: skip them.
-            let pending = state.queue.iter().position(|item| !item.reserved());
-            let Some(mut item) = pending.and_then(|index| state.queue.remove(index))
-            else {
-                state.busy -= 1;
-                return None;
-            };
-            // Marked running outside the lock, which the submitter needs; if
-            // it was cancelled meanwhile, the place goes to the next.
-            drop(state);
-            if item.reserve() {
-                return Some(item);
+    /// woken by `result()` finds the place free (and a next `submit` reuses
+    /// this worker instead of starting a thread). And this worker takes no
+    /// task until the ended one's done-callbacks have run, as in Python,
+    /// whose worker runs them inside `set_result`: a callback that waits for
+    /// the task marked running here is not waiting for itself, since another
+    /// worker, once free, runs it. Cancelled tasks met on the way go to
+    /// `cancelled`, for the worker to drop with no lock held.
+    fn release(&self, cancelled: &mut Vec<Box<dyn WorkItem>>) {
+        let mut state = self.lock();
+        let mut index = 0;
+        let ring = loop {
+            // Tasks marked running at the front are for free workers: skip them.
+            match state
+                .queue
+                .iter()
+                .skip(index)
+                .position(|item| !item.reserved())
+            {
+                None => {
+                    state.busy -= 1;
+                    break false;
+                }
+                Some(offset) => {
+                    index += offset;
+                    let item = &mut state.queue[index];
+                    if item.reserve() {
+                        break Doorbell::anyone_asleep(&state);
+                    }
+                    cancelled.extend(state.queue.remove(index));
+                }
             }
+        };
+        drop(state);
+        if ring {
+            self.doorbell.ring();
         }
     }
 
@@ -425,5 +562,44 @@ impl fmt::Debug for ThreadPoolExecutor {
             .field("queued", &state.queue.len())
             .field("shutdown", &state.shutdown)
             .finish()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    thread_local! {
+        /// Set by a test: the next thread this thread asks for is refused,
+        /// as the operating system refuses one past its limit.
+        pub(crate) static REFUSE_NEXT_THREAD: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// CPython thread.py starts a worker inside `submit`
+    /// (`_adjust_thread_count`), so when `Thread.start` raises, `submit`
+    /// raises `RuntimeError` and the pool goes on. Here: submit gives
+    /// `Err(CannotStart)`, the refused task never runs, the tasks before it
+    /// finish, the next submit starts the thread, and shutdown returns.
+    #[test]
+    fn a_thread_that_cannot_start_fails_only_its_submit() {
+        let pool = ThreadPoolExecutor::new(2);
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let first = pool.submit(move || rx.recv().is_ok()).unwrap();
+        REFUSE_NEXT_THREAD.set(true);
+        let ran = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&ran);
+        let refused = pool.submit(move || counter.fetch_add(1, Ordering::SeqCst));
+        assert!(matches!(refused, Err(Error::CannotStart(_))), "{refused:?}");
+        let second = pool.submit(|| 2).unwrap();
+        assert_eq!(second.result(), Ok(2));
+        tx.send(()).unwrap();
+        assert_eq!(first.result(), Ok(true));
+        pool.shutdown(true, false);
+        assert_eq!(ran.load(Ordering::SeqCst), 0, "the refused task ran");
+        assert_eq!(Arc::strong_count(&ran), 1, "the refused task was kept");
+        let state = pool.inner.lock();
+        assert_eq!((state.threads, state.ended, state.busy), (2, 2, 0));
     }
 }

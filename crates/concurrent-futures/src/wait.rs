@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::future::Waiter;
+use crate::future::{Done, Waiter};
 use crate::{Error, Handle};
 
 /// When [`wait`] returns: Python's `FIRST_COMPLETED`, `FIRST_EXCEPTION`,
@@ -61,20 +61,23 @@ fn wait_until<T, E>(
 ) -> DoneAndNotDone<T, E> {
     let handles = distinct(handles);
     let listener = Listener::new(&handles);
-    let mut done = 0;
+    let (mut done, mut raised) = (0, false);
     loop {
         let enough = match return_when {
             ReturnWhen::AllCompleted => done == handles.len(),
             ReturnWhen::FirstCompleted => done > 0 || handles.is_empty(),
-            ReturnWhen::FirstException => {
-                done == handles.len() || handles.iter().any(Handle::raised)
-            }
+            // Each handle says whether it raised as it reports done: one
+            // message per handle, never a look at all of them per wake-up.
+            ReturnWhen::FirstException => done == handles.len() || raised,
         };
         if enough {
             break;
         }
         match listener.next_before(deadline) {
-            Ok(_) => done += 1,
+            Ok(heard) => {
+                done += 1;
+                raised |= heard.raised;
+            }
             Err(_) => break,
         }
     }
@@ -107,12 +110,13 @@ pub fn as_completed<T, E>(
 
 /// [`as_completed`] with a time limit: after yielding what finished within
 /// `timeout`, it yields one `Err(Error::Timeout)` and ends, as Python's
-/// raises `TimeoutError`.
+/// raises `TimeoutError`. The clock starts at the first `next`, as Python's
+/// `as_completed` is a generator whose body starts there.
 pub fn as_completed_timeout<T, E>(
     handles: impl IntoIterator<Item = Handle<T, E>>,
     timeout: Duration,
 ) -> AsCompletedTimeout<T, E> {
-    AsCompletedTimeout(Completions::new(handles, Some(Instant::now() + timeout)))
+    AsCompletedTimeout(Completions::new(handles, Some(timeout)))
 }
 
 /// The iterator [`as_completed`] returns.
@@ -145,6 +149,8 @@ impl<T, E> Iterator for AsCompletedTimeout<T, E> {
 struct Completions<T, E> {
     handles: Vec<Option<Handle<T, E>>>,
     remaining: usize,
+    timeout: Option<Duration>,
+    /// Set at the first `next`: `timeout` from then.
     deadline: Option<Instant>,
     listener: Listener,
 }
@@ -152,14 +158,15 @@ struct Completions<T, E> {
 impl<T, E> Completions<T, E> {
     fn new(
         handles: impl IntoIterator<Item = Handle<T, E>>,
-        deadline: Option<Instant>,
+        timeout: Option<Duration>,
     ) -> Self {
         let handles = distinct(handles);
         let listener = Listener::new(&handles);
         Completions {
             remaining: handles.len(),
             handles: handles.into_iter().map(Some).collect(),
-            deadline,
+            timeout,
+            deadline: None,
             listener,
         }
     }
@@ -168,10 +175,13 @@ impl<T, E> Completions<T, E> {
         if self.remaining == 0 {
             return None;
         }
+        if let (Some(timeout), None) = (self.timeout, self.deadline) {
+            self.deadline = Some(Instant::now() + timeout);
+        }
         match self.listener.next_before(self.deadline) {
-            Ok(index) => {
+            Ok(heard) => {
                 self.remaining -= 1;
-                self.handles[index].take().map(Ok)
+                self.handles[heard.index].take().map(Ok)
             }
             Err(err) => {
                 // Python raises TimeoutError once; the generator is then over.
@@ -194,7 +204,7 @@ impl<T, E> Drop for Completions<T, E> {
 #[derive(Debug)]
 struct Listener {
     id: u64,
-    rx: mpsc::Receiver<usize>,
+    rx: mpsc::Receiver<Done>,
 }
 
 impl Listener {
@@ -209,8 +219,8 @@ impl Listener {
         Listener { id, rx }
     }
 
-    /// The index of the next handle to become done, or `Error::Timeout`.
-    fn next_before(&self, deadline: Option<Instant>) -> Result<usize, Error> {
+    /// The next handle to become done, or `Error::Timeout`.
+    fn next_before(&self, deadline: Option<Instant>) -> Result<Done, Error> {
         match deadline {
             None => Ok(self.rx.recv().expect("a waiting handle keeps a sender")),
             Some(deadline) => {

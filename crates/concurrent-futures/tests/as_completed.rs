@@ -143,3 +143,20 @@ fn timeout_after_the_done_ones() {
     assert_eq!(items[2].clone().unwrap_err(), Error::Timeout);
     assert!(!s.pending.done() && !s.running.done());
 }
+
+/// CPython's `as_completed` is a generator: its body, which reads the clock
+/// for `timeout`, starts at the first `next()`. So time spent between the
+/// call and the first `next` does not count: here the first `next` still
+/// waits its whole `timeout` for a task that never finishes, though as long
+/// again has passed since the call.
+#[test]
+fn the_clock_starts_at_the_first_next() {
+    let s = States::new();
+    let timeout = Duration::from_millis(200);
+    let mut completions = as_completed_timeout([s.running.clone()], timeout);
+    std::thread::sleep(timeout);
+    let start = Instant::now();
+    assert_eq!(completions.next(), Some(Err(Error::Timeout)));
+    let waited = start.elapsed();
+    assert!(waited >= timeout / 2, "waited {waited:?} of {timeout:?}");
+}

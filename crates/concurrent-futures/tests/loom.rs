@@ -14,8 +14,8 @@
 use concurrent_futures::{
     Error, Handle, ReturnWhen, ThreadPoolExecutor, as_completed, wait,
 };
-use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};
+use loom::sync::{Arc, mpsc};
 use loom::thread;
 
 /// What happened to one task: how often it ran, how often its callbacks ran.
@@ -199,5 +199,107 @@ fn a_sleeping_worker_is_woken_for_new_work() {
         drop(pool);
         one.check(&first);
         two.check(&second);
+    });
+}
+
+/// `shutdown(wait=true)` races a `submit` that starts the pool's first
+/// thread: the submit is refused, or `shutdown` returns only after its task
+/// has run. (The thread starts with no lock held; `starting` is what makes
+/// `shutdown` wait for it to be on the list. Without the notify that ends
+/// that wait, this scenario deadlocks.)
+#[test]
+fn shutdown_wait_against_a_submit_that_starts_a_thread() {
+    model(|| {
+        let pool = Arc::new(ThreadPoolExecutor::new(1));
+        let one = Tally::default();
+        let submitter = {
+            let (pool, one) = (Arc::clone(&pool), one.clone());
+            thread::spawn(move || one.submit(&pool))
+        };
+        pool.shutdown(true, false);
+        let runs_at_return = one.runs.load(Ordering::SeqCst);
+        match submitter.join().unwrap() {
+            Ok(first) => {
+                assert_eq!(
+                    runs_at_return, 1,
+                    "shutdown returned before the task ran"
+                );
+                one.check(&first);
+            }
+            Err(err) => {
+                assert_eq!(err, Error::Shutdown);
+                assert_eq!(one.runs.load(Ordering::SeqCst), 0);
+            }
+        }
+    });
+}
+
+/// Two threads call `shutdown(wait=true)` while a task runs: each returns
+/// only once the task has run and its worker has ended, as each of
+/// CPython's joins every thread.
+#[test]
+fn two_shutdowns_both_wait_for_the_workers() {
+    model(|| {
+        let pool = Arc::new(ThreadPoolExecutor::new(1));
+        let one = Tally::default();
+        let first = one.submit(&pool).unwrap();
+        let other = {
+            let (pool, runs) = (Arc::clone(&pool), Arc::clone(&one.runs));
+            thread::spawn(move || {
+                pool.shutdown(true, false);
+                runs.load(Ordering::SeqCst)
+            })
+        };
+        pool.shutdown(true, false);
+        assert_eq!(
+            one.runs.load(Ordering::SeqCst),
+            1,
+            "the first returned early"
+        );
+        assert_eq!(other.join().unwrap(), 1, "the second returned early");
+        one.check(&first);
+    });
+}
+
+/// A done-callback waits for a pending task (CPython runs callbacks before
+/// the worker takes its next item): two workers, X and A running, B pending;
+/// A's callback waits for B. The worker freed by X runs B, whichever of X
+/// and A ends first.
+#[test]
+fn a_callback_waits_for_a_pending_task() {
+    model(|| {
+        let pool = ThreadPoolExecutor::new(2);
+        let (open_x, x_gate) = mpsc::channel::<()>();
+        let (open_a, a_gate) = mpsc::channel::<()>();
+        let x = pool.submit(move || x_gate.recv().is_ok()).unwrap();
+        let a = pool.submit(move || a_gate.recv().is_ok()).unwrap();
+        let b = pool.submit(|| 2usize).unwrap();
+        let (waited, has_waited) = mpsc::channel();
+        let b_seen = b.clone();
+        a.add_done_callback(move |_| waited.send(b_seen.result()).unwrap());
+        open_a.send(()).unwrap();
+        open_x.send(()).unwrap();
+        assert_eq!(has_waited.recv().unwrap(), Ok(2));
+        assert_eq!((x.result(), a.result()), (Ok(true), Ok(true)));
+        drop(pool);
+    });
+}
+
+/// A task shuts down its own pool with `wait=true` while the pool's owner
+/// does the same: the task cannot wait for its own worker, the owner waits
+/// for it, and neither waits for the other for ever.
+#[test]
+fn a_task_and_its_owner_both_shut_the_pool_down() {
+    model(|| {
+        let pool = Arc::new(ThreadPoolExecutor::new(1));
+        let inner = Arc::clone(&pool);
+        let first = pool
+            .submit(move || {
+                inner.shutdown(true, false);
+                1usize
+            })
+            .unwrap();
+        pool.shutdown(true, false);
+        assert_eq!(first.result_timeout(std::time::Duration::ZERO), Ok(1));
     });
 }

@@ -523,3 +523,123 @@ fn workers_exit_when_the_pool_process_dies() {
         worker.read_to_end(&mut Vec::new()).unwrap();
     });
 }
+
+/// A value serde refuses to write, as pickle refuses a lambda.
+#[derive(Debug, Clone)]
+struct Lambda;
+
+impl serde::Serialize for Lambda {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("cannot pickle 'function' object"))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Lambda {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        from: D,
+    ) -> Result<Lambda, D::Error> {
+        <()>::deserialize(from).map(|()| Lambda)
+    }
+}
+
+concurrent_futures::never_raises!(Lambda);
+
+fn takes_a_lambda(_: Lambda) -> u64 {
+    0
+}
+
+fn returns_a_lambda(_: ()) -> Lambda {
+    Lambda
+}
+
+/// CPython test_deadlock.py ExecutorDeadlockTest.test_error_at_task_pickle
+/// and test_shutdown_deadlock_pickle (an argument pickle refuses, on a warm
+/// pool): that one future raises the pickling error, the next
+/// submit runs, and leaving the pool returns. Here the worker is warm and
+/// idle, so the argument goes straight to it from `submit`: the worker must
+/// stay in the pool though nothing reached it.
+#[test]
+fn an_unserializable_argument_fails_only_its_task() {
+    let (refused, next) = within(|| {
+        let executor = ProcessPoolExecutor::new(1);
+        assert_eq!(executor.submit(square, 2).unwrap().result(), Ok(4));
+        let refused = executor.submit(takes_a_lambda, Lambda).unwrap().result();
+        let next = executor.submit(square, 3).unwrap().result();
+        (refused, next)
+    });
+    match refused {
+        Err(Error::Unpicklable(why)) => {
+            assert!(
+                why.contains("cannot serialize the argument")
+                    && why.contains("cannot pickle 'function' object"),
+                "{why}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(next, Ok(9));
+}
+
+/// CPython test_deadlock.py
+/// ExecutorDeadlockTest.test_error_during_result_pickle_on_worker: a result
+/// that pickle refuses makes its future raise the pickling error, and the
+/// worker serves on.
+#[test]
+fn an_unserializable_result_fails_only_its_task() {
+    let (refused, next) = within(|| {
+        let executor = ProcessPoolExecutor::new(1);
+        let refused = executor.submit(returns_a_lambda, ()).unwrap().result();
+        let next = executor.submit(square, 3).unwrap().result();
+        (refused.map(drop), next)
+    });
+    match refused {
+        Err(Error::Unpicklable(why)) => {
+            assert!(
+                why.contains("cannot serialize the result")
+                    && why.contains("cannot pickle 'function' object"),
+                "{why}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(next, Ok(9));
+}
+
+/// CPython's shutdown joins every worker in each caller: with two threads
+/// in `shutdown(wait=true)` while a task runs, neither returns before the
+/// task has finished and its worker has been collected. The task is let go
+/// once a caller has returned (the bug), or after a grace time for both to
+/// be waiting: the time only decides how surely the bug shows, never
+/// whether a correct pool passes.
+#[test]
+fn every_shutdown_wait_caller_waits_for_the_workers() {
+    let gate = Gate::new();
+    let path = gate.path();
+    let early = within(move || {
+        let executor = std::sync::Arc::new(ProcessPoolExecutor::new(1));
+        let task = executor.submit(wait_at, path).unwrap();
+        let (_, held) = gate.arrival();
+        let (returned, has_returned) = mpsc::channel();
+        let callers: Vec<_> = (0..2)
+            .map(|_| {
+                let (executor, task, returned) =
+                    (executor.clone(), task.clone(), returned.clone());
+                thread::spawn(move || {
+                    executor.shutdown(true, false);
+                    let done = task.done();
+                    returned.send(()).unwrap();
+                    done
+                })
+            })
+            .collect();
+        let _ = has_returned.recv_timeout(Duration::from_millis(300));
+        drop(held);
+        let done: Vec<bool> =
+            callers.into_iter().map(|c| c.join().unwrap()).collect();
+        done.iter().filter(|done| !**done).count()
+    });
+    assert_eq!(
+        early, 0,
+        "a shutdown(wait=true) returned before the task ended"
+    );
+}

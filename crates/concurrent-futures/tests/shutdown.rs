@@ -255,3 +255,76 @@ fn shutdown_no_wait() {
     let ended: BTreeSet<_> = names.iter().map(|_| recv(&exited)).collect();
     assert_eq!(ended, names, "the workers end by themselves");
 }
+
+/// CPython's `shutdown(wait=True)` joins every thread in each caller: with
+/// two threads in `shutdown(wait=true)` while a task runs, neither returns
+/// before the task has finished and its worker has ended. The task is let go
+/// once a caller has returned (the bug), or after a grace time for both to
+/// be waiting: the time only decides how surely the bug shows, never whether
+/// a correct pool passes.
+#[test]
+fn every_shutdown_wait_caller_waits_for_the_workers() {
+    let pool = Arc::new(ThreadPoolExecutor::new(1));
+    let gate = Gate::new();
+    let key = gate.key();
+    let (started, has_started) = signal();
+    let task = pool
+        .submit(move || {
+            started.send(()).unwrap();
+            key.wait()
+        })
+        .unwrap();
+    recv(&has_started);
+    let (returned, has_returned) = signal();
+    let callers: Vec<_> = (0..2)
+        .map(|_| {
+            let (pool, task, returned) =
+                (pool.clone(), task.clone(), returned.clone());
+            thread::spawn(move || {
+                pool.shutdown(true, false);
+                let done = task.done();
+                returned.send(()).unwrap();
+                done
+            })
+        })
+        .collect();
+    let _ = has_returned.recv_timeout(Duration::from_millis(300));
+    gate.open();
+    for caller in callers {
+        assert!(
+            caller.join().unwrap(),
+            "a shutdown(wait=true) returned before the task ended"
+        );
+    }
+}
+
+/// A task that shuts down its own pool with `wait=true` waits for the other
+/// workers, not for itself (Python would try to join its own thread).
+#[test]
+fn a_task_shutting_down_its_own_pool_waits_for_the_others() {
+    let pool = Arc::new(ThreadPoolExecutor::new(2));
+    let gate = Gate::new();
+    let key = gate.key();
+    let (started, has_started) = signal();
+    let other = pool
+        .submit(move || {
+            started.send(()).unwrap();
+            key.wait()
+        })
+        .unwrap();
+    recv(&has_started);
+    let (inner, other_seen) = (Arc::clone(&pool), other.clone());
+    let own = pool
+        .submit(move || {
+            inner.shutdown(true, false);
+            other_seen.done()
+        })
+        .unwrap();
+    gate.open();
+    assert_eq!(
+        own.result(),
+        Ok(true),
+        "returned before the other worker ended"
+    );
+    assert_eq!(other.result(), Ok(true));
+}

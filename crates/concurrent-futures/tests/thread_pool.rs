@@ -433,3 +433,100 @@ fn code_written_for_any_executor() {
     }
     assert_eq!(squares(&ThreadPoolExecutor::new(2)), [0, 1, 4, 9, 16]);
 }
+
+/// CPython runs a future's done-callbacks inside `set_result`, before its
+/// worker takes the next work item (thread.py `_WorkItem.run`, `_worker`).
+/// So a callback may wait for a pending task: another worker, once free,
+/// runs it. Two workers: X blocked, A running, B pending; A's callback waits
+/// for B; then X ends, and its worker must run B.
+#[test]
+fn a_done_callback_runs_before_its_worker_takes_the_next_task() {
+    let pool = ThreadPoolExecutor::new(2);
+    let (gate_x, gate_a) = (Gate::new(), Gate::new());
+    let (key_x, key_a) = (gate_x.key(), gate_a.key());
+    let (started, has_started) = signal();
+    let started_a = started.clone();
+    let x = pool
+        .submit(move || {
+            started.send(()).unwrap();
+            key_x.wait()
+        })
+        .unwrap();
+    let a = pool
+        .submit(move || {
+            started_a.send(()).unwrap();
+            key_a.wait()
+        })
+        .unwrap();
+    (0..2).for_each(|_| recv(&has_started));
+    let b = pool.submit(|| 2).unwrap();
+    assert!(!b.running(), "B waits for a worker");
+    let (in_callback, has_called_back) = signal();
+    let (waited, has_waited) = signal();
+    let b_seen = b.clone();
+    a.add_done_callback(move |_| {
+        in_callback.send(()).unwrap();
+        waited.send(b_seen.result_timeout(common::LIMIT)).unwrap();
+    });
+    gate_a.open();
+    recv(&has_called_back);
+    gate_x.open();
+    assert_eq!(recv(&has_waited), Ok(2), "B waited behind A's callback");
+    assert_eq!((x.result(), a.result()), (Ok(true), Ok(true)));
+}
+
+/// CPython 3.14 executor.py test_map_buffersize_with_timeout (the two
+/// together): results in time come, a result not ready `timeout` after the
+/// call is one Err(Timeout), and the iterator is over.
+#[test]
+fn map_buffersize_with_timeout() {
+    let pool = ThreadPoolExecutor::new(1);
+    let squares: Vec<_> = pool
+        .map_buffersize_timeout(|n: u64| n * n, 1..=5, 2, common::LIMIT)
+        .unwrap()
+        .collect();
+    assert_eq!(squares, [Ok(1), Ok(4), Ok(9), Ok(16), Ok(25)]);
+    let gate = Gate::new();
+    let key = gate.key();
+    let mut blocked = pool
+        .map_buffersize_timeout(move |_: u64| key.wait(), 0..10, 2, Duration::ZERO)
+        .unwrap();
+    assert_eq!(blocked.next(), Some(Err(Error::Timeout)));
+    assert_eq!(blocked.next(), None);
+}
+
+/// CPython's `map` submits in a list comprehension: when a submit raises
+/// (the pool was shut down meanwhile), the tasks already submitted are left
+/// to run. Here, the third item shuts the pool down; `map` gives
+/// `Err(Shutdown)`, and both tasks before it run, the second though it was
+/// still pending when the submit was refused.
+#[test]
+fn a_refused_submit_in_map_leaves_the_submitted_tasks_running() {
+    let pool = ThreadPoolExecutor::new(1);
+    let gate = Gate::new();
+    let key = gate.key();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&ran);
+    let items = (0..3).inspect(|&n| {
+        if n == 2 {
+            pool.shutdown(false, false);
+        }
+    });
+    let mapped = pool.map(
+        move |n: u64| {
+            if n == 0 {
+                key.wait();
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+        },
+        items,
+    );
+    assert_eq!(mapped.err(), Some(Error::Shutdown));
+    gate.open();
+    pool.shutdown(true, false);
+    assert_eq!(
+        ran.load(Ordering::SeqCst),
+        2,
+        "a submitted task was cancelled"
+    );
+}

@@ -244,3 +244,40 @@ fn pending_calls_race() {
     assert!(result.not_done.is_empty());
     assert!(handles.iter().all(|h| h.done()));
 }
+
+/// CPython's `wait(FIRST_EXCEPTION)` learns from each future, as it
+/// completes, whether it raised (`_FirstExceptionWaiter.add_exception`); it
+/// never looks at every future again. Here too: on 20000 handles that all
+/// return, `FirstException` costs about what `AllCompleted` does (a look at
+/// every handle per completion would make it thousands of times dearer).
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "20000 tasks take many minutes under Miri, where time means nothing"
+)]
+fn first_exception_costs_what_all_completed_costs() {
+    let pool = ThreadPoolExecutor::new(2);
+    let handles: Vec<_> = (0..20_000)
+        .map(|n| pool.submit(move || n).unwrap())
+        .collect();
+    assert_eq!(
+        wait(handles.clone(), ReturnWhen::AllCompleted).done.len(),
+        20_000
+    );
+    let timed = |when| {
+        let start = Instant::now();
+        let split = wait(handles.clone(), when);
+        assert_eq!(split.done.len(), 20_000);
+        start.elapsed()
+    };
+    // The best of three each, so that one preempted run decides nothing.
+    let best = |when| (0..3).map(|_| timed(when)).min().unwrap();
+    let (all, first) = (
+        best(ReturnWhen::AllCompleted),
+        best(ReturnWhen::FirstException),
+    );
+    assert!(
+        first < all * 20,
+        "FirstException took {first:?}, AllCompleted {all:?}"
+    );
+}

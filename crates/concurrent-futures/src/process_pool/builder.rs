@@ -3,7 +3,7 @@
 use std::thread;
 
 use super::function::FnRef;
-use super::{Picklable, ProcessPoolExecutor, wire};
+use super::{Picklable, ProcessPoolExecutor, refusal, wire};
 use crate::Error;
 
 /// `ProcessPoolExecutor(max_workers=None, initializer=None, initargs=(),
@@ -43,11 +43,15 @@ impl ProcessPoolBuilder {
     ) -> Self {
         // Serialized once here; every worker, first or replacement, gets a copy.
         let mut request = Vec::new();
-        let call = FnRef::new(initializer);
-        let written = wire::put_request(call, &[initargs], &mut request);
-        self.initializer = Some(written.map(|()| request).map_err(|err| {
-            Error::Unpicklable(format!("cannot serialize initargs: {err}"))
-        }));
+        let written = FnRef::new(initializer).and_then(|call| {
+            wire::put_request(call, std::slice::from_ref(&initargs), &mut request)
+                .map_err(|err| {
+                    let why = refusal::why(&initargs, err);
+                    format!("cannot serialize initargs: {why}")
+                })
+        });
+        self.initializer =
+            Some(written.map(|()| request).map_err(Error::Unpicklable));
         self
     }
 

@@ -8,21 +8,27 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::function::FnRef;
+use super::refusal;
 use super::wire::{self, Failure};
+use crate::future::Deferred;
 use crate::{Error, Handle, HandleOf, Outcome};
 
 /// A queued job, whatever its types.
 pub(super) trait Job: Send {
-    /// A worker is taking it: marks its tasks running, drops the cancelled
-    /// ones, and writes the request into `frame`. False if nothing is left
-    /// to run (every task was cancelled, or an argument would not serialize).
-    fn start(&mut self, frame: &mut Vec<u8>) -> bool;
+    /// A worker is taking it: marks its tasks running, leaves the cancelled
+    /// ones out, and writes the request into `frame`. `Ok(false)` if every
+    /// task was cancelled; `Err(why)` if an argument would not serialize, for
+    /// the caller to [`fail`](Job::fail) the job once it holds no lock. It
+    /// runs under the worker's slot lock, so it drops nothing of the user's:
+    /// the arguments go when the job does.
+    fn start(&mut self, frame: &mut Vec<u8>) -> Result<bool, String>;
     /// Gives each task its outcome from the worker's reply.
     fn finish(self: Box<Self>, reply: &[u8]);
     /// Gives every task the same error (its worker died; the pool is broken).
     fn fail(self: Box<Self>, error: Error);
-    /// `shutdown(cancel_futures=True)`.
-    fn cancel(&self);
+    /// `shutdown(cancel_futures=True)`, under the pool's lock: the tasks are
+    /// cancelled now, and their callbacks returned, to run after the lock.
+    fn cancel(&self) -> Vec<Deferred>;
 }
 
 /// `f` to be called on each of `args`, results to `handles`.
@@ -30,34 +36,43 @@ pub(super) struct Chunk<A, R: Outcome> {
     call: FnRef,
     handles: Vec<HandleOf<R>>,
     args: Vec<A>,
+    /// Arguments already written to a frame, or of cancelled tasks: kept,
+    /// to be dropped with the job, outside any lock.
+    spent: Vec<A>,
 }
+
+/// A new chunk, and the handles its tasks will finish.
+pub(super) type ChunkAndHandles<A, R> = (Chunk<A, R>, Vec<HandleOf<R>>);
 
 impl<A, R> Chunk<A, R>
 where
     A: Serialize + DeserializeOwned,
     R: Serialize + DeserializeOwned + Outcome,
 {
-    /// A chunk and the handles of its tasks, in the order of `args`.
+    /// A chunk and the handles of its tasks, in the order of `args`;
+    /// `Err(Unpicklable)` if `f` cannot be sent to a worker (see `FnRef`).
     pub(super) fn new(
         f: fn(A) -> R,
         args: Vec<A>,
-    ) -> (Chunk<A, R>, Vec<HandleOf<R>>) {
+    ) -> Result<ChunkAndHandles<A, R>, Error> {
+        let call = FnRef::new(f).map_err(Error::Unpicklable)?;
         let handles: Vec<HandleOf<R>> = args.iter().map(|_| Handle::new()).collect();
         let chunk = Chunk {
-            call: FnRef::new(f),
+            call,
             handles: handles.clone(),
             args,
+            spent: Vec::new(),
         };
-        (chunk, handles)
+        Ok((chunk, handles))
     }
 }
 
 impl<A, R> Job for Chunk<A, R>
 where
     A: Serialize + Send,
-    R: DeserializeOwned + Outcome<Ok: Send, Err: Send>,
+    R: DeserializeOwned + Outcome<Ok: Send + 'static, Err: Send + 'static>,
 {
-    fn start(&mut self, frame: &mut Vec<u8>) -> bool {
+    fn start(&mut self, frame: &mut Vec<u8>) -> Result<bool, String> {
         // Python's set_running_or_notify_cancel, once per task.
         let running: Vec<bool> = self
             .handles
@@ -67,27 +82,23 @@ where
         let mut keep = running.iter();
         self.handles
             .retain(|_| *keep.next().expect("one flag per handle"));
-        let mut keep = running.iter();
-        self.args
-            .retain(|_| *keep.next().expect("one flag per argument"));
+        let (args, cancelled): (Vec<_>, Vec<_>) = std::mem::take(&mut self.args)
+            .into_iter()
+            .zip(&running)
+            .partition(|(_, running)| **running);
+        self.spent.extend(cancelled.into_iter().map(|(arg, _)| arg));
+        self.spent.extend(args.into_iter().map(|(arg, _)| arg));
         if self.handles.is_empty() {
-            return false;
+            return Ok(false);
         }
         wire::begin(frame);
-        let written = wire::put_request(self.call, &self.args, frame)
-            .map_err(|err| format!("cannot serialize the argument: {err}"))
-            .and_then(|()| wire::end(frame).map_err(|err| err.to_string()));
-        // The arguments live in the frame now (or never will).
-        self.args = Vec::new();
-        match written {
-            Ok(()) => true,
-            Err(why) => {
-                for handle in self.handles.drain(..) {
-                    handle.finish(Err(Error::Unpicklable(why.clone())));
-                }
-                false
-            }
-        }
+        let args = &self.spent[self.spent.len() - self.handles.len()..];
+        wire::put_request(self.call, args, frame).map_err(|err| {
+            let why = refusal::why(args, err);
+            format!("cannot serialize the argument: {why}")
+        })?;
+        wire::end(frame).map_err(|err| err.to_string())?;
+        Ok(true)
     }
 
     fn finish(self: Box<Self>, reply: &[u8]) {
@@ -114,9 +125,10 @@ where
         }
     }
 
-    fn cancel(&self) {
-        for handle in &self.handles {
-            handle.cancel();
-        }
+    fn cancel(&self) -> Vec<Deferred> {
+        self.handles
+            .iter()
+            .map(Handle::cancel_deferring_callbacks)
+            .collect()
     }
 }

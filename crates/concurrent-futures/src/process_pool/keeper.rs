@@ -13,7 +13,8 @@ use std::os::unix::net::UnixStream;
 use std::os::unix::process::ExitStatusExt;
 use std::panic::{self, AssertUnwindSafe};
 use std::process::{ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rustix::process::{Pid, WaitId, WaitIdOptions, waitid};
 
@@ -29,6 +30,9 @@ use crate::Error;
 pub(super) struct Conn {
     stream: UnixStream,
     slot: Mutex<Slot>,
+    /// Set, under the pool's lock, when the keeper has seen the worker go:
+    /// nothing may be sent to it, nor may it go back on the idle list.
+    gone: AtomicBool,
 }
 
 /// The job a worker is running, and the frame that carried it.
@@ -43,21 +47,28 @@ impl Conn {
         self.slot.lock().expect("a worker's slot is never poisoned")
     }
 
-    /// Sends `job` to the worker; false if it had nothing left to run.
+    /// Sends `job` to the worker; false if nothing went out (every task
+    /// was cancelled, or an argument would not serialize: Python's pickling
+    /// error, which fails those tasks alone). The slot is released before the
+    /// job's callbacks run or its arguments are dropped.
     pub(super) fn send(
         &self,
         mut slot: MutexGuard<'_, Slot>,
         mut job: Box<dyn Job>,
     ) -> bool {
-        let slot = &mut *slot;
-        if !job.start(&mut slot.frame) {
-            return false;
+        let started = job.start(&mut slot.frame);
+        if let Ok(true) = started {
+            slot.job = Some(job);
+            // A failed write means the worker is gone: its keeper reads the
+            // end of file next and fails the job.
+            let _ = (&self.stream).write_all(&slot.frame);
+            return true;
         }
-        slot.job = Some(job);
-        // A failed write means the worker is gone: its keeper reads the end
-        // of file next and fails the job.
-        let _ = (&self.stream).write_all(&slot.frame);
-        true
+        drop(slot);
+        if let Err(why) = started {
+            job.fail(Error::Unpicklable(why));
+        }
+        false
     }
 
     /// Closes the channel: the worker's signal to finish and exit.
@@ -66,11 +77,47 @@ impl Conn {
     }
 }
 
+/// Gives an idle worker the next job, or puts it on the idle list, or, when
+/// the pool is shut down and nothing is left, closes its channel. Called by
+/// its keeper, and by `submit` when what it sent to an idle worker never went
+/// out: the worker is idle still, and must not be lost to the pool.
+pub(super) fn feed(pool: &Pool, conn: &Arc<Conn>) {
+    loop {
+        let mut state = pool.lock();
+        if conn.gone.load(Ordering::Relaxed) {
+            return;
+        }
+        let Some(job) = state.queue.pop_front() else {
+            if state.shutdown {
+                conn.close();
+            } else {
+                state.idle.push(Arc::clone(conn));
+            }
+            return;
+        };
+        let slot = conn.lock_slot();
+        drop(state);
+        if conn.send(slot, job) {
+            return;
+        }
+    }
+}
+
 /// The keeper thread's life: a worker, then its replacement if work waits.
 pub(super) fn keep(pool: Arc<Pool>) {
+    // A keeper that panics (a bug) must not leave `shutdown` waiting for it.
+    let _gone = Gone(&pool);
     loop {
         match Worker::start(&pool) {
-            Ok(worker) => worker.serve(&pool),
+            Ok(worker) => {
+                let conn = Arc::clone(&worker.conn);
+                let served =
+                    panic::catch_unwind(AssertUnwindSafe(|| worker.serve(&pool)));
+                if let Err(payload) = served {
+                    abandon(&pool, &conn);
+                    panic::resume_unwind(payload);
+                }
+            }
             Err(why) => return pool.break_with(why),
         }
         // Retired (max_tasks_per_child), died, or shut down: replace it only
@@ -78,7 +125,44 @@ pub(super) fn keep(pool: Arc<Pool>) {
         let mut state = pool.lock();
         if state.queue.is_empty() {
             state.keepers -= 1;
+            pool.settled.notify_all();
             return;
+        }
+    }
+}
+
+/// A keeper panicked (a bug) while serving `conn`, whose worker its unwind
+/// kills (procspawn's handle): no `submit` may choose that worker again, and
+/// the job it held fails instead of waiting for ever.
+fn abandon(pool: &Pool, conn: &Arc<Conn>) {
+    {
+        let mut state = pool.state.lock().unwrap_or_else(PoisonError::into_inner);
+        conn.gone.store(true, Ordering::Relaxed);
+        state.idle.retain(|idle| !Arc::ptr_eq(idle, conn));
+    }
+    let job = conn
+        .slot
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .job
+        .take();
+    if let Some(job) = job {
+        job.fail(Error::WorkerDied("its keeper thread panicked".to_string()));
+    }
+}
+
+/// Counts its keeper out if it unwinds: the normal ways out count themselves
+/// out under the same lock that decides they leave.
+struct Gone<'a>(&'a Pool);
+
+impl Drop for Gone<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            // A second panic while unwinding would abort: take the lock as is.
+            let mut state =
+                self.0.state.lock().unwrap_or_else(PoisonError::into_inner);
+            state.keepers -= 1;
+            self.0.settled.notify_all();
         }
     }
 }
@@ -121,6 +205,7 @@ impl Worker {
             conn: Arc::new(Conn {
                 stream: ours,
                 slot: Mutex::new(slot),
+                gone: AtomicBool::new(false),
             }),
             reader: BufReader::with_capacity(1 << 16, reader),
             reply: Vec::new(),
@@ -133,7 +218,15 @@ impl Worker {
         }
         let hello = wire::take::<Hello>(&mut worker.reply.as_slice());
         let hello = match hello {
-            Ok(hello) if hello.layout == FnRef::layout() => hello,
+            Ok(hello) if hello.layout.is_ok() && hello.layout == FnRef::layout() => {
+                hello
+            }
+            Ok(Hello {
+                layout: Err(why), ..
+            }) => {
+                worker.reap(pool);
+                return Err(broken(format!("a worker refuses to start: {why}")));
+            }
             Ok(_) => {
                 worker.reap(pool);
                 return Err(broken("a worker runs another build".to_string()));
@@ -160,12 +253,13 @@ impl Worker {
         loop {
             let got = wire::read(&mut self.reader, &mut self.reply);
             if got.is_err() {
-                // Off the idle list first: no `submit` can choose this worker
-                // now, and one that already did holds the slot until its job
-                // is stored there, so the job below cannot be missed.
-                pool.lock()
-                    .idle
-                    .retain(|conn| !Arc::ptr_eq(conn, &self.conn));
+                // Off the idle list first, and marked gone: no `submit` or
+                // `feed` can choose this worker now, and one that already did
+                // holds the slot until its job is stored there, so the job
+                // below cannot be missed.
+                let mut state = pool.lock();
+                self.conn.gone.store(true, Ordering::Relaxed);
+                state.idle.retain(|conn| !Arc::ptr_eq(conn, &self.conn));
             }
             let job = self.conn.lock_slot().job.take();
             match (got, job) {
@@ -206,25 +300,9 @@ impl Worker {
         }
     }
 
-    /// Gives the worker the next job, or puts it on the idle list, or, when
-    /// the pool is shut down and nothing is left, closes its channel.
+    /// Gives the worker the next job, or puts it on the idle list.
     fn feed(&self, pool: &Pool) {
-        loop {
-            let mut state = pool.lock();
-            let Some(job) = state.queue.pop_front() else {
-                if state.shutdown {
-                    self.conn.close();
-                } else {
-                    state.idle.push(Arc::clone(&self.conn));
-                }
-                return;
-            };
-            let slot = self.conn.lock_slot();
-            drop(state);
-            if self.conn.send(slot, job) {
-                return;
-            }
-        }
+        feed(pool, &self.conn);
     }
 
     /// Waits for the process to end and collects it: no zombie is left.
@@ -232,6 +310,9 @@ impl Worker {
     fn reap(self, pool: &Pool) -> String {
         // Off the list before it is collected, while its pid is still its own.
         pool.lock().pids.retain(|&pid| pid != self.pid);
+        // A worker refused at its hello is waiting for a request: the end of
+        // file tells it to exit (one that has ended already does not care).
+        self.conn.close();
         // waitid with NOWAIT learns the exit status but leaves the process
         // to be collected by procspawn's handle, which owns it (dropping the
         // handle kills, a no-op on an ended process, then waits).

@@ -2,7 +2,7 @@
 //! and whether the pool is shut down or broken.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use super::builder::Config;
 use super::job::Job;
@@ -13,6 +13,9 @@ use crate::Error;
 pub(super) struct Pool {
     pub(super) state: Mutex<State>,
     pub(super) config: Config,
+    /// Notified when `starting` reaches 0, when a keeper ends, and when a
+    /// callback on a keeper starts waiting in `shutdown`.
+    pub(super) settled: Condvar,
 }
 
 pub(super) struct State {
@@ -21,7 +24,13 @@ pub(super) struct State {
     /// Workers waiting for a job. Never non-empty while `queue` is.
     pub(super) idle: Vec<Arc<Conn>>,
     /// Keeper threads alive, one per worker process (starting or running).
+    /// A keeper counts itself out once its worker is collected.
     pub(super) keepers: usize,
+    /// Keeper threads being started, not yet on the list `shutdown` joins.
+    pub(super) starting: usize,
+    /// Keepers blocked in `shutdown(wait=true)`, called by a done-callback
+    /// they run: they cannot end before it returns.
+    pub(super) waiting_in_callbacks: usize,
     pub(super) shutdown: bool,
     /// Why the pool can run nothing more (the initializer panicked, or
     /// `terminate_workers` ended the workers): Python's broken pool, the
@@ -46,6 +55,7 @@ impl Pool {
     pub(super) fn break_with(&self, why: Error) {
         let mut state = self.lock();
         state.keepers -= 1;
+        self.settled.notify_all();
         let (failed, why) = state.break_with(why);
         drop(state);
         for job in failed {

@@ -22,7 +22,8 @@ use super::function::FnRef;
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct Hello {
     /// [`FnRef::layout`] in the worker: the parent checks it is its own.
-    pub(super) layout: isize,
+    /// `Err` if the worker cannot check the functions it is sent.
+    pub(super) layout: Result<isize, String>,
     /// `Err` if the initializer panicked.
     pub(super) initialized: Result<(), Failure>,
 }

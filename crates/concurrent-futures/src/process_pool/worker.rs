@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::function::FnRef;
+use super::refusal;
 use super::wire::{self, Failure, Hello};
 use crate::Error;
 
@@ -85,7 +86,8 @@ fn serve(start: Start) -> io::Result<()> {
         layout: FnRef::layout(),
         initialized,
     };
-    let failed = hello.initialized.is_err();
+    // A worker that cannot check what it is sent serves nothing either.
+    let failed = hello.initialized.is_err() || hello.layout.is_err();
     wire::begin(&mut reply);
     wire::put(&hello, &mut reply).map_err(io::Error::other)?;
     wire::end(&mut reply)?;
@@ -127,12 +129,26 @@ fn call(request: &[u8], reply: &mut Vec<u8>) {
     let mut request = request;
     let function: FnRef =
         wire::take(&mut request).expect("a request starts with its FnRef");
-    // SAFETY: only our parent writes to this channel, and it writes only
-    // `FnRef::new`'s references, made in the same build (the hello's check).
+    // SAFETY: only our parent writes to this channel (the socket pair it
+    // made, as our stdin), and it writes only references `FnRef::new` made
+    // and checked; procspawn started us from the parent's executable, and
+    // the parent compared our `FnRef::layout` with its own in the hello.
     #[allow(unsafe_code)]
-    unsafe {
-        function.call(request, reply)
-    };
+    let called = unsafe { function.call(request, reply) };
+    if let Err(why) = called {
+        refuse_each(request, &why, reply);
+    }
+}
+
+/// Answers every argument of `request` with `why`, calling nothing. The
+/// parent reads each as a `Result<R, Failure>`: postcard writes an `Err` the
+/// same whatever the `Ok` type, so `Result<(), Failure>` serves for any `R`.
+fn refuse_each(mut request: &[u8], why: &str, reply: &mut Vec<u8>) {
+    let n: usize = wire::take(&mut request).expect("a request holds its length");
+    let refused: Result<(), Failure> = Err(Failure::Unpicklable(why.to_string()));
+    for _ in 0..n {
+        wire::put(&refused, reply).expect("a Failure always serializes");
+    }
 }
 
 /// Calls `f` on each argument of `request` and appends each outcome to
@@ -168,7 +184,8 @@ where
         if let Err(err) = wire::put(&outcome, reply) {
             reply.truncate(mark);
             let failed: Result<R, Failure> = Err(Failure::Unpicklable(format!(
-                "cannot serialize the result: {err}"
+                "cannot serialize the result: {}",
+                refusal::why(&outcome, err)
             )));
             wire::put(&failed, reply).expect("a Failure always serializes");
         }
