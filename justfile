@@ -137,6 +137,13 @@ miri:
     # The tests' gates and timeouts read the real clock: isolation off.
     MIRIFLAGS="-Zmiri-disable-isolation" CARGO_TARGET_DIR=target/miri cargo +nightly miri test -p concurrent-futures --no-default-features --lib --test thread_pool --test future --test wait --test as_completed --test shutdown
 
+# Miri on a short subset (the unit tests and the shutdown races), as .ci/run runs it
+miri-ci:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    rustup component add miri --toolchain nightly
+    MIRIFLAGS="-Zmiri-disable-isolation" CARGO_TARGET_DIR=target/miri cargo +nightly miri test -p concurrent-futures --no-default-features --lib --test shutdown
+
 # The loom scenarios at CI's bound (2 preemptions), as .ci/run runs them
 loom-ci:
     LOOM_MAX_PREEMPTIONS=2 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p concurrent-futures --no-default-features --release --test loom

@@ -136,6 +136,8 @@ impl ProcessPoolExecutor {
                 state: Mutex::new(state),
                 config,
                 settled: Condvar::new(),
+                #[cfg(test)]
+                refuse_next_process: Default::default(),
             }),
             keepers: Mutex::new(Vec::new()),
             name: format!("ProcessPoolExecutor-{pool}"),
@@ -477,6 +479,27 @@ mod tests {
         }
         let next = pool.submit(square as fn(u64) -> u64, 3).unwrap();
         assert_eq!(next.result(), Ok(9));
+        pool.shutdown(true, false);
+    }
+
+    /// A worker process the system will not start (fork fails past the
+    /// process limit) is not a broken pool: the task it was started for
+    /// fails with `CannotStart`, nothing waits for ever, and the next
+    /// submit starts a worker and runs. (CPython's `submit` raises from
+    /// `_adjust_process_count` and its pool stays usable; ours starts the
+    /// process on the keeper thread, so the error reaches the task.)
+    #[test]
+    fn a_worker_process_that_cannot_start_fails_its_task_not_the_pool() {
+        use std::sync::atomic::Ordering;
+        use std::time::Duration;
+        let pool = ProcessPoolExecutor::new(1);
+        pool.pool.refuse_next_process.store(true, Ordering::Relaxed);
+        let refused = pool.submit(square as fn(u64) -> u64, 3).unwrap();
+        let failed = refused.result_timeout(Duration::from_secs(30));
+        assert!(matches!(failed, Err(Error::CannotStart(_))), "{failed:?}");
+        assert!(pool.pool.lock().broken.is_none());
+        let next = pool.submit(square as fn(u64) -> u64, 4).unwrap();
+        assert_eq!(next.result_timeout(Duration::from_secs(30)), Ok(16));
         pool.shutdown(true, false);
     }
 }

@@ -118,6 +118,7 @@ pub(super) fn keep(pool: Arc<Pool>) {
                     panic::resume_unwind(payload);
                 }
             }
+            Err(why @ Error::CannotStart(_)) => return pool.could_not_start(why),
             Err(why) => return pool.break_with(why),
         }
         // Retired (max_tasks_per_child), died, or shut down: replace it only
@@ -177,8 +178,10 @@ struct Worker {
 }
 
 impl Worker {
-    /// Starts a worker process and waits for its hello. An error here
-    /// breaks the pool: no worker could ever start.
+    /// Starts a worker process and waits for its hello. A process the
+    /// system would not start is [`Error::CannotStart`]: the next may. Any
+    /// other error here breaks the pool: no worker of this build and
+    /// initializer could ever start.
     fn start(pool: &Pool) -> Result<Worker, Error> {
         let broken = |why: String| Error::BrokenPool(why);
         let config = &pool.config;
@@ -187,13 +190,14 @@ impl Worker {
             initializer: initializer.map_err(|err| broken(err.to_string()))?,
             max_tasks_per_child: config.max_tasks_per_child,
         };
+        #[cfg(test)]
+        if pool.refuse_next_process.swap(false, Ordering::Relaxed) {
+            return Err(Error::CannotStart("refused by the test".into()));
+        }
         let (process, ours) = spawn(start)?;
         let Some(pid) = process.pid() else {
             let why = process.join().err().map(|err| err.to_string());
-            return Err(broken(format!(
-                "cannot start a worker: {}",
-                why.unwrap_or_default()
-            )));
+            return Err(Error::CannotStart(why.unwrap_or_default()));
         };
         pool.lock().pids.push(pid);
         let reader = ours.try_clone().map_err(|err| broken(err.to_string()))?;
@@ -350,9 +354,8 @@ impl Worker {
 /// program), its stdin the far end of a socket pair: the worker sees end of
 /// file the moment the pool closes its end, or dies.
 fn spawn(start: Start) -> Result<(WorkerProcess, UnixStream), Error> {
-    let broken =
-        |err: io::Error| Error::BrokenPool(format!("cannot start a worker: {err}"));
-    let (ours, theirs) = UnixStream::pair().map_err(broken)?;
+    let refused = |err: io::Error| Error::CannotStart(err.to_string());
+    let (ours, theirs) = UnixStream::pair().map_err(refused)?;
     let stdin = Stdio::from(OwnedFd::from(theirs));
     let spawn = || {
         procspawn::Builder::new()

@@ -16,6 +16,10 @@ pub(super) struct Pool {
     /// Notified when `starting` reaches 0, when a keeper ends, and when a
     /// callback on a keeper starts waiting in `shutdown`.
     pub(super) settled: Condvar,
+    /// Set by a test: the next worker process is refused, as the system
+    /// refuses one past its process limit.
+    #[cfg(test)]
+    pub(super) refuse_next_process: std::sync::atomic::AtomicBool,
 }
 
 pub(super) struct State {
@@ -57,6 +61,28 @@ impl Pool {
         state.keepers -= 1;
         self.settled.notify_all();
         let (failed, why) = state.break_with(why);
+        drop(state);
+        for job in failed {
+            job.fail(why.clone());
+        }
+    }
+}
+
+impl Pool {
+    /// The system would not start a worker process (fork failed, too many
+    /// processes): the keeper gives up, and if no other keeper is left to
+    /// serve the queue, the queued tasks fail with `why`, an
+    /// [`Error::CannotStart`]. The pool is not broken: a later `submit`
+    /// starts a keeper that tries again, as CPython's pool stays usable
+    /// after `submit` raises from a process that would not start.
+    pub(super) fn could_not_start(&self, why: Error) {
+        let mut state = self.lock();
+        state.keepers -= 1;
+        self.settled.notify_all();
+        let failed: Vec<Box<dyn Job>> = match state.keepers {
+            0 => state.queue.drain(..).collect(),
+            _ => Vec::new(),
+        };
         drop(state);
         for job in failed {
             job.fail(why.clone());
