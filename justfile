@@ -179,6 +179,10 @@ bench-python:
     cargo build --quiet --release -p compare --example bench_rust
     python3 notes/py/bench.py --rust-bin target/release
 
+# Our pools vs rusty_pool, threadpool, rayon, tokio and procspawn, measured in one run: `just bench-peers --rounds 7`
+bench-peers *args:
+    cargo run --quiet --release -p compare --example bench_peers -- "$@"
+
 # Per-task cost of threads vs worker processes
 overhead:
     cargo run --quiet --release -p processes --example overhead
