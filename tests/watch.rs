@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -55,6 +55,25 @@ fn assert_life(label: &str, changes: &[String], running: &str) {
     assert_eq!(life[3], "result taken", "{label}: {life:?}");
 }
 
+/// A piped `--watch` run that succeeded, with `rows` tasks each living the
+/// whole life (running shown as `running`); its stdout, for what else the
+/// test checks.
+fn assert_every_life(
+    out: &Output,
+    rows: usize,
+    running: &str,
+    what: &str,
+) -> String {
+    let (stdout, stderr) = text(out);
+    assert!(out.status.success(), "{what}: {stderr}");
+    let lives = transitions(&stdout);
+    assert_eq!(lives.len(), rows, "{what}: {stdout}");
+    for (label, changes) in &lives {
+        assert_life(label, changes, running);
+    }
+    stdout
+}
+
 /// Piped, every download prints pending -> running -> finished -> taken, in
 /// that order, and the run still ends with the flags2 report.
 #[test]
@@ -66,19 +85,13 @@ fn piped_downloads_print_each_state_change_in_order() {
         let mut args: Vec<&str> = args.to_vec();
         args.push(dest.path().to_str().unwrap());
         let out = run_bin(&bin(&dir, name), &args, Duration::from_secs(60));
-        let (stdout, stderr) = text(&out);
-        assert!(out.status.success(), "{what}: {stderr}");
-        let rows = transitions(&stdout);
-        assert_eq!(rows.len(), 12, "{what}: {stdout}");
         // A tokio task has no numbered worker; a pool thread has.
         let running = if name == "async_flags" {
             "running"
         } else {
             "running on worker "
         };
-        for (label, changes) in &rows {
-            assert_life(label, changes, running);
-        }
+        let stdout = assert_every_life(&out, 12, running, what);
         // The book's report: no line for zero not found or errors.
         let last: Vec<&str> = stdout.lines().rev().take(2).collect();
         assert!(last[0].starts_with("Elapsed time: "), "{what}: {stdout}");
@@ -99,13 +112,8 @@ fn piped_futures_watch_the_listing_itself() {
     args.push(dest.path().to_str().unwrap());
     let exe = bin(&dir, "submit_as_completed");
     let out = run_bin(&exe, &args, Duration::from_secs(60));
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stderr}");
-    let rows = transitions(&stdout);
-    assert_eq!(rows.len(), 20, "{stdout}");
-    for (label, changes) in &rows {
-        assert_life(label, changes, "running on worker ");
-    }
+    let stdout =
+        assert_every_life(&out, 20, "running on worker ", "futures --watch");
     let (mut running, mut most) = (0, 0);
     for (_, _, change) in stdout.lines().filter_map(board::parse_line) {
         if change.starts_with("running") {
@@ -134,13 +142,7 @@ fn piped_loiter_keeps_the_chapter_s_schedule() {
         &["--watch", "--unit", "0.05"],
         Duration::from_secs(30),
     );
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stderr}");
-    let rows = transitions(&stdout);
-    assert_eq!(rows.len(), 5, "{stdout}");
-    for (label, changes) in &rows {
-        assert_life(label, changes, "running on worker ");
-    }
+    let stdout = assert_every_life(&out, 5, "running on worker ", "loiter --watch");
     // Positions of the lines, which the board prints in the order of events.
     let at = |label: &str, change: &str| {
         stdout

@@ -10,7 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use common::{Gate, recv, report_exit, signal, thread_name};
+use common::{
+    Gate, blocked_reporting_exit, recv, report_exit, running_until_opened, signal,
+    thread_name,
+};
 use concurrent_futures::{Error, Executor, ThreadPoolExecutor};
 
 /// CPython test_shutdown.py ExecutorShutdownTest.test_run_after_shutdown:
@@ -127,17 +130,9 @@ fn shutdown_after_a_cancel_does_not_hang() {
 #[test]
 fn shutdown_waits_for_running_tasks_and_threads() {
     let pool = ThreadPoolExecutor::new(2);
-    let gate = Gate::new();
     let (exits, exited) = signal();
-    let key = gate.key();
-    let exits_blocked = exits.clone();
-    let blocked = pool
-        .submit(move || {
-            report_exit(&exits_blocked);
-            key.wait();
-            thread_name()
-        })
-        .unwrap();
+    let (blocked, gate) =
+        blocked_reporting_exit(&pool, exits.clone(), |_| thread_name());
     let quick = pool
         .submit(move || {
             report_exit(&exits);
@@ -202,16 +197,9 @@ fn context_manager_shutdown() {
 #[test]
 fn drop_waits_for_tasks() {
     let pool = ThreadPoolExecutor::new(2);
-    let gate = Gate::new();
     let (exits, exited) = signal();
-    let key = gate.key();
-    let exits_blocked = exits.clone();
-    let blocked = pool
-        .submit(move || {
-            report_exit(&exits_blocked);
-            key.wait().then_some(-5)
-        })
-        .unwrap();
+    let (blocked, gate) =
+        blocked_reporting_exit(&pool, exits.clone(), |opened| opened.then_some(-5));
     let idle = pool.submit(move || report_exit(&exits)).unwrap();
     idle.result().unwrap();
     let results = pool.map(|i: i32| Some(i.abs()), -5..5).unwrap();
@@ -265,16 +253,7 @@ fn shutdown_no_wait() {
 #[test]
 fn every_shutdown_wait_caller_waits_for_the_workers() {
     let pool = Arc::new(ThreadPoolExecutor::new(1));
-    let gate = Gate::new();
-    let key = gate.key();
-    let (started, has_started) = signal();
-    let task = pool
-        .submit(move || {
-            started.send(()).unwrap();
-            key.wait()
-        })
-        .unwrap();
-    recv(&has_started);
+    let (task, gate) = running_until_opened(&pool);
     let (returned, has_returned) = signal();
     let callers: Vec<_> = (0..2)
         .map(|_| {
@@ -303,16 +282,7 @@ fn every_shutdown_wait_caller_waits_for_the_workers() {
 #[test]
 fn a_task_shutting_down_its_own_pool_waits_for_the_others() {
     let pool = Arc::new(ThreadPoolExecutor::new(2));
-    let gate = Gate::new();
-    let key = gate.key();
-    let (started, has_started) = signal();
-    let other = pool
-        .submit(move || {
-            started.send(()).unwrap();
-            key.wait()
-        })
-        .unwrap();
-    recv(&has_started);
+    let (other, gate) = running_until_opened(&pool);
     let (inner, other_seen) = (Arc::clone(&pool), other.clone());
     let own = pool
         .submit(move || {

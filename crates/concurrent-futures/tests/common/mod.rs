@@ -11,7 +11,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use concurrent_futures::{Handle, ThreadPoolExecutor};
+use concurrent_futures::{Handle, HandleOf, Outcome, ThreadPoolExecutor};
 
 /// The longest a task waits at a gate, or a test for a signal. Only a test
 /// that has already gone wrong gets this far; it then fails instead of hanging.
@@ -73,6 +73,45 @@ impl Key {
         *self.0.open.lock().unwrap() = true;
         self.0.opened.notify_all();
     }
+}
+
+/// Submits a task whose worker thread will report its exit on `exits`, and
+/// which blocks at the returned gate; once let go, `then` (told whether the
+/// gate opened in time) gives its result.
+pub fn blocked_reporting_exit<T>(
+    pool: &ThreadPoolExecutor,
+    exits: Sender<String>,
+    then: impl FnOnce(bool) -> T + Send + 'static,
+) -> (HandleOf<T>, Gate)
+where
+    T: Outcome<Ok: Send + 'static, Err: Send + 'static> + Send + 'static,
+{
+    let gate = Gate::new();
+    let key = gate.key();
+    let task = pool
+        .submit(move || {
+            report_exit(&exits);
+            then(key.wait())
+        })
+        .unwrap();
+    (task, gate)
+}
+
+/// Submits a task that blocks at a new gate, and returns once a worker
+/// runs it: the task (it returns whether the gate opened in time) and the
+/// gate that releases it.
+pub fn running_until_opened(pool: &ThreadPoolExecutor) -> (Handle<bool>, Gate) {
+    let gate = Gate::new();
+    let key = gate.key();
+    let (started, has_started) = signal();
+    let task = pool
+        .submit(move || {
+            started.send(()).unwrap();
+            key.wait()
+        })
+        .unwrap();
+    recv(&has_started);
+    (task, gate)
 }
 
 /// A one-shot signal: a task `send`s it, the test `recv`s it.
