@@ -188,7 +188,8 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(command: &str) -> Option<Tmux> {
+    /// The session, or why there is none (the reason a test skips with).
+    fn start(command: &str) -> Result<Tmux, &'static str> {
         let socket = format!(
             "watch-test-{}-{:?}",
             std::process::id(),
@@ -196,14 +197,24 @@ impl Tmux {
         );
         let socket =
             socket.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "");
-        let started = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-x", "160", "-y", "50", command])
-            .status();
-        match started {
-            Ok(status) if status.success() => Some(Tmux { socket }),
-            _ => None,
+        // A tmux server starting while the machine is busy sometimes exits
+        // before its client connects ("server exited unexpectedly"): that
+        // is tmux's race, not the board's, so a start is tried three times.
+        for _ in 0..3 {
+            let started = Command::new("tmux")
+                .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
+                .args(["-x", "160", "-y", "50", command])
+                .output();
+            match started {
+                Ok(out) if out.status.success() => return Ok(Tmux { socket }),
+                Ok(out) => eprintln!(
+                    "tmux new-session: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ),
+                Err(_) => return Err("needs tmux to give the board a terminal"),
+            }
         }
+        Err("tmux is installed but its server would not start, three times")
     }
 
     fn screen(&self) -> String {
@@ -245,9 +256,12 @@ fn screen_after(args: &[&str]) -> Option<String> {
     let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
     // The window stays open after the run, so its last screen can be read.
     let command = format!("{}; echo EXIT=$?; sleep 120", quoted.join(" "));
-    let Some(tmux) = Tmux::start(&command) else {
-        skip("needs tmux to give the board a terminal");
-        return None;
+    let tmux = match Tmux::start(&command) {
+        Ok(tmux) => tmux,
+        Err(why) => {
+            skip(why);
+            return None;
+        }
     };
     Some(tmux.wait_for("EXIT=", Duration::from_secs(60)))
 }
