@@ -32,15 +32,28 @@ fn nothing(n: u64) -> u64 {
 /// Microseconds per task: `submit` every task, then read each handle.
 /// `submit` returns the handle; `read` waits for it and gives the value.
 fn per_task_us<H>(submit: impl Fn(u64) -> H, read: impl Fn(H) -> u64) -> f64 {
+    windowed_us(TASKS, TASKS, submit, read)
+}
+
+/// Microseconds per task over `tasks` tasks, `window` at a time: submit a
+/// window, read each of its handles, then the next window.
+fn windowed_us<H>(
+    tasks: u64,
+    window: u64,
+    submit: impl Fn(u64) -> H,
+    read: impl Fn(H) -> u64,
+) -> f64 {
     read(submit(0)); // a worker is up
     let t0 = Instant::now();
-    let handles: Vec<H> = (0..TASKS).map(&submit).collect();
     let mut sum = 0;
-    for handle in handles {
-        sum += read(handle);
+    for start in (0..tasks).step_by(window as usize) {
+        let handles: Vec<H> = (start..start + window).map(&submit).collect();
+        for handle in handles {
+            sum += read(handle);
+        }
     }
-    let us = t0.elapsed().as_secs_f64() * 1e6 / TASKS as f64;
-    assert_eq!(sum, TASKS * (TASKS - 1) / 2);
+    let us = t0.elapsed().as_secs_f64() * 1e6 / tasks as f64;
+    assert_eq!(sum, tasks * (tasks - 1) / 2);
     us
 }
 
@@ -119,18 +132,7 @@ fn per_process_task_us<H>(
     submit: impl Fn(u64) -> H,
     read: impl Fn(H) -> u64,
 ) -> f64 {
-    read(submit(0)); // a worker is up
-    let t0 = Instant::now();
-    let mut sum = 0;
-    for start in (0..PROCESS_TASKS).step_by(WINDOW as usize) {
-        let handles: Vec<H> = (start..start + WINDOW).map(&submit).collect();
-        for handle in handles {
-            sum += read(handle);
-        }
-    }
-    let us = t0.elapsed().as_secs_f64() * 1e6 / PROCESS_TASKS as f64;
-    assert_eq!(sum, PROCESS_TASKS * (PROCESS_TASKS - 1) / 2);
-    us
+    windowed_us(PROCESS_TASKS, WINDOW, submit, read)
 }
 
 fn ours_processes() -> f64 {
