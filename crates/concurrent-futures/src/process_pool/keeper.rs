@@ -118,8 +118,7 @@ pub(super) fn keep(pool: Arc<Pool>) {
                     panic::resume_unwind(payload);
                 }
             }
-            Err(why @ Error::CannotStart(_)) => return pool.could_not_start(why),
-            Err(why) => return pool.break_with(why),
+            Err(why) => return pool.give_up(why),
         }
         // Retired (max_tasks_per_child), died, or shut down: replace it only
         // if work is waiting; `submit` starts a keeper when work comes later.

@@ -54,34 +54,21 @@ impl Pool {
             .expect("the pool's lock is never poisoned")
     }
 
-    /// No worker can start: a keeper gives up, failing every queued task
-    /// with `why`; new ones are refused.
-    pub(super) fn break_with(&self, why: Error) {
+    /// A keeper gives up: its worker would not start. A process the system
+    /// refused ([`Error::CannotStart`]: fork failed, too many processes)
+    /// does not break the pool, as CPython's stays usable after `submit`
+    /// raises from one: the queued tasks fail only if no other keeper is
+    /// left to serve them, and a later `submit` starts a keeper that tries
+    /// again. Any other reason (the initializer failed, another build)
+    /// breaks the pool: every queued task fails, and new ones are refused.
+    pub(super) fn give_up(&self, why: Error) {
         let mut state = self.lock();
         state.keepers -= 1;
         self.settled.notify_all();
-        let (failed, why) = state.break_with(why);
-        drop(state);
-        for job in failed {
-            job.fail(why.clone());
-        }
-    }
-}
-
-impl Pool {
-    /// The system would not start a worker process (fork failed, too many
-    /// processes): the keeper gives up, and if no other keeper is left to
-    /// serve the queue, the queued tasks fail with `why`, an
-    /// [`Error::CannotStart`]. The pool is not broken: a later `submit`
-    /// starts a keeper that tries again, as CPython's pool stays usable
-    /// after `submit` raises from a process that would not start.
-    pub(super) fn could_not_start(&self, why: Error) {
-        let mut state = self.lock();
-        state.keepers -= 1;
-        self.settled.notify_all();
-        let failed: Vec<Box<dyn Job>> = match state.keepers {
-            0 => state.queue.drain(..).collect(),
-            _ => Vec::new(),
+        let (failed, why) = match why {
+            Error::CannotStart(_) if state.keepers > 0 => (Vec::new(), why),
+            Error::CannotStart(_) => (state.queue.drain(..).collect(), why),
+            why => state.break_with(why),
         };
         drop(state);
         for job in failed {
