@@ -24,6 +24,7 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
+use crate::events::{self, Phase as Reported};
 use crate::{Error, Outcome};
 
 /// A task that has been scheduled: Python's `concurrent.futures.Future`.
@@ -46,6 +47,9 @@ struct Shared<T, E> {
     state: Mutex<State<T, E>>,
     /// Notified when the handle becomes done (finished or cancelled).
     done: Condvar,
+    /// The task's number in the event stream, if an observer was installed
+    /// when the handle was made (see [`events`]); `None` reports nothing.
+    task: Option<u64>,
 }
 
 struct State<T, E> {
@@ -123,11 +127,34 @@ impl<T, E> Handle<T, E> {
             waiters: Vec::new(),
             sleepers: 0,
         };
-        Handle {
+        let handle = Handle {
             shared: Arc::new(Shared {
                 state: Mutex::new(state),
                 done: Condvar::new(),
+                task: events::new_task(),
             }),
+        };
+        handle.report(|| Reported::Pending);
+        handle
+    }
+
+    /// Tells the event observer, if any, that this task became `phase`.
+    /// Called with no lock of the handle held: the observer may print, and
+    /// a `println!` of this handle's `Debug` holds stdout while it waits
+    /// for the handle's lock.
+    fn report(&self, phase: impl FnOnce() -> Reported) {
+        if self.shared.task.is_some() {
+            events::report(self.shared.task, phase);
+        }
+    }
+
+    /// A caller is being handed the outcome read under `state`: a finished
+    /// task's outcome is `Taken` (a cancel or a timeout hands over none).
+    fn hand_over(&self, state: MutexGuard<'_, State<T, E>>) {
+        let finished = state.phase == Phase::Finished;
+        drop(state);
+        if finished {
+            self.report(|| Reported::Taken);
         }
     }
 
@@ -170,7 +197,11 @@ impl<T, E> Handle<T, E> {
             Phase::Running | Phase::Finished => return false,
             Phase::Pending => state.phase = Phase::Cancelled,
         }
-        self.became_done(state);
+        let callbacks = self.wake(state);
+        self.report(|| Reported::Cancelled);
+        for callback in callbacks {
+            run_callback(self, callback);
+        }
         true
     }
 
@@ -183,7 +214,9 @@ impl<T, E> Handle<T, E> {
         E: Clone,
     {
         let state = self.wait_done(None);
-        outcome_of(&state)
+        let outcome = outcome_of(&state);
+        self.hand_over(state);
+        outcome
     }
 
     /// [`result`](Self::result), giving up with [`Error::Timeout`] after
@@ -194,7 +227,9 @@ impl<T, E> Handle<T, E> {
         E: Clone,
     {
         let state = self.wait_done(Some(Instant::now() + timeout));
-        outcome_of(&state)
+        let outcome = outcome_of(&state);
+        self.hand_over(state);
+        outcome
     }
 
     /// Waits for the task and returns what it raised, if anything: Python's
@@ -206,7 +241,10 @@ impl<T, E> Handle<T, E> {
     where
         E: Clone,
     {
-        exception_of(&self.wait_done(None))
+        let state = self.wait_done(None);
+        let exception = exception_of(&state);
+        self.hand_over(state);
+        exception
     }
 
     /// [`exception`](Self::exception), giving up after `timeout`.
@@ -217,7 +255,10 @@ impl<T, E> Handle<T, E> {
     where
         E: Clone,
     {
-        exception_of(&self.wait_done(Some(Instant::now() + timeout)))
+        let state = self.wait_done(Some(Instant::now() + timeout));
+        let exception = exception_of(&state);
+        self.hand_over(state);
+        exception
     }
 
     /// Calls `callback` exactly once, when the task is done (finished or
@@ -261,14 +302,42 @@ impl<T, E> Handle<T, E> {
 
     /// Marks a pending handle running, because a worker is taking it now.
     /// Returns false if it was cancelled: the worker must skip it.
-    /// Python's `set_running_or_notify_cancel`.
+    /// Python's `set_running_or_notify_cancel`. Reported as running on a
+    /// worker the executor does not name.
+    #[allow(dead_code, reason = "Python's name, for executors outside the crate")]
     pub(crate) fn set_running_or_notify_cancel(&self) -> bool {
+        self.start_on(None)
+    }
+
+    /// [`set_running_or_notify_cancel`](Self::set_running_or_notify_cancel)
+    /// by an executor that knows which of its workers takes the task: the
+    /// process pool's worker process `k`. (The thread pool marks a task
+    /// running before it knows which thread will take it: it uses
+    /// [`reserve`](Self::reserve) and [`run_on`](Self::run_on).)
+    pub(crate) fn start_on(&self, worker: Option<usize>) -> bool {
+        let (running, now) = self.mark_running();
+        if now {
+            self.report(|| Reported::Running { worker });
+        }
+        running
+    }
+
+    /// Marks a pending handle running for whichever worker is free first,
+    /// and reports nothing yet: [`run_on`](Self::run_on) reports the worker
+    /// that takes it. The thread pool's `set_running_or_notify_cancel`.
+    pub(crate) fn reserve(&self) -> bool {
+        self.mark_running().0
+    }
+
+    /// Whether the task is running now, and whether it was pending before.
+    fn mark_running(&self) -> (bool, bool) {
         let mut state = self.lock();
         match state.phase {
-            Phase::Cancelled => false,
-            Phase::Pending | Phase::Running => {
+            Phase::Cancelled => (false, false),
+            Phase::Running => (true, false),
+            Phase::Pending => {
                 state.phase = Phase::Running;
-                true
+                (true, true)
             }
             Phase::Finished => {
                 unreachable!("a finished task is never started again")
@@ -276,13 +345,16 @@ impl<T, E> Handle<T, E> {
         }
     }
 
-    /// Runs `task` here, catching a panic as Python catches an exception, and
-    /// finishes the handle with the outcome: an `Err` the task returns is
-    /// raised, like a panic.
-    pub(crate) fn run<R>(&self, task: impl FnOnce() -> R)
+    /// Runs `task` here, on the thread pool's worker `worker`, catching a
+    /// panic as Python catches an exception, and finishes the handle with
+    /// the outcome: an `Err` the task returns is raised, like a panic.
+    pub(crate) fn run_on<R>(&self, worker: usize, task: impl FnOnce() -> R)
     where
         R: Outcome<Ok = T, Err = E>,
     {
+        self.report(|| Reported::Running {
+            worker: Some(worker),
+        });
         let outcome = match panic::catch_unwind(AssertUnwindSafe(task)) {
             Ok(returned) => returned.into_result().map_err(Error::Raised),
             Err(payload) => Err(Error::Panicked(Error::panic_message(payload))),
@@ -292,6 +364,14 @@ impl<T, E> Handle<T, E> {
 
     /// Stores the outcome, wakes every waiter and runs the callbacks.
     pub(crate) fn finish(&self, outcome: Result<T, Error<E>>) {
+        // Reported before the outcome is stored, so that a caller taking it
+        // reports `Taken` after this. Only the finisher changes a running
+        // task; a pending one fails here only when its pool broke, and a
+        // cancel racing that could make a `Finished` followed by `Cancelled`.
+        if self.shared.task.is_some() && self.lock().phase != Phase::Cancelled {
+            let raised = outcome.as_ref().err().map(Error::raised_name);
+            self.report(|| Reported::Finished { raised });
+        }
         let mut state = self.lock();
         if state.phase == Phase::Cancelled {
             return;
@@ -332,6 +412,7 @@ impl<T, E> Handle<T, E> {
         }
         state.phase = Phase::Cancelled;
         let callbacks = self.wake(state);
+        self.report(|| Reported::Cancelled);
         let handle = self.clone();
         Deferred(Some(Box::new(move || {
             for callback in callbacks {

@@ -57,6 +57,7 @@
 #![warn(missing_docs)]
 
 mod error;
+pub mod events;
 mod executor;
 mod future;
 mod map;

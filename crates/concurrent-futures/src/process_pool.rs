@@ -129,6 +129,7 @@ impl ProcessPoolExecutor {
             shutdown: false,
             broken: None,
             pids: Vec::new(),
+            started: 0,
         };
         let pool = POOLS.fetch_add(1, Ordering::Relaxed);
         ProcessPoolExecutor {

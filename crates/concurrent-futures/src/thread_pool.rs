@@ -90,7 +90,8 @@ trait WorkItem: Send {
     /// its done-callbacks here: whoever `result()` wakes up may submit the
     /// next task to this worker, and a callback that waits for a pending
     /// task finds it marked running for whichever worker is free first.
-    fn run(self: Box<Self>, release: &mut dyn FnMut());
+    /// `worker` is the number of the thread running it (for the events).
+    fn run(self: Box<Self>, worker: usize, release: &mut dyn FnMut());
     /// The task's handle, as [`Handle::id`] names it.
     fn id(&self) -> usize;
 }
@@ -110,7 +111,8 @@ where
         self.reserved
     }
     fn reserve(&mut self) -> bool {
-        self.reserved = self.handle.set_running_or_notify_cancel();
+        // Not yet known which worker runs it: `run` reports that one.
+        self.reserved = self.handle.reserve();
         self.reserved
     }
     fn cancelled(&self) -> bool {
@@ -122,9 +124,9 @@ where
     fn id(&self) -> usize {
         self.handle.id()
     }
-    fn run(self: Box<Self>, release: &mut dyn FnMut()) {
+    fn run(self: Box<Self>, worker: usize, release: &mut dyn FnMut()) {
         let Job { handle, task, .. } = *self;
-        handle.run(move || {
+        handle.run_on(worker, move || {
             // Dropped when the task returns or unwinds: before the handle
             // is finished either way.
             let _release = Release(release);
@@ -226,13 +228,14 @@ impl ThreadPoolExecutor {
         let start = if state.threads < state.busy {
             state.threads += 1;
             state.starting += 1;
-            Some(format!("{}_{}", state.name, state.threads - 1))
+            let worker = state.threads - 1;
+            Some((format!("{}_{worker}", state.name), worker))
         } else {
             None
         };
         drop(state);
-        if let Some(name) = start
-            && let Err(err) = self.start_thread(name)
+        if let Some((name, worker)) = start
+            && let Err(err) = self.start_thread(name, worker)
         {
             // Python's submit raises RuntimeError and the pool goes on. Our
             // task takes back its place, unless a worker freed meanwhile
@@ -256,10 +259,11 @@ impl ThreadPoolExecutor {
     }
 
     /// Starts a worker thread, with no lock held, and puts it on the list.
-    /// If it cannot start, the pool counts one thread fewer.
-    fn start_thread(&self, name: String) -> io::Result<()> {
+    /// If it cannot start, the pool counts one thread fewer. `worker` is
+    /// its number, which the events report (the name carries it for people).
+    fn start_thread(&self, name: String, worker: usize) -> io::Result<()> {
         let inner = Arc::clone(&self.inner);
-        let spawned = spawn(name, move || work(&inner)).map(|handle| {
+        let spawned = spawn(name, move || work(&inner, worker)).map(|handle| {
             let id = handle.thread().id();
             let handle = Some(handle);
             self.lock_threads().push(Thread { id, handle });
@@ -440,7 +444,7 @@ fn discard(items: Vec<Box<dyn WorkItem>>) {
 
 /// A worker's life: take the oldest task marked running, run it, repeat;
 /// end when the queue is empty and the pool is shut down.
-fn work(inner: &Inner) {
+fn work(inner: &Inner, worker: usize) {
     // Cancelled tasks met on the way, dropped once the lock is released.
     let mut cancelled = Vec::new();
     loop {
@@ -469,7 +473,7 @@ fn work(inner: &Inner) {
             }
         };
         drop(state);
-        item.run(&mut || inner.release(&mut cancelled));
+        item.run(worker, &mut || inner.release(&mut cancelled));
         discard(std::mem::take(&mut cancelled));
     }
 }

@@ -20,8 +20,9 @@ pub(super) trait Job: Send {
     /// task was cancelled; `Err(why)` if an argument would not serialize, for
     /// the caller to [`fail`](Job::fail) the job once it holds no lock. It
     /// runs under the worker's slot lock, so it drops nothing of the user's:
-    /// the arguments go when the job does.
-    fn start(&mut self, frame: &mut Vec<u8>) -> Result<bool, String>;
+    /// the arguments go when the job does. `worker` is the number of the
+    /// worker process taking it, for the events.
+    fn start(&mut self, frame: &mut Vec<u8>, worker: usize) -> Result<bool, String>;
     /// Gives each task its outcome from the worker's reply.
     fn finish(self: Box<Self>, reply: &[u8]);
     /// Gives every task the same error (its worker died; the pool is broken).
@@ -72,12 +73,12 @@ where
     A: Serialize + Send,
     R: DeserializeOwned + Outcome<Ok: Send + 'static, Err: Send + 'static>,
 {
-    fn start(&mut self, frame: &mut Vec<u8>) -> Result<bool, String> {
+    fn start(&mut self, frame: &mut Vec<u8>, worker: usize) -> Result<bool, String> {
         // Python's set_running_or_notify_cancel, once per task.
         let running: Vec<bool> = self
             .handles
             .iter()
-            .map(Handle::set_running_or_notify_cancel)
+            .map(|handle| handle.start_on(Some(worker)))
             .collect();
         let mut keep = running.iter();
         self.handles

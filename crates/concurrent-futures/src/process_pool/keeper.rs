@@ -30,6 +30,9 @@ use crate::Error;
 pub(super) struct Conn {
     stream: UnixStream,
     slot: Mutex<Slot>,
+    /// Which worker process this is: the pool's `k`-th started, counting
+    /// from 0 (the events report it).
+    worker: usize,
     /// Set, under the pool's lock, when the keeper has seen the worker go:
     /// nothing may be sent to it, nor may it go back on the idle list.
     gone: AtomicBool,
@@ -56,7 +59,7 @@ impl Conn {
         mut slot: MutexGuard<'_, Slot>,
         mut job: Box<dyn Job>,
     ) -> bool {
-        let started = job.start(&mut slot.frame);
+        let started = job.start(&mut slot.frame, self.worker);
         if let Ok(true) = started {
             slot.job = Some(job);
             // A failed write means the worker is gone: its keeper reads the
@@ -198,7 +201,12 @@ impl Worker {
             let why = process.join().err().map(|err| err.to_string());
             return Err(Error::CannotStart(why.unwrap_or_default()));
         };
-        pool.lock().pids.push(pid);
+        let worker = {
+            let mut state = pool.lock();
+            state.pids.push(pid);
+            state.started += 1;
+            state.started - 1
+        };
         let reader = ours.try_clone().map_err(|err| broken(err.to_string()))?;
         let slot = Slot {
             job: None,
@@ -208,6 +216,7 @@ impl Worker {
             conn: Arc::new(Conn {
                 stream: ours,
                 slot: Mutex::new(slot),
+                worker,
                 gone: AtomicBool::new(false),
             }),
             reader: BufReader::with_capacity(1 << 16, reader),

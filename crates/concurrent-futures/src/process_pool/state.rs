@@ -44,6 +44,8 @@ pub(super) struct State {
     /// takes its worker off before collecting it, so no pid here can have
     /// been reused by another process.
     pub(super) pids: Vec<u32>,
+    /// Worker processes started so far: the next one's number.
+    pub(super) started: usize,
 }
 
 impl Pool {
