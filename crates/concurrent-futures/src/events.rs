@@ -122,7 +122,10 @@ pub(crate) fn report(task: Option<u64>, phase: impl FnOnce() -> Phase) {
             phase: phase(),
             at: observer.t0.elapsed(),
         };
-        (observer.tell)(&event);
+        // An observer that panics must not take a worker, or the executor's
+        // bookkeeping around this call, down with it.
+        let tell = || (observer.tell)(&event);
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(tell));
     }
 }
 

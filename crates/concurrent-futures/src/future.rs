@@ -346,10 +346,17 @@ impl<T, E> Handle<T, E> {
     }
 
     /// Runs `task` here, on the thread pool's worker `worker`, catching a
-    /// panic as Python catches an exception, and finishes the handle with
-    /// the outcome: an `Err` the task returns is raised, like a panic.
-    pub(crate) fn run_on<R>(&self, worker: usize, task: impl FnOnce() -> R)
-    where
+    /// panic as Python catches an exception; then calls `release` (the
+    /// worker's place passes on) and finishes the handle with the outcome:
+    /// an `Err` the task returns is raised, like a panic. The events hear
+    /// `Finished` before `release`, so no task is seen running in this
+    /// worker's place before this one is seen finished.
+    pub(crate) fn run_on<R>(
+        &self,
+        worker: usize,
+        task: impl FnOnce() -> R,
+        release: impl FnOnce(),
+    ) where
         R: Outcome<Ok = T, Err = E>,
     {
         self.report(|| Reported::Running {
@@ -359,19 +366,32 @@ impl<T, E> Handle<T, E> {
             Ok(returned) => returned.into_result().map_err(Error::Raised),
             Err(payload) => Err(Error::Panicked(Error::panic_message(payload))),
         };
-        self.finish(outcome);
+        self.report_finished(&outcome);
+        release();
+        self.store(outcome);
     }
 
     /// Stores the outcome, wakes every waiter and runs the callbacks.
     pub(crate) fn finish(&self, outcome: Result<T, Error<E>>) {
-        // Reported before the outcome is stored, so that a caller taking it
-        // reports `Taken` after this. Only the finisher changes a running
-        // task; a pending one fails here only when its pool broke, and a
-        // cancel racing that could make a `Finished` followed by `Cancelled`.
+        // Only the finisher changes a running task; a pending one fails here
+        // only when its pool broke, and a cancel racing that could make a
+        // `Finished` followed by `Cancelled`.
         if self.shared.task.is_some() && self.lock().phase != Phase::Cancelled {
-            let raised = outcome.as_ref().err().map(Error::raised_name);
-            self.report(|| Reported::Finished { raised });
+            self.report_finished(&outcome);
         }
+        self.store(outcome);
+    }
+
+    /// Reports `Finished`: before the outcome is stored, so that a caller
+    /// taking it reports `Taken` after this.
+    fn report_finished(&self, outcome: &Result<T, Error<E>>) {
+        self.report(|| Reported::Finished {
+            raised: outcome.as_ref().err().map(Error::raised_name),
+        });
+    }
+
+    /// [`finish`](Self::finish), reported already.
+    fn store(&self, outcome: Result<T, Error<E>>) {
         let mut state = self.lock();
         if state.phase == Phase::Cancelled {
             return;

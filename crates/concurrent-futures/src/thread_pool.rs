@@ -126,21 +126,9 @@ where
     }
     fn run(self: Box<Self>, worker: usize, release: &mut dyn FnMut()) {
         let Job { handle, task, .. } = *self;
-        handle.run_on(worker, move || {
-            // Dropped when the task returns or unwinds: before the handle
-            // is finished either way.
-            let _release = Release(release);
-            task()
-        });
-    }
-}
-
-/// Calls its function when dropped.
-struct Release<'a>(&'a mut dyn FnMut());
-
-impl Drop for Release<'_> {
-    fn drop(&mut self) {
-        (self.0)();
+        // `release` runs once the task has returned or unwound (the handle
+        // catches a panic), before the handle is finished either way.
+        handle.run_on(worker, task, release);
     }
 }
 
