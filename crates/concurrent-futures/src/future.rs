@@ -372,6 +372,8 @@ impl<T, E> Handle<T, E> {
     }
 
     /// Stores the outcome, wakes every waiter and runs the callbacks.
+    /// (The thread pool uses `run_on`; the process pool, this.)
+    #[cfg_attr(not(feature = "process-pool"), allow(dead_code))]
     pub(crate) fn finish(&self, outcome: Result<T, Error<E>>) {
         // Only the finisher changes a running task; a pending one fails here
         // only when its pool broke, and a cancel racing that could make a
