@@ -2,12 +2,15 @@
 //!
 //! A semaphore caps the requests in flight (`-m`), a 404 is counted rather
 //! than fatal, and the supervisor counts each outcome as its task finishes.
-//! `--watch` draws each task on a board: [`download_many_watched`].
+//! Each task is wrapped by `concurrent_futures::events::future`, which
+//! reports its life as a `Handle` would (`--watch` draws it; unwatched, the
+//! wrapper only passes the outcome through): tokio has no stable hooks
+//! into its tasks' lives for a watcher to use instead.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use board::Board;
+use concurrent_futures::events::{self, Delivered};
 use flags_common::flags2::{Counter, DownloadStatus, progress_bar};
 use flags_common::{FlagError, Site, gif_name, interrupted};
 use reqwest::Client;
@@ -56,15 +59,7 @@ pub async fn supervisor(
     verbose: bool,
     concur_req: usize,
 ) -> Counter {
-    supervise(
-        site,
-        cc_list,
-        verbose,
-        concur_req,
-        download_one,
-        &Board::hidden(),
-    )
-    .await
+    supervise(site, cc_list, verbose, concur_req, download_one).await
 }
 
 /// The supervisor of flags2 and flags3, which differ only in `download_one`:
@@ -75,7 +70,6 @@ pub async fn supervise<F, Fut>(
     verbose: bool,
     concur_req: usize,
     download_one: F,
-    board: &Board,
 ) -> Counter
 where
     F: Fn(Client, Site, String, Arc<Semaphore>, bool) -> Fut,
@@ -98,9 +92,9 @@ where
         );
         // A tokio task is "running" from its first poll: all of them at
         // once. The semaphore throttles the requests, not the tasks.
-        to_do_map.insert(to_do.spawn(board.future(&cc, task)).id(), cc);
+        to_do_map.insert(to_do.spawn(events::future(task)).id(), cc);
     }
-    count_as_completed(to_do, &to_do_map, verbose, board).await
+    count_as_completed(to_do, &to_do_map, verbose).await
 }
 
 /// One async HTTP client for the whole run, with the site's timeout.
@@ -116,13 +110,12 @@ pub fn client(site: &Site) -> Client {
 /// `flags2_threadpool.py` does for its futures (its `flags2_asyncio.py` gets
 /// the code back from the failed request's URL instead).
 pub async fn count_as_completed(
-    mut to_do: JoinSet<Result<DownloadStatus, FlagError>>,
+    mut to_do: JoinSet<Delivered<Result<DownloadStatus, FlagError>>>,
     to_do_map: &HashMap<task::Id, String>,
     verbose: bool,
-    board: &Board,
 ) -> Counter {
     let mut counter = Counter::default();
-    let bar = progress_bar(to_do_map.len(), !verbose && board.is_hidden());
+    let bar = progress_bar(to_do_map.len(), !verbose);
     while let Some(joined) = to_do.join_next_with_id().await {
         // Python's `except KeyboardInterrupt: break`; dropping `to_do` then
         // cancels every task still running.
@@ -131,23 +124,15 @@ pub async fn count_as_completed(
         }
         // A task that panicked counts as that flag's error.
         let (id, res) = match joined {
-            Ok((id, res)) => (id, res),
+            // `take`: the moment the outcome is taken, for the events.
+            Ok((id, res)) => (id, res.take()),
             Err(err) => (err.id(), Err(task_failed(err))),
         };
         let cc = &to_do_map[&id];
-        board.taken(cc);
         counter.add(cc, res, verbose);
         bar.inc(1);
     }
     counter
-}
-
-/// This version on a board, for `--watch` (`just run async`).
-#[derive(Debug)]
-pub struct Watch;
-
-impl board::cli::Watch for Watch {
-    const DOWNLOAD_MANY: board::cli::WatchedMany = download_many_watched;
 }
 
 /// `asyncio.run(supervisor(...))`: one runtime, entered once.
@@ -160,19 +145,4 @@ pub fn download_many(
     let runtime =
         tokio::runtime::Runtime::new().expect("cannot start the tokio runtime");
     runtime.block_on(supervisor(site, cc_list, verbose, concur_req))
-}
-
-/// [`download_many`], with each task on `board` (`--watch`).
-pub fn download_many_watched(
-    site: &Site,
-    cc_list: &[String],
-    verbose: bool,
-    concur_req: usize,
-    board: &Board,
-) -> Counter {
-    let runtime =
-        tokio::runtime::Runtime::new().expect("cannot start the tokio runtime");
-    let supervisor =
-        supervise(site, cc_list, verbose, concur_req, download_one, board);
-    runtime.block_on(supervisor)
 }

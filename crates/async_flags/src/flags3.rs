@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use board::Board;
 use flags_common::flags2::{Counter, DownloadStatus};
 use flags_common::{FlagError, Site, fetch, metadata_url};
 use reqwest::Client;
@@ -80,15 +79,7 @@ pub async fn supervisor(
     verbose: bool,
     concur_req: usize,
 ) -> Counter {
-    supervise(
-        site,
-        cc_list,
-        verbose,
-        concur_req,
-        download_one,
-        &Board::hidden(),
-    )
-    .await
+    supervise(site, cc_list, verbose, concur_req, download_one).await
 }
 
 pub fn download_many(

@@ -5,8 +5,9 @@
 use std::process::ExitCode;
 
 use async_flags::{download_many, flags2, flags3};
+use board::cli::Watched;
 use clap::Parser;
-use flags_common::cli::{self, FlagArgs, Flags2};
+use flags_common::cli::{FlagArgs, Flags2};
 
 #[derive(Debug, Parser)]
 #[command(about = "Download flags concurrently on tokio, like flags_asyncio.py")]
@@ -34,11 +35,6 @@ fn main() -> ExitCode {
         default_concur_req: flags2::DEFAULT_CONCUR_REQ,
         max_concur_req: flags2::MAX_CONCUR_REQ,
     };
-    let flags2 = board::cli::watched::<flags2::Watch>(flags2, args.watch);
-    cli::run(
-        &args.flags,
-        download_many,
-        &flags2,
-        args.metadata || args.watch,
-    )
+    let watch = args.watch.then_some(Watched::Flags2);
+    board::cli::run(&args.flags, download_many, &flags2, watch, args.metadata)
 }

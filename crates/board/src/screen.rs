@@ -398,7 +398,12 @@ mod tests {
     /// Too narrow for a bar: the bar goes first, then the end of the state.
     #[test]
     fn a_narrow_cell_drops_the_bar_then_the_state() {
-        let raised = row(State::Raised("FlagError"), Some(0.0), Some(1.0), None);
+        let raised = row(
+            State::Raised("FlagError".into()),
+            Some(0.0),
+            Some(1.0),
+            None,
+        );
         let narrow =
             console::strip_ansi_codes(&cell(&raised, 1.0, 14, 2)).into_owned();
         assert_eq!(narrow, "CN raised Fl  ");

@@ -1,74 +1,97 @@
 //! A run recorded by `--watch`, read back into timeline tasks.
 //!
-//! The listings record nothing themselves: piped, `--watch` prints a line
-//! per state change (`[watch 0.601s] loiter(3): finished returned`), and
-//! this tool reads them back, for `loiter_map` and for the download sections.
+//! The listings record nothing themselves: under `--watch`, with
+//! `WATCH_EVENTS=FILE` in the environment, the board writes every task
+//! event to FILE, one JSON object per line (the format is
+//! `concurrent_futures::events::Event`'s serde derive, its one definition).
+//! This reads them back, for `loiter_map` and for the download sections.
 
 use std::collections::HashMap;
 
+use concurrent_futures::events::{Event, Phase};
+
 use crate::timeline::{Kind, Task};
 
-/// Every task that ran, in the board's row order, from `output`.
-pub fn tasks(output: &str) -> Vec<Task> {
-    let mut order: Vec<String> = Vec::new();
-    let mut seen: HashMap<String, Task> = HashMap::new();
-    for (t, label, change) in output.lines().filter_map(board::parse_line) {
-        let task = seen.entry(label.to_string()).or_insert_with(|| {
-            order.push(label.to_string());
-            Task {
-                label: label.to_string(),
+/// Every task that ran, from `events` (JSON lines): task `i`, in the order
+/// tasks were made (submitted), is `labels[i]`, as on the board. Tasks
+/// beyond the labels, and tasks that never ran, are left out.
+pub fn tasks(events: &str, labels: &[String]) -> serde_json::Result<Vec<Task>> {
+    let mut tasks: Vec<Task> = Vec::new();
+    let mut row: HashMap<u64, usize> = HashMap::new();
+    for line in events.lines().filter(|line| !line.trim().is_empty()) {
+        let event: Event = serde_json::from_str(line)?;
+        let next = row.len();
+        let i = *row.entry(event.task).or_insert(next);
+        let Some(label) = labels.get(i) else { continue };
+        if tasks.len() <= i {
+            tasks.push(Task {
+                label: label.clone(),
                 worker: None,
                 started: f64::NAN,
                 ended: f64::NAN,
                 taken: None,
                 kind: Kind::Ok,
+            });
+        }
+        let (task, t) = (&mut tasks[i], event.at.as_secs_f64());
+        match event.phase {
+            Phase::Running { worker } => (task.started, task.worker) = (t, worker),
+            Phase::Finished { raised } => {
+                task.ended = t;
+                if raised.is_some() {
+                    task.kind = Kind::Error;
+                }
             }
-        });
-        if let Some(running) = change.strip_prefix("running") {
-            task.started = t;
-            task.worker = running
-                .strip_prefix(" on worker ")
-                .and_then(|k| k.parse().ok());
-        } else if let Some(how) = change.strip_prefix("finished ") {
-            task.ended = t;
-            if how.starts_with("raised") {
-                task.kind = Kind::Error;
-            }
-        } else if change == "result taken" {
-            task.taken = Some(t);
+            // The first time a caller takes the result is the one drawn.
+            Phase::Taken => task.taken = task.taken.or(Some(t)),
+            Phase::Pending | Phase::Cancelled => {}
         }
     }
-    order
-        .into_iter()
-        .filter_map(|label| seen.remove(&label))
-        .filter(|task| task.started.is_finite() && task.ended.is_finite())
-        .collect()
+    tasks.retain(|task| task.started.is_finite() && task.ended.is_finite());
+    Ok(tasks)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
+    /// Events written as the board writes them read back into the rows
+    /// the timeline draws.
     #[test]
     fn the_chapter_s_schedule_reads_back() {
-        let output = "\
-[watch 0.000s] loiter(0): pending
-[watch 0.000s] loiter(1): pending
-[10:00:00.000] Script starting ...
-[watch 0.001s] loiter(0): running on worker 0
-[watch 0.001s] loiter(0): finished returned
-[watch 0.002s] loiter(0): result taken
-[watch 0.002s] loiter(1): running on worker 1
-[watch 0.202s] loiter(1): finished raised FlagError
-[watch 0.203s] loiter(1): result taken
-[10:00:00.203] result 1: 10
-";
-        let tasks = tasks(output);
+        let ms = Duration::from_millis;
+        let events = [
+            (4, Phase::Pending, ms(0)),
+            (5, Phase::Pending, ms(0)),
+            (4, Phase::Running { worker: Some(0) }, ms(1)),
+            (4, Phase::Finished { raised: None }, ms(1)),
+            (4, Phase::Taken, ms(2)),
+            (5, Phase::Running { worker: Some(1) }, ms(2)),
+            (
+                5,
+                Phase::Finished {
+                    raised: Some("FlagError".into()),
+                },
+                ms(202),
+            ),
+            (5, Phase::Taken, ms(203)),
+        ];
+        let lines: Vec<String> = events
+            .into_iter()
+            .map(|(task, phase, at)| {
+                serde_json::to_string(&Event { task, phase, at }).unwrap()
+            })
+            .collect();
+        let labels = ["loiter(0)".to_string(), "loiter(1)".to_string()];
+        let tasks = tasks(&lines.join("\n"), &labels).unwrap();
         assert_eq!(tasks.len(), 2);
         assert_eq!(tasks[0].label, "loiter(0)");
         assert_eq!(tasks[1].worker, Some(1));
         assert_eq!(tasks[1].kind, Kind::Error);
         assert_eq!(tasks[1].taken, Some(0.203));
         assert!((tasks[1].ended - 0.202).abs() < 1e-9);
+        assert!(super::tasks("not json", &labels).is_err());
     }
 }

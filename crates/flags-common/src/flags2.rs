@@ -94,7 +94,8 @@ impl Counter {
 }
 
 /// `tqdm.tqdm(iterable, total=n)`: a progress bar on stderr that advances as
-/// `iter` yields. Drawn only when `show` and stderr is a terminal.
+/// `iter` yields. Drawn only when `show` and stderr is a terminal, and no
+/// one watches the tasks (`--watch`: the board draws them instead).
 pub fn progress<I: Iterator>(
     iter: I,
     total: usize,
@@ -106,7 +107,8 @@ pub fn progress<I: Iterator>(
 /// The bar [`progress`] draws, for loops that are not iterators (async
 /// code): call `inc(1)` per flag.
 pub fn progress_bar(total: usize, show: bool) -> ProgressBar {
-    let target = if show && std::io::stderr().is_terminal() {
+    let watched = concurrent_futures::events::observed();
+    let target = if show && !watched && std::io::stderr().is_terminal() {
         ProgressDrawTarget::stderr()
     } else {
         ProgressDrawTarget::hidden()

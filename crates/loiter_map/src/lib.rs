@@ -29,9 +29,8 @@
 //! [19:59:39] result 4: 40
 //! ```
 //!
-//! `--watch` runs the same schedule on a live board: see [`watch`].
-
-pub mod watch;
+//! `--watch` shows the same run on a live board (`crates/board`), which
+//! watches the executor's task events: this listing does not change for it.
 
 use std::sync::OnceLock;
 use std::thread;

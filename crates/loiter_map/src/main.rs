@@ -48,20 +48,27 @@ fn main() -> ExitCode {
         unit: Duration::from_secs_f64(args.unit),
         millis: args.millis || args.unit < 1.0,
     });
-    let run = if args.watch {
+    // The board only watches the task events: the listing runs as it is.
+    let board = args.watch.then(|| {
         // Ctrl-C would leave the board's scroll region set, the shell in a
         // strip under a frozen board: give the screen back, then stop.
         let _ = ctrlc::set_handler(|| {
             board::restore();
             std::process::exit(130);
         });
-        let board = loiter_map::watch::board(args.workers, args.count);
-        let run = loiter_map::watch::main(args.workers, args.count, &board);
+        // `map` submits loiter(0) .. loiter(count - 1), in that order.
+        let labels: Vec<String> =
+            (0..args.count).map(|n| format!("loiter({n})")).collect();
+        let title = format!(
+            "Executor.map: {} workers, {} tasks",
+            args.workers, args.count
+        );
+        board::Board::watch(&title, &labels)
+    });
+    let run = loiter_map::main(args.workers, args.count);
+    if let Some(board) = board {
         board.finish();
-        run
-    } else {
-        loiter_map::main(args.workers, args.count)
-    };
+    }
     match run {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

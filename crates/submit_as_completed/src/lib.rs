@@ -20,8 +20,6 @@
 //!
 //! [`Handle`]: concurrent_futures::Handle
 
-pub mod watch;
-
 use concurrent_futures::{ThreadPoolExecutor, as_completed};
 use flags_common::{FlagError, Site};
 use threadpool::download_one;

@@ -3,15 +3,16 @@
 //! `--watch` shows the futures on a live board: this listing's own, or with a
 //! flags2 option (`-m`, `-a` ...) those of the flags2 version.
 
-use submit_as_completed::{download_many, watch};
+use board::cli::Watched;
+use submit_as_completed::download_many;
 use threadpool::flags2;
 
 fn main() -> std::process::ExitCode {
-    board::cli::main::<flags2::Watch>(
+    board::cli::main(
         download_many,
-        Some(watch::download_many),
         flags2::download_many,
         flags2::DEFAULT_CONCUR_REQ,
         flags2::MAX_CONCUR_REQ,
+        Watched::Listing,
     )
 }

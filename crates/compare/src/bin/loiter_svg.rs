@@ -1,7 +1,8 @@
 //! `just loiter-svg FILE`: runs `loiter_map --watch` (the binary next to
-//! this one), reads back the state changes it prints and draws them: a
-//! labelled row per `loiter(n)`, a tick where each result was taken, and an
-//! animation replaying the run at its real speed.
+//! this one) with `WATCH_EVENTS` naming a file, for the board to write the
+//! task events there, reads them back and draws them: a labelled row per
+//! `loiter(n)`, a tick where each result was taken, and an animation
+//! replaying the run at its real speed.
 //!
 //! `loiter_svg --futures FILE` does the same for the futures section:
 //! `submit_as_completed --watch` (the listing's own 10 workers), on its
@@ -27,21 +28,32 @@ fn main() -> ExitCode {
     };
     let exe = std::env::current_exe().expect("the program's own path");
     let unit = UNIT.to_string();
-    let (name, run_args, title, unit) = if futures {
+    // Task i is the i-th submitted: loiter(i), or the i-th code in sorted
+    // order, as the listings submit them.
+    let (name, run_args, title, unit, labels) = if futures {
         let dest =
             std::env::temp_dir().join(format!("loiter-svg-{}", std::process::id()));
         let dest = dest.to_string_lossy().into_owned();
         let args = vec!["--watch".to_string(), "--dest".into(), dest];
         let title =
             "submit + as_completed: 10 workers, 20 flags (in-process server)";
-        ("submit_as_completed", args, title.to_string(), None)
+        let mut codes = flags_common::POP20_CC.map(String::from).to_vec();
+        codes.sort();
+        ("submit_as_completed", args, title.to_string(), None, codes)
     } else {
         let args = vec!["--watch".to_string(), "--unit".into(), unit];
         let title = format!("Executor.map: 3 workers, 5 tasks (unit {UNIT} s)");
-        ("loiter_map", args, title, Some(UNIT))
+        let labels = (0..5).map(|n| format!("loiter({n})")).collect();
+        ("loiter_map", args, title, Some(UNIT), labels)
     };
     let program = exe.with_file_name(name);
-    let output = match Command::new(&program).args(&run_args).output() {
+    let events_file = std::env::temp_dir()
+        .join(format!("loiter-svg-{}.jsonl", std::process::id()));
+    let run = Command::new(&program)
+        .args(&run_args)
+        .env("WATCH_EVENTS", &events_file)
+        .output();
+    let output = match run {
         Ok(output) if output.status.success() => output,
         Ok(output) => {
             eprintln!(
@@ -65,7 +77,22 @@ fn main() -> ExitCode {
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
     print!("{stdout}");
-    let tasks = compare::loiter::tasks(&stdout);
+    let events = std::fs::read_to_string(&events_file);
+    let _ = std::fs::remove_file(&events_file);
+    let tasks = match events.map(|events| compare::loiter::tasks(&events, &labels)) {
+        Ok(Ok(tasks)) => tasks,
+        Ok(Err(err)) => {
+            eprintln!(
+                "loiter_svg: {} is not JSON lines of events: {err}",
+                events_file.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        Err(err) => {
+            eprintln!("loiter_svg: {} wrote no events: {err}", program.display());
+            return ExitCode::FAILURE;
+        }
+    };
     let svg = timeline::tasks_svg(&title, &tasks, unit);
     let path = PathBuf::from(path);
     if let Err(err) = timeline::write_whole(&path, &svg) {
