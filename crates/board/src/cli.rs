@@ -9,10 +9,12 @@
 //! `download_many` runs as it is: nothing is passed to it, nothing wraps it.
 
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use clap::Parser;
 use flags_common::cli::{self, DownloadMany, FlagArgs, Flags2};
-use flags_common::{flags2, program_name};
+use flags_common::flags2::{self, Counter};
+use flags_common::{FlagError, Site, program_name};
 
 use crate::Board;
 
@@ -55,9 +57,11 @@ pub fn main(
     run(&args.flags, download_many, &flags2, watch, false)
 }
 
-/// `flags_common::cli::run`, and with `watch`, the download on a board:
-/// it appears as the download starts (after the server and the initial
-/// report) and leaves its last frame before the final report.
+/// The section's two versions, for the watched ones below to call: plain
+/// `fn`s, as `cli::run` takes, capture nothing. Set once, before the run.
+static SECTION: OnceLock<(DownloadMany, flags2::DownloadMany)> = OnceLock::new();
+
+/// `flags_common::cli::run`, and with `watch`, the download on a board.
 pub fn run(
     args: &FlagArgs,
     download_many: DownloadMany,
@@ -68,17 +72,41 @@ pub fn run(
     let Some(watched) = watch else {
         return cli::run(args, download_many, flags2, force_flags2);
     };
+    SECTION.get_or_init(|| (download_many, flags2.download_many));
+    let flags2 = Flags2 {
+        download_many: flags2_on_board,
+        ..*flags2
+    };
     let force_flags2 = force_flags2 || watched == Watched::Flags2;
-    cli::run_around(
-        args,
-        download_many,
-        flags2,
-        force_flags2,
-        &|codes, download| {
-            let title = format!("{}: {} tasks", program_name(), codes.len());
-            let board = Board::watch(&title, codes);
-            download();
-            board.finish();
-        },
-    )
+    cli::run(args, listing_on_board, &flags2, force_flags2)
+}
+
+fn listing_on_board(site: &Site, cc_list: &[String]) -> Result<usize, FlagError> {
+    on_board(cc_list, || {
+        (SECTION.get().expect("set by run").0)(site, cc_list)
+    })
+}
+
+fn flags2_on_board(
+    site: &Site,
+    cc_list: &[String],
+    verbose: bool,
+    concur_req: usize,
+) -> Counter {
+    let flags2 = SECTION.get().expect("set by run").1;
+    on_board(cc_list, || flags2(site, cc_list, verbose, concur_req))
+}
+
+/// Runs `download` with a board of `cc_list` (sorted: the order the
+/// listings submit in), which leaves its last frame before the report.
+fn on_board<R>(cc_list: &[String], download: impl FnOnce() -> R) -> R {
+    let mut codes = cc_list.to_vec();
+    codes.sort();
+    let board = Board::watch(
+        &format!("{}: {} tasks", program_name(), codes.len()),
+        &codes,
+    );
+    let res = download();
+    board.finish();
+    res
 }

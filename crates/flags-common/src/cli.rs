@@ -208,25 +208,6 @@ pub fn run(
     flags2: &Flags2,
     force_flags2: bool,
 ) -> ExitCode {
-    run_around(args, download_many, flags2, force_flags2, &|_, download| {
-        download()
-    })
-}
-
-/// What runs around the downloads themselves: given the codes (in the
-/// order they are submitted) and the download, it must call the download
-/// once. `--watch` shows its board there: after the server has started and
-/// the initial report, before the final one.
-pub type Around<'a> = &'a dyn Fn(&[String], &mut dyn FnMut());
-
-/// [`run`], with `around` around the download.
-pub fn run_around(
-    args: &FlagArgs,
-    download_many: DownloadMany,
-    flags2: &Flags2,
-    force_flags2: bool,
-    around: Around,
-) -> ExitCode {
     let name = program_name();
     let fail = |message: String| {
         eprintln!("{name}: error: {message}");
@@ -292,19 +273,12 @@ pub fn run_around(
     let t0 = Instant::now();
     if flags2_run {
         flags2::initial_report(&label, &base_url, &cc_list, actual_req);
-        let mut counter = Counter::default();
-        around(&cc_list, &mut || {
-            counter =
-                (flags2.download_many)(&site, &cc_list, args.verbose, actual_req);
-        });
+        let counter: Counter =
+            (flags2.download_many)(&site, &cc_list, args.verbose, actual_req);
         flags2::final_report(&counter, t0.elapsed(), crate::interrupted());
         return exit_code();
     }
-    let mut downloaded = Ok(0);
-    around(&cc_list, &mut || {
-        downloaded = download_many(&site, &cc_list)
-    });
-    match downloaded {
+    match download_many(&site, &cc_list) {
         Ok(count) => {
             let elapsed = t0.elapsed().as_secs_f64();
             println!("\n{count} flags downloaded in {elapsed:.2}s");
