@@ -33,7 +33,10 @@ pub fn tasks(events: &str, labels: &[String]) -> serde_json::Result<Vec<Task>> {
                 kind: Kind::Ok,
             });
         }
-        let (task, t) = (&mut tasks[i], event.at.as_secs_f64());
+        // In whole milliseconds, as the board prints them: a result taken
+        // microseconds after its task finished has no finished bar to draw.
+        let t = event.at.as_millis() as f64 / 1000.0;
+        let task = &mut tasks[i];
         match event.phase {
             Phase::Running { worker } => (task.started, task.worker) = (t, worker),
             Phase::Finished { raised } => {
