@@ -115,8 +115,8 @@ pub(crate) fn new_task() -> Option<u64> {
 
 /// Tells the observer that `task` (a number from [`new_task`]) became
 /// `phase`. The phase is built only if someone listens.
-pub(crate) fn report(task: Option<u64>, phase: impl FnOnce() -> Phase) {
-    if let (Some(task), Some(observer)) = (task, OBSERVER.get()) {
+pub(crate) fn report(task: u64, phase: impl FnOnce() -> Phase) {
+    if let Some(observer) = OBSERVER.get() {
         let event = Event {
             task,
             phase: phase(),
@@ -126,6 +126,13 @@ pub(crate) fn report(task: Option<u64>, phase: impl FnOnce() -> Phase) {
         // bookkeeping around this call, down with it.
         let tell = || (observer.tell)(&event);
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(tell));
+    }
+}
+
+/// [`report`] for a wrapped async task, numbered if someone observed it.
+fn report_some(task: Option<u64>, phase: impl FnOnce() -> Phase) {
+    if let Some(task) = task {
+        report(task, phase);
     }
 }
 
@@ -144,7 +151,7 @@ where
     Fut: Future<Output = Result<T, E>>,
 {
     let id = new_task();
-    report(id, || Phase::Pending);
+    report_some(id, || Phase::Pending);
     Watched {
         task: Box::pin(task),
         id,
@@ -170,14 +177,14 @@ where
         let id = self.id;
         if self.state == Some(false) {
             self.state = Some(true);
-            report(id, || Phase::Running { worker: None });
+            report_some(id, || Phase::Running { worker: None });
         }
         let Poll::Ready(output) = self.task.as_mut().poll(cx) else {
             return Poll::Pending;
         };
         self.state = None;
         let raised = output.is_err().then(crate::future::short_type_name::<E>);
-        report(id, || Phase::Finished { raised });
+        report_some(id, || Phase::Finished { raised });
         Poll::Ready(Delivered { output, id })
     }
 }
@@ -187,7 +194,7 @@ impl<Fut> Drop for Watched<Fut> {
     /// by its runtime (aborted: cancelled).
     fn drop(&mut self) {
         if self.state.is_some() {
-            report(self.id, || match thread::panicking() {
+            report_some(self.id, || match thread::panicking() {
                 true => Phase::Finished {
                     raised: Some("panic".into()),
                 },
@@ -215,7 +222,7 @@ pub struct Delivered<R> {
 impl<R> Delivered<R> {
     /// The task's output; the caller has taken it now.
     pub fn take(self) -> R {
-        report(self.id, || Phase::Taken);
+        report_some(self.id, || Phase::Taken);
         self.output
     }
 }

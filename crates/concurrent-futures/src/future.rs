@@ -48,9 +48,14 @@ struct Shared<T, E> {
     /// Notified when the handle becomes done (finished or cancelled).
     done: Condvar,
     /// The task's number in the event stream, if an observer was installed
-    /// when the handle was made (see [`events`]); `None` reports nothing.
-    task: Option<u64>,
+    /// when the handle was made (see [`events`]); [`UNOBSERVED`] reports
+    /// nothing. A plain `u64`, not an `Option`: it fits where the handle had
+    /// room, so an unobserved handle is no bigger than it was.
+    task: u64,
 }
+
+/// `Shared::task` of a handle made while no one observed.
+const UNOBSERVED: u64 = u64::MAX;
 
 struct State<T, E> {
     phase: Phase,
@@ -60,7 +65,8 @@ struct State<T, E> {
     waiters: Vec<Waiter>,
     /// Threads blocked in `result()` and friends: with none, finishing needs
     /// no wake-up call (a system call per task, saved).
-    sleepers: usize,
+    /// (`u32`, so that the handle stays the size it was before `task`.)
+    sleepers: u32,
 }
 
 type Callback<T, E> = Box<dyn FnOnce(&Handle<T, E>) + Send>;
@@ -131,7 +137,7 @@ impl<T, E> Handle<T, E> {
             shared: Arc::new(Shared {
                 state: Mutex::new(state),
                 done: Condvar::new(),
-                task: events::new_task(),
+                task: events::new_task().unwrap_or(UNOBSERVED),
             }),
         };
         handle.report(|| Reported::Pending);
@@ -143,7 +149,7 @@ impl<T, E> Handle<T, E> {
     /// a `println!` of this handle's `Debug` holds stdout while it waits
     /// for the handle's lock.
     fn report(&self, phase: impl FnOnce() -> Reported) {
-        if self.shared.task.is_some() {
+        if self.shared.task != UNOBSERVED {
             events::report(self.shared.task, phase);
         }
     }
@@ -378,7 +384,7 @@ impl<T, E> Handle<T, E> {
         // Only the finisher changes a running task; a pending one fails here
         // only when its pool broke, and a cancel racing that could make a
         // `Finished` followed by `Cancelled`.
-        if self.shared.task.is_some() && self.lock().phase != Phase::Cancelled {
+        if self.shared.task != UNOBSERVED && self.lock().phase != Phase::Cancelled {
             self.report_finished(&outcome);
         }
         self.store(outcome);
