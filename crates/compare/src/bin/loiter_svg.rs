@@ -77,21 +77,15 @@ fn main() -> ExitCode {
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
     print!("{stdout}");
-    let events = std::fs::read_to_string(&events_file);
+    let tasks = std::fs::read_to_string(&events_file).and_then(|events| {
+        compare::loiter::tasks(&events, &labels).map_err(std::io::Error::other)
+    });
     let _ = std::fs::remove_file(&events_file);
-    let tasks = match events.map(|events| compare::loiter::tasks(&events, &labels)) {
-        Ok(Ok(tasks)) => tasks,
-        Ok(Err(err)) => {
-            eprintln!(
-                "loiter_svg: {} is not JSON lines of events: {err}",
-                events_file.display()
-            );
-            return ExitCode::FAILURE;
-        }
-        Err(err) => {
-            eprintln!("loiter_svg: {} wrote no events: {err}", program.display());
-            return ExitCode::FAILURE;
-        }
+    let Ok(tasks) = tasks.inspect_err(|err| {
+        let program = program.display();
+        eprintln!("loiter_svg: cannot read the events {program} wrote: {err}");
+    }) else {
+        return ExitCode::FAILURE;
     };
     let svg = timeline::tasks_svg(&title, &tasks, unit);
     let path = PathBuf::from(path);
