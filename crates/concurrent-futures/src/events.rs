@@ -102,12 +102,14 @@ pub fn observe(observer: impl Fn(&Event) + Send + Sync + 'static) -> bool {
 
 /// True once an observer is installed: for a tool that should step aside
 /// while another draws the tasks (a progress bar, under a live board).
+#[inline]
 pub fn observed() -> bool {
     OBSERVER.get().is_some()
 }
 
 /// A number for a task being made, if anyone observes: the one atomic load
 /// an unobserved task pays.
+#[inline]
 pub(crate) fn new_task() -> Option<u64> {
     OBSERVER.get()?;
     Some(NEXT_TASK.fetch_add(1, Ordering::Relaxed))

@@ -148,20 +148,39 @@ impl<T, E> Handle<T, E> {
     /// Called with no lock of the handle held: the observer may print, and
     /// a `println!` of this handle's `Debug` holds stdout while it waits
     /// for the handle's lock.
+    /// Inlined, it is one comparison; the reporting itself is out of line
+    /// (`cold`), so an unobserved run's hot paths stay as small as they were.
+    #[inline]
     fn report(&self, phase: impl FnOnce() -> Reported) {
         if self.shared.task != UNOBSERVED {
-            events::report(self.shared.task, phase);
+            self.report_observed(phase);
         }
     }
 
-    /// A caller is being handed the outcome read under `state`: a finished
-    /// task's outcome is `Taken` (a cancel or a timeout hands over none).
-    fn hand_over(&self, state: MutexGuard<'_, State<T, E>>) {
-        let finished = state.phase == Phase::Finished;
+    #[cold]
+    #[inline(never)]
+    fn report_observed(&self, phase: impl FnOnce() -> Reported) {
+        events::report(self.shared.task, phase);
+    }
+
+    /// Hands a caller what `read` reads under `state`: a finished task's
+    /// outcome is `Taken` (a cancel or a timeout hands over none). Unobserved,
+    /// it is `read(&state)` and one comparison.
+    #[inline]
+    fn hand_over<R>(
+        &self,
+        state: MutexGuard<'_, State<T, E>>,
+        read: fn(&State<T, E>) -> R,
+    ) -> R {
+        if self.shared.task == UNOBSERVED {
+            return read(&state);
+        }
+        let (handed, finished) = (read(&state), state.phase == Phase::Finished);
         drop(state);
         if finished {
-            self.report(|| Reported::Taken);
+            self.report_observed(|| Reported::Taken);
         }
+        handed
     }
 
     /// Which task this is a handle on: equal for two handles exactly when
@@ -219,10 +238,7 @@ impl<T, E> Handle<T, E> {
         T: Clone,
         E: Clone,
     {
-        let state = self.wait_done(None);
-        let outcome = outcome_of(&state);
-        self.hand_over(state);
-        outcome
+        self.hand_over(self.wait_done(None), outcome_of)
     }
 
     /// [`result`](Self::result), giving up with [`Error::Timeout`] after
@@ -232,10 +248,7 @@ impl<T, E> Handle<T, E> {
         T: Clone,
         E: Clone,
     {
-        let state = self.wait_done(Some(Instant::now() + timeout));
-        let outcome = outcome_of(&state);
-        self.hand_over(state);
-        outcome
+        self.hand_over(self.wait_done(Some(Instant::now() + timeout)), outcome_of)
     }
 
     /// Waits for the task and returns what it raised, if anything: Python's
@@ -247,10 +260,7 @@ impl<T, E> Handle<T, E> {
     where
         E: Clone,
     {
-        let state = self.wait_done(None);
-        let exception = exception_of(&state);
-        self.hand_over(state);
-        exception
+        self.hand_over(self.wait_done(None), exception_of)
     }
 
     /// [`exception`](Self::exception), giving up after `timeout`.
@@ -261,10 +271,8 @@ impl<T, E> Handle<T, E> {
     where
         E: Clone,
     {
-        let state = self.wait_done(Some(Instant::now() + timeout));
-        let exception = exception_of(&state);
-        self.hand_over(state);
-        exception
+        let deadline = Some(Instant::now() + timeout);
+        self.hand_over(self.wait_done(deadline), exception_of)
     }
 
     /// Calls `callback` exactly once, when the task is done (finished or
