@@ -20,7 +20,7 @@
 //! |------------------------------------------|---------------------------------------------------|--------------|
 //! | `Executor` (the abstract base class)     | [`Executor`]: `submit`, `map`, `map_timeout`, `map_buffersize`, `shutdown` | `Executor<F, A>`: `F` is the function a task calls on its argument `A`, any closure on threads, a plain `fn` on processes |
 //! | `ThreadPoolExecutor(max_workers)`        | [`ThreadPoolExecutor::new`]                       | `max_workers` is required |
-//! | `ProcessPoolExecutor(max_workers, initializer=, initargs=, max_tasks_per_child=)` | [`ProcessPoolExecutor::new`], [`ProcessPoolExecutor::builder`] | a plain `fn`, arguments and results [`Picklable`] (serde); `map(.., chunksize=n)` is [`map_chunksize`](ProcessPoolExecutor::map_chunksize); `procspawn::init()` first in `main` |
+//! | `ProcessPoolExecutor(max_workers, initializer=, initargs=, max_tasks_per_child=)` | [`ProcessPoolExecutor::new`], [`ProcessPoolExecutor::builder`] | Unix only (feature `process-pool`, on by default); a plain `fn`, arguments and results [`Picklable`] (serde); `map(.., chunksize=n)` is [`map_chunksize`](ProcessPoolExecutor::map_chunksize); `procspawn::init()` first in `main` |
 //! | `executor.submit(fn, arg)`               | [`Executor::submit`]; on threads also [`submit(move \|\| f(arg))`](ThreadPoolExecutor::submit) | `Err(Shutdown)`, or `Err(CannotStart)` when no thread can start, instead of `RuntimeError` |
 //! | `executor.map(fn, items, timeout=t, buffersize=n)` | [`map`](Executor::map), [`map_timeout`](Executor::map_timeout), [`map_buffersize`](Executor::map_buffersize), [`map_buffersize_timeout`](Executor::map_buffersize_timeout) | yields a `Result` per item |
 //! | `executor.shutdown(wait, cancel_futures=...)` | [`shutdown(wait, cancel_futures)`](ThreadPoolExecutor::shutdown) | |
@@ -61,7 +61,7 @@ mod executor;
 mod future;
 mod map;
 mod outcome;
-#[cfg(feature = "process-pool")]
+#[cfg(all(unix, feature = "process-pool"))]
 mod process_pool;
 mod sync;
 mod thread_pool;
@@ -72,7 +72,7 @@ pub use executor::{Executor, HandleOf, MapOf};
 pub use future::Handle;
 pub use map::Map;
 pub use outcome::Outcome;
-#[cfg(feature = "process-pool")]
+#[cfg(all(unix, feature = "process-pool"))]
 pub use process_pool::{Picklable, ProcessPoolBuilder, ProcessPoolExecutor};
 pub use thread_pool::ThreadPoolExecutor;
 pub use wait::{
@@ -85,8 +85,6 @@ pub use wait::{
 #[doc = include_str!("../README.md")]
 pub struct ReadMe;
 
-/// The examples of `notes/concurrent_futures.md`, compiled and run as doc
-/// tests so the note cannot drift from the code.
-#[cfg(doctest)]
-#[doc = include_str!("../../../notes/concurrent_futures.md")]
-pub struct NotesConcurrentFutures;
+// The examples of `notes/concurrent_futures.md` are doc tests of the
+// workspace's test package (tests/support), not of this crate: the note is
+// not part of the published package, and `cargo package` builds it alone.
