@@ -51,7 +51,7 @@ struct Shared<T, E> {
 struct State<T, E> {
     phase: Phase,
     /// `Some` once finished: the value, or what the task raised.
-    outcome: Option<Result<T, Error<E>>>,
+    outcome: Option<Kept<T, E>>,
     callbacks: Vec<Callback<T, E>>,
     waiters: Vec<Waiter>,
     /// Threads blocked in `result()` and friends: with none, finishing needs
@@ -60,6 +60,28 @@ struct State<T, E> {
 }
 
 type Callback<T, E> = Box<dyn FnOnce(&Handle<T, E>) + Send>;
+
+/// What a finished handle holds.
+enum Kept<T, E> {
+    /// The value, or what the task raised.
+    Outcome(Result<T, Error<E>>),
+    /// [`Handle::join`] moved the outcome out. What remains is whether the
+    /// task raised, and what, so that `Debug`, `wait(FirstException)` and a
+    /// waiter added later say what they said before.
+    Taken {
+        /// The name of what the task raised (see `Error::raised_name`), if it did.
+        raised: Option<String>,
+    },
+}
+
+impl<T, E> Kept<T, E> {
+    fn raised(&self) -> bool {
+        match self {
+            Kept::Outcome(outcome) => outcome.is_err(),
+            Kept::Taken { raised } => raised.is_some(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -197,6 +219,46 @@ impl<T, E> Handle<T, E> {
         outcome_of(&state)
     }
 
+    /// Waits for the task and moves its value out: [`result`](Self::result)
+    /// for any `T` and `E`, `Clone` or not (an `io::Error`, a
+    /// `Box<dyn Error + Send + Sync>`, a file), as `std`'s
+    /// `JoinHandle::join` does. Python has no such method: there, every
+    /// reader shares one object.
+    ///
+    /// The value moves out once. Other handles on the same task (clones,
+    /// those `wait` and `as_completed` gave back) still see a finished task:
+    /// `done()` is true, `Debug` says what it returned or raised, and
+    /// `wait(FirstException)` knows whether it raised; but reading the value
+    /// again (`result`, `exception`, `join` on a clone) gives
+    /// [`Error::Taken`]. `join` does not wait for the other handles to be
+    /// dropped: `as_completed`, `wait` and a map of handles keep clones, and
+    /// waiting for them would hang.
+    ///
+    /// ```
+    /// use std::io;
+    /// use concurrent_futures::{Error, ThreadPoolExecutor};
+    ///
+    /// let executor = ThreadPoolExecutor::new(1);
+    /// let handle = executor
+    ///     .submit(|| std::fs::read("/no/such/file"))
+    ///     .unwrap();
+    /// let copy = handle.clone();
+    /// let Err(Error::Raised(err)) = handle.join() else { panic!() };
+    /// assert_eq!(err.kind(), io::ErrorKind::NotFound);
+    /// assert!(copy.done());
+    /// assert!(matches!(copy.join(), Err(Error::Taken)));
+    /// ```
+    pub fn join(self) -> Result<T, Error<E>> {
+        take_outcome(&mut self.wait_done(None))
+    }
+
+    /// [`join`](Self::join), giving up with [`Error::Timeout`] after
+    /// `timeout`. It borrows the handle, so that after a timeout the value
+    /// can still be taken later.
+    pub fn join_timeout(&self, timeout: Duration) -> Result<T, Error<E>> {
+        take_outcome(&mut self.wait_done(Some(Instant::now() + timeout)))
+    }
+
     /// Waits for the task and returns what it raised, if anything: Python's
     /// `future.exception()`. `Ok(Some(Error::Raised(e)))` is the task's own
     /// `Err(e)`, typed, to match on; a panic or a dead worker are raised too.
@@ -297,7 +359,7 @@ impl<T, E> Handle<T, E> {
             return;
         }
         state.phase = Phase::Finished;
-        state.outcome = Some(outcome);
+        state.outcome = Some(Kept::Outcome(outcome));
         self.became_done(state);
     }
 
@@ -393,14 +455,34 @@ fn run_callback<T, E>(handle: &Handle<T, E>, callback: Callback<T, E>) {
 fn done_for<T, E>(state: &State<T, E>, waiter: &Waiter) -> Done {
     Done {
         index: waiter.index,
-        raised: matches!(state.outcome, Some(Err(_))),
+        raised: state.outcome.as_ref().is_some_and(Kept::raised),
     }
 }
 
 fn outcome_of<T: Clone, E: Clone>(state: &State<T, E>) -> Result<T, Error<E>> {
     match (state.phase, &state.outcome) {
         (Phase::Cancelled, _) => Err(Error::Cancelled),
-        (Phase::Finished, Some(outcome)) => outcome.clone(),
+        (Phase::Finished, Some(Kept::Outcome(outcome))) => outcome.clone(),
+        (Phase::Finished, Some(Kept::Taken { .. })) => Err(Error::Taken),
+        _ => Err(Error::Timeout),
+    }
+}
+
+/// Moves the outcome out of `state`, leaving what `Debug` and waiters need.
+fn take_outcome<T, E>(state: &mut State<T, E>) -> Result<T, Error<E>> {
+    match (state.phase, &state.outcome) {
+        (Phase::Cancelled, _) => Err(Error::Cancelled),
+        (Phase::Finished, Some(Kept::Taken { .. })) => Err(Error::Taken),
+        (Phase::Finished, Some(Kept::Outcome(_))) => {
+            let raised = match &state.outcome {
+                Some(Kept::Outcome(Err(err))) => Some(err.raised_name()),
+                _ => None,
+            };
+            match state.outcome.replace(Kept::Taken { raised }) {
+                Some(Kept::Outcome(outcome)) => outcome,
+                _ => unreachable!("matched as an outcome just above"),
+            }
+        }
         _ => Err(Error::Timeout),
     }
 }
@@ -410,8 +492,9 @@ fn exception_of<T, E: Clone>(
 ) -> Result<Option<Error<E>>, Error> {
     match (state.phase, &state.outcome) {
         (Phase::Cancelled, _) => Err(Error::Cancelled),
-        (Phase::Finished, Some(Err(err))) => Ok(Some(err.clone())),
-        (Phase::Finished, _) => Ok(None),
+        (Phase::Finished, Some(Kept::Outcome(Err(err)))) => Ok(Some(err.clone())),
+        (Phase::Finished, Some(Kept::Outcome(Ok(_)))) => Ok(None),
+        (Phase::Finished, Some(Kept::Taken { .. })) => Err(Error::Taken),
         _ => Err(Error::Timeout),
     }
 }
@@ -427,11 +510,17 @@ impl<T, E> fmt::Debug for Handle<T, E> {
             (Phase::Pending, _) => write!(f, "pending>"),
             (Phase::Running, _) => write!(f, "running>"),
             (Phase::Cancelled, _) => write!(f, "cancelled>"),
-            (Phase::Finished, Some(Ok(_))) => {
+            (
+                Phase::Finished,
+                Some(Kept::Outcome(Ok(_))) | Some(Kept::Taken { raised: None }),
+            ) => {
                 write!(f, "finished returned {}>", short_type_name::<T>())
             }
-            (Phase::Finished, Some(Err(err))) => {
+            (Phase::Finished, Some(Kept::Outcome(Err(err)))) => {
                 write!(f, "finished raised {}>", err.raised_name())
+            }
+            (Phase::Finished, Some(Kept::Taken { raised: Some(name) })) => {
+                write!(f, "finished raised {name}>")
             }
             (Phase::Finished, None) => {
                 unreachable!("a finished handle has its outcome")

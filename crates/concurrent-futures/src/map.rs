@@ -61,7 +61,9 @@ impl<'a, T, E> Map<'a, T, E> {
     }
 }
 
-impl<T: Clone, E: Clone> Iterator for Map<'_, T, E> {
+// No `Clone` bound: the map holds the only handle on each of its tasks, so
+// it moves each value out (`join`) and any `T` and `E` can be read.
+impl<T, E> Iterator for Map<'_, T, E> {
     type Item = Result<T, Error<E>>;
 
     fn next(&mut self) -> Option<Result<T, Error<E>>> {
@@ -79,11 +81,11 @@ impl<T: Clone, E: Clone> Iterator for Map<'_, T, E> {
             }
         }
         let handle = self.handles.pop_front()?;
-        let res = match self.deadline {
-            None => handle.result(),
-            Some(deadline) => handle
-                .result_timeout(deadline.saturating_duration_since(Instant::now())),
+        let Some(deadline) = self.deadline else {
+            return Some(handle.join());
         };
+        let res =
+            handle.join_timeout(deadline.saturating_duration_since(Instant::now()));
         if matches!(res, Err(Error::Timeout)) {
             handle.cancel();
             self.cancel_the_rest();
