@@ -86,9 +86,9 @@ pub enum Error<E = Infallible> {
     Taken,
     /// An executor finished a handle that was done already
     /// ([`set_result`](crate::Handle::set_result) twice, or after a cancel):
-    /// Python's `InvalidStateError`.
-    #[error("the handle is done already")]
-    InvalidState,
+    /// Python's `InvalidStateError`. The text is the handle's `Debug`.
+    #[error("the handle is done already: {0}")]
+    InvalidState(String),
 }
 
 impl<E> Error<E> {
@@ -106,7 +106,7 @@ impl<E> Error<E> {
             Error::Shutdown => Err(Error::Shutdown),
             Error::CannotStart(why) => Err(Error::CannotStart(why)),
             Error::Taken => Err(Error::Taken),
-            Error::InvalidState => Err(Error::InvalidState),
+            Error::InvalidState(handle) => Err(Error::InvalidState(handle)),
         }
     }
 
@@ -124,7 +124,7 @@ impl<E> Error<E> {
             Error::Shutdown => "Shutdown".into(),
             Error::CannotStart(_) => "CannotStart".into(),
             Error::Taken => "Taken".into(),
-            Error::InvalidState => "InvalidStateError".into(),
+            Error::InvalidState(_) => "InvalidStateError".into(),
         }
     }
 }
@@ -175,7 +175,7 @@ impl Error {
             Error::Shutdown => Error::Shutdown,
             Error::CannotStart(why) => Error::CannotStart(why),
             Error::Taken => Error::Taken,
-            Error::InvalidState => Error::InvalidState,
+            Error::InvalidState(handle) => Error::InvalidState(handle),
         }
     }
 

@@ -32,7 +32,12 @@ use crate::{Error, Outcome};
 /// `Result<String, FlagError>` has a `Handle<String, FlagError>`, and one
 /// that returns a plain `u64` a `Handle<u64>` (it never raises).
 ///
-/// Only executors make handles, as only executors make Python's futures.
+/// Executors make handles, as they make Python's futures; an executor
+/// written outside this crate makes them too, with the methods Python's
+/// `Future` offers executors: [`Handle::new`], then
+/// [`set_running_or_notify_cancel`](Handle::set_running_or_notify_cancel)
+/// and [`set_result`](Handle::set_result) or
+/// [`set_exception`](Handle::set_exception).
 /// Cloning one is cheap and gives another handle on the same task.
 ///
 /// Its `Debug` looks like Python's repr:
@@ -135,9 +140,42 @@ impl<T, E> std::hash::Hash for Handle<T, E> {
     }
 }
 
+impl<T, E> Default for Handle<T, E> {
+    fn default() -> Self {
+        Handle::new()
+    }
+}
+
 impl<T, E> Handle<T, E> {
-    /// A pending handle, for an executor to run later.
-    pub(crate) fn new() -> Handle<T, E> {
+    /// A pending handle, for an executor to run later: Python's `Future()`.
+    ///
+    /// As in Python, this is for executors (and tests): a user gets handles
+    /// from `submit`. An executor of its own marks the handle running when a
+    /// worker takes the task, and finishes it with what the task gave:
+    ///
+    /// ```
+    /// use std::thread;
+    /// use concurrent_futures::{Error, Handle};
+    ///
+    /// /// Runs every task on a thread of its own.
+    /// fn spawn<T: Send + 'static>(task: impl FnOnce() -> T + Send + 'static) -> Handle<T> {
+    ///     let handle = Handle::new();
+    ///     let worker = handle.clone();
+    ///     thread::spawn(move || {
+    ///         if worker.set_running_or_notify_cancel() {
+    ///             worker.set_result(task()).expect("only this thread finishes it");
+    ///         }
+    ///     });
+    ///     handle
+    /// }
+    ///
+    /// assert_eq!(spawn(|| 6 * 7).result(), Ok(42));
+    /// let handle: Handle<u8, String> = Handle::new();
+    /// assert!(handle.cancel());
+    /// assert!(!handle.set_running_or_notify_cancel(), "cancelled: do not run it");
+    /// assert!(matches!(handle.set_result(1), Err(Error::InvalidState(_))));
+    /// ```
+    pub fn new() -> Handle<T, E> {
         let state = State {
             phase: Phase::Pending,
             outcome: None,
@@ -319,12 +357,18 @@ impl<T, E> Handle<T, E> {
         state
     }
 
-    // -- What executors do to a handle (Python's "internal" Future methods) --
+    // -- What executors do to a handle (Python's Future methods "meant for
+    // use in Executor implementations") --
 
     /// Marks a pending handle running, because a worker is taking it now.
     /// Returns false if it was cancelled: the worker must skip it.
-    /// Python's `set_running_or_notify_cancel`.
-    pub(crate) fn set_running_or_notify_cancel(&self) -> bool {
+    /// Python's `set_running_or_notify_cancel`; for executors, as
+    /// [`Handle::new`] shows.
+    ///
+    /// Once it returns true, the task can no longer be cancelled; call it
+    /// once per task, before running it. Panics if the handle is finished
+    /// already, as Python raises `RuntimeError` (an executor's bug).
+    pub fn set_running_or_notify_cancel(&self) -> bool {
         let mut state = self.lock();
         match state.phase {
             Phase::Cancelled => false,
@@ -352,15 +396,45 @@ impl<T, E> Handle<T, E> {
         self.finish(outcome);
     }
 
-    /// Stores the outcome, wakes every waiter and runs the callbacks.
-    pub(crate) fn finish(&self, outcome: Result<T, Error<E>>) {
+    /// Finishes the task with the value it returned, wakes every waiter and
+    /// runs the done-callbacks: Python's `set_result`, for executors (see
+    /// [`Handle::new`]).
+    ///
+    /// A handle is finished once: if it is done already (finished, or
+    /// cancelled before a worker took it), nothing changes and this gives
+    /// [`Error::InvalidState`], as Python raises `InvalidStateError`.
+    pub fn set_result(&self, value: T) -> Result<(), Error> {
+        self.finish_once(Ok(value))
+    }
+
+    /// Finishes the task with what it raised: Python's `set_exception`, for
+    /// executors. The task's own `Err(e)` is [`Error::Raised(e)`](Error::Raised);
+    /// an executor gives its own reasons too ([`Error::Panicked`],
+    /// [`Error::WorkerDied`] ...). A handle done already gives
+    /// [`Error::InvalidState`], as in [`set_result`](Self::set_result).
+    pub fn set_exception(&self, error: Error<E>) -> Result<(), Error> {
+        self.finish_once(Err(error))
+    }
+
+    fn finish_once(&self, outcome: Result<T, Error<E>>) -> Result<(), Error> {
+        if self.finish(outcome) {
+            Ok(())
+        } else {
+            Err(Error::InvalidState(format!("{self:?}")))
+        }
+    }
+
+    /// Stores the outcome, wakes every waiter and runs the callbacks; false
+    /// (and nothing changes) if the handle is done already.
+    pub(crate) fn finish(&self, outcome: Result<T, Error<E>>) -> bool {
         let mut state = self.lock();
-        if state.phase == Phase::Cancelled {
-            return;
+        if matches!(state.phase, Phase::Cancelled | Phase::Finished) {
+            return false;
         }
         state.phase = Phase::Finished;
         state.outcome = Some(Kept::Outcome(outcome));
         self.became_done(state);
+        true
     }
 
     /// Adds a waiter; if the handle is done already, it hears so at once.
