@@ -237,6 +237,11 @@ impl<T, E> Handle<T, E> {
     /// Waits for the task and returns a copy of its value: Python's
     /// `future.result()`, with what it would raise as `Err`: the task's own
     /// error as [`Error::Raised`], or a panic, a cancel ...
+    ///
+    /// It needs `T: Clone` and `E: Clone`, because every reader gets the
+    /// value, as every reader of a Python future does. For a value that is
+    /// not `Clone`, [`join`](Self::join) moves it out; after that, this
+    /// gives [`Error::Taken`].
     pub fn result(&self) -> Result<T, Error<E>>
     where
         T: Clone,
@@ -301,7 +306,8 @@ impl<T, E> Handle<T, E> {
     /// `future.exception()`. `Ok(Some(Error::Raised(e)))` is the task's own
     /// `Err(e)`, typed, to match on; a panic or a dead worker are raised too.
     /// `Ok(None)` means the task returned a value. `Err` is what Python's
-    /// would raise itself (cancelled, timed out).
+    /// would raise itself (cancelled, timed out), or [`Error::Taken`] once
+    /// [`join`](Self::join) has moved the outcome out.
     pub fn exception(&self) -> Result<Option<Error<E>>, Error>
     where
         E: Clone,
