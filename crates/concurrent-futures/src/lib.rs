@@ -27,14 +27,16 @@
 //! | `terminate_workers()`, `kill_workers()` (3.14) | [`ProcessPoolExecutor::terminate_workers`], [`ProcessPoolExecutor::kill_workers`] | |
 //! | `with executor:`                         | dropping the executor                             | |
 //! | `Future`                                 | [`Handle<T, E>`](Handle)                          | the name: Rust's `Future` is another thing |
-//! | a call that returns or raises            | a task returning `T`, or `Result<T, E>` ([`Outcome`]) | `Err(e)` is raised: `Debug` says `raised E`, [`exception`](Handle::exception) gives `Error::Raised(e)`, `wait(FirstException)` stops for it. A plain value (`u64`, `String`) never raises; one of your own types says so with [`never_raises!`]. The handle is `Handle<T, E>`, with `E` = [`Infallible`](std::convert::Infallible) when nothing can be raised, and `From<Error<E>>` lets one `?` re-raise |
+//! | a call that returns or raises            | a task returning `T`, or `Result<T, E>` ([`Outcome`]) | `Err(e)` is raised: `Debug` says `raised E`, [`exception`](Handle::exception) gives `Error::Raised(e)`, `wait(FirstException)` stops for it. A plain value (`u64`, `String`, arrays, tuples, `Arc<str>` ...) never raises; one of your own types says so with [`never_raises!`], one of another crate is returned as `Ok::<_, Infallible>(v)`. The handle is `Handle<T, E>`, with `E` = [`Infallible`](std::convert::Infallible) when nothing can be raised; a `From<Error<E>>` of your own error lets one `?` re-raise, and [`Error::widen`] lets `?` pass a refused `submit` on as an `Error<E>` |
 //! | `future.done()`, `running()`, `cancelled()`, `cancel()` | the same names                     | |
-//! | `future.result(timeout=t)`               | [`result`](Handle::result), [`result_timeout`](Handle::result_timeout) | returns `Err` where Python raises |
+//! | `future.result(timeout=t)`               | [`result`](Handle::result), [`result_timeout`](Handle::result_timeout) | returns `Err` where Python raises; a copy of the value (`T: Clone`), read as often as wanted |
+//! | (none: Python's readers share one object) | [`join`](Handle::join), [`join_timeout`](Handle::join_timeout) | moves the value out, for any `T` and `E` (`io::Error`, a `File`); later readers of the same task get [`Error::Taken`]. [`Map`] reads this way, so `map` needs no `Clone` |
 //! | `future.exception(timeout=t)`            | [`exception`](Handle::exception), [`exception_timeout`](Handle::exception_timeout) | the error, typed |
 //! | `future.add_done_callback(fn)`           | [`add_done_callback`](Handle::add_done_callback)  | |
+//! | `Future()`, `set_running_or_notify_cancel()`, `set_result(r)`, `set_exception(e)` (for writing an executor) | [`Handle::new`], [`set_running_or_notify_cancel`](Handle::set_running_or_notify_cancel), [`set_result`](Handle::set_result), [`set_exception`](Handle::set_exception) | a second `set_result` gives `Err(Error::InvalidState)` where Python raises `InvalidStateError` |
 //! | `futures.as_completed(fs, timeout=t)`    | [`as_completed`], [`as_completed_timeout`]        | the timeout is one last `Err` item; its clock starts at the first `next`, as a Python generator's body does |
 //! | `futures.wait(fs, timeout, return_when)` | [`wait`], [`wait_timeout`], [`ReturnWhen`]        | |
-//! | `CancelledError`, `TimeoutError`, `BrokenProcessPool`, `PicklingError` ... | [`Error`]   | one enum |
+//! | `CancelledError`, `TimeoutError`, `BrokenProcessPool`, `PicklingError`, `InvalidStateError` ... | [`Error`]   | one enum; what the task raised is its `source()` |
 //!
 //! Where Python takes `timeout=None`, Rust has two names, as `std` does
 //! (`recv` and `recv_timeout`): `result()` waits for ever, `result_timeout(t)`
