@@ -155,7 +155,7 @@ stress *args:
 # Check the notes against what the binaries print now, and run their Rust examples
 notes-check:
     cargo test --test notes
-    cargo test -p concurrent-futures --doc
+    cargo test -p futures-chapter --doc
 
 # ── Measure ───────────────────────────────────────────────────────────────
 

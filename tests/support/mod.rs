@@ -7,6 +7,14 @@
 
 pub mod flags2;
 
+/// The examples of `notes/concurrent_futures.md` (each begins
+/// `use concurrent_futures::..`), compiled and run as doc tests so the note
+/// cannot drift from the code. They live here, not in that crate: the published package does not
+/// hold the notes.
+#[cfg(doctest)]
+#[doc = include_str!("../../notes/concurrent_futures.md")]
+pub struct NotesConcurrentFutures;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};

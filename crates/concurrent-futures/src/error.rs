@@ -19,12 +19,38 @@ use std::convert::Infallible;
 /// | `PicklingError`, an unpicklable result     | [`Error::Unpicklable`]        |
 /// | `RuntimeError` after `shutdown()`          | [`Error::Shutdown`]           |
 /// | `RuntimeError: can't start new thread`     | [`Error::CannotStart`]        |
+/// | `InvalidStateError` (`set_result` twice)   | [`Error::InvalidState`]       |
+/// | (none: Python has no `join`)               | [`Error::Taken`]              |
+///
+/// It is a [`std::error::Error`] when `E` is one, and then what the task
+/// raised is its [`source`](std::error::Error::source), so an error reporter
+/// (`anyhow`'s `{:#}`, a loop over `source()`) prints the whole chain, and
+/// `downcast_ref` finds the task's error in it:
+///
+/// ```
+/// use std::error::Error as _;
+/// use std::io;
+/// use concurrent_futures::Error;
+///
+/// let err: Error<io::Error> = Error::Raised(io::Error::other("disk full"));
+/// assert_eq!(err.to_string(), "the task raised an error");
+/// let source = err.source().unwrap();
+/// assert_eq!(source.to_string(), "disk full");
+/// assert!(source.downcast_ref::<io::Error>().is_some());
+/// ```
+///
+/// `Raised`'s own message leaves the task's message to its `source`, as
+/// Rust's error guidelines ask, so a reporter does not print it twice; for
+/// the task's error alone, [`into_raised`](Error::into_raised) gives it back.
+/// An `E` that is not a `std::error::Error` (a `String`, a `Box<dyn Error>`)
+/// still has `Debug` and `Display`, but no `source` to give.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E = Infallible> {
-    /// The task returned `Err(e)`: in Python's words, it raised `e`.
-    #[error("{0}")]
-    Raised(E),
+    /// The task returned `Err(e)`: in Python's words, it raised `e`. It is
+    /// the error's `source()`.
+    #[error("the task raised an error")]
+    Raised(#[source] E),
     /// The task was cancelled before a worker started it.
     #[error("the task was cancelled")]
     Cancelled,
@@ -54,6 +80,15 @@ pub enum Error<E = Infallible> {
     /// may succeed.
     #[error("cannot start a worker: {0}")]
     CannotStart(String),
+    /// [`join`](crate::Handle::join) on another handle of this task has
+    /// taken its value out: it moves once, and every later reader gets this.
+    #[error("the result was taken by join on another handle of this task")]
+    Taken,
+    /// An executor finished a handle that was done already
+    /// ([`set_result`](crate::Handle::set_result) twice, or after a cancel):
+    /// Python's `InvalidStateError`. The text is the handle's `Debug`.
+    #[error("the handle is done already: {0}")]
+    InvalidState(String),
 }
 
 impl<E> Error<E> {
@@ -70,6 +105,8 @@ impl<E> Error<E> {
             Error::BrokenPool(why) => Err(Error::BrokenPool(why)),
             Error::Shutdown => Err(Error::Shutdown),
             Error::CannotStart(why) => Err(Error::CannotStart(why)),
+            Error::Taken => Err(Error::Taken),
+            Error::InvalidState(handle) => Err(Error::InvalidState(handle)),
         }
     }
 
@@ -86,6 +123,8 @@ impl<E> Error<E> {
             Error::BrokenPool(_) => "BrokenPool".into(),
             Error::Shutdown => "Shutdown".into(),
             Error::CannotStart(_) => "CannotStart".into(),
+            Error::Taken => "Taken".into(),
+            Error::InvalidState(_) => "InvalidStateError".into(),
         }
     }
 }
@@ -93,7 +132,38 @@ impl<E> Error<E> {
 impl Error {
     /// The same error, as one a task with error type `E` can give: the
     /// executor's errors fit every handle.
-    pub(crate) fn widen<E>(self) -> Error<E> {
+    ///
+    /// `submit` and `map` refuse with a plain `Error`; in a function that
+    /// returns `Error<E>`, `.map_err(Error::widen)?` re-raises the refusal:
+    ///
+    /// ```
+    /// use std::num::ParseIntError;
+    /// use concurrent_futures::{Error, ThreadPoolExecutor};
+    ///
+    /// fn parse_all(
+    ///     executor: &ThreadPoolExecutor,
+    ///     texts: &[&'static str],
+    /// ) -> Result<Vec<u8>, Error<ParseIntError>> {
+    ///     let mut handles = Vec::new();
+    ///     for &text in texts {
+    ///         let handle = executor.submit(move || text.parse::<u8>());
+    ///         handles.push(handle.map_err(Error::widen)?);
+    ///     }
+    ///     handles.into_iter().map(|handle| handle.join()).collect()
+    /// }
+    ///
+    /// let executor = ThreadPoolExecutor::new(2);
+    /// assert_eq!(parse_all(&executor, &["1", "2"]), Ok(vec![1, 2]));
+    /// assert!(matches!(parse_all(&executor, &["x"]), Err(Error::Raised(_))));
+    /// executor.shutdown(true, false);
+    /// assert_eq!(parse_all(&executor, &["1"]), Err(Error::Shutdown));
+    /// ```
+    ///
+    /// It is a method and not a `From` impl, so a bare `?` does not do it:
+    /// `impl<E> From<Error> for Error<E>` would overlap std's
+    /// `impl<T> From<T> for T` where `E` is `Infallible`, and Rust refuses
+    /// the overlap.
+    pub fn widen<E>(self) -> Error<E> {
         match self {
             Error::Raised(never) => match never {},
             Error::Cancelled => Error::Cancelled,
@@ -104,6 +174,8 @@ impl Error {
             Error::BrokenPool(why) => Error::BrokenPool(why),
             Error::Shutdown => Error::Shutdown,
             Error::CannotStart(why) => Error::CannotStart(why),
+            Error::Taken => Error::Taken,
+            Error::InvalidState(handle) => Error::InvalidState(handle),
         }
     }
 

@@ -72,6 +72,10 @@ pub trait Executor<F, A> {
     /// turn, and `items` may be endless (`0..`).
     ///
     /// Panics if `buffersize` is 0, as Python raises `ValueError`.
+    ///
+    /// The map keeps the executor, `f` and the rest of `items` to submit
+    /// from, and is `Send` (it can be read on another thread): so they are
+    /// `Sync`, `Send` and `Send`.
     fn map_buffersize<'a, I>(
         &'a self,
         f: F,
@@ -79,9 +83,10 @@ pub trait Executor<F, A> {
         buffersize: usize,
     ) -> Result<MapOf<'a, Self::Output>, Error>
     where
-        F: Clone + 'a,
+        Self: Sync,
+        F: Clone + Send + 'a,
         I: IntoIterator<Item = A>,
-        I::IntoIter: 'a,
+        I::IntoIter: Send + 'a,
     {
         map_lazily(self, f, items, buffersize, None)
     }
@@ -100,9 +105,10 @@ pub trait Executor<F, A> {
         timeout: Duration,
     ) -> Result<MapOf<'a, Self::Output>, Error>
     where
-        F: Clone + 'a,
+        Self: Sync,
+        F: Clone + Send + 'a,
         I: IntoIterator<Item = A>,
-        I::IntoIter: 'a,
+        I::IntoIter: Send + 'a,
     {
         let deadline = Instant::now() + timeout;
         map_lazily(self, f, items, buffersize, Some(deadline))
@@ -120,10 +126,10 @@ fn map_lazily<'a, X, F, A, I>(
     deadline: Option<Instant>,
 ) -> Result<MapOf<'a, X::Output>, Error>
 where
-    X: Executor<F, A> + ?Sized,
-    F: Clone + 'a,
+    X: Executor<F, A> + Sync + ?Sized,
+    F: Clone + Send + 'a,
     I: IntoIterator<Item = A>,
-    I::IntoIter: 'a,
+    I::IntoIter: Send + 'a,
 {
     assert!(buffersize > 0, "buffersize must be None or > 0");
     let mut items = items.into_iter();

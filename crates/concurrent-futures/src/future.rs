@@ -33,7 +33,12 @@ use crate::{Error, Outcome};
 /// `Result<String, FlagError>` has a `Handle<String, FlagError>`, and one
 /// that returns a plain `u64` a `Handle<u64>` (it never raises).
 ///
-/// Only executors make handles, as only executors make Python's futures.
+/// Executors make handles, as they make Python's futures; an executor
+/// written outside this crate makes them too, with the methods Python's
+/// `Future` offers executors: [`Handle::new`], then
+/// [`set_running_or_notify_cancel`](Handle::set_running_or_notify_cancel)
+/// and [`set_result`](Handle::set_result) or
+/// [`set_exception`](Handle::set_exception).
 /// Cloning one is cheap and gives another handle on the same task.
 ///
 /// Its `Debug` looks like Python's repr:
@@ -60,7 +65,7 @@ const UNOBSERVED: u64 = u64::MAX;
 struct State<T, E> {
     phase: Phase,
     /// `Some` once finished: the value, or what the task raised.
-    outcome: Option<Result<T, Error<E>>>,
+    outcome: Option<Kept<T, E>>,
     callbacks: Vec<Callback<T, E>>,
     waiters: Vec<Waiter>,
     /// Threads blocked in `result()` and friends: with none, finishing needs
@@ -70,6 +75,28 @@ struct State<T, E> {
 }
 
 type Callback<T, E> = Box<dyn FnOnce(&Handle<T, E>) + Send>;
+
+/// What a finished handle holds.
+enum Kept<T, E> {
+    /// The value, or what the task raised.
+    Outcome(Result<T, Error<E>>),
+    /// [`Handle::join`] moved the outcome out. What remains is whether the
+    /// task raised, and what, so that `Debug`, `wait(FirstException)` and a
+    /// waiter added later say what they said before.
+    Taken {
+        /// The name of what the task raised (see `Error::raised_name`), if it did.
+        raised: Option<String>,
+    },
+}
+
+impl<T, E> Kept<T, E> {
+    fn raised(&self) -> bool {
+        match self {
+            Kept::Outcome(outcome) => outcome.is_err(),
+            Kept::Taken { raised } => raised.is_some(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -123,9 +150,42 @@ impl<T, E> std::hash::Hash for Handle<T, E> {
     }
 }
 
+impl<T, E> Default for Handle<T, E> {
+    fn default() -> Self {
+        Handle::new()
+    }
+}
+
 impl<T, E> Handle<T, E> {
-    /// A pending handle, for an executor to run later.
-    pub(crate) fn new() -> Handle<T, E> {
+    /// A pending handle, for an executor to run later: Python's `Future()`.
+    ///
+    /// As in Python, this is for executors (and tests): a user gets handles
+    /// from `submit`. An executor of its own marks the handle running when a
+    /// worker takes the task, and finishes it with what the task gave:
+    ///
+    /// ```
+    /// use std::thread;
+    /// use concurrent_futures::{Error, Handle};
+    ///
+    /// /// Runs every task on a thread of its own.
+    /// fn spawn<T: Send + 'static>(task: impl FnOnce() -> T + Send + 'static) -> Handle<T> {
+    ///     let handle = Handle::new();
+    ///     let worker = handle.clone();
+    ///     thread::spawn(move || {
+    ///         if worker.set_running_or_notify_cancel() {
+    ///             worker.set_result(task()).expect("only this thread finishes it");
+    ///         }
+    ///     });
+    ///     handle
+    /// }
+    ///
+    /// assert_eq!(spawn(|| 6 * 7).result(), Ok(42));
+    /// let handle: Handle<u8, String> = Handle::new();
+    /// assert!(handle.cancel());
+    /// assert!(!handle.set_running_or_notify_cancel(), "cancelled: do not run it");
+    /// assert!(matches!(handle.set_result(1), Err(Error::InvalidState(_))));
+    /// ```
+    pub fn new() -> Handle<T, E> {
         let state = State {
             phase: Phase::Pending,
             outcome: None,
@@ -163,21 +223,24 @@ impl<T, E> Handle<T, E> {
         events::report(self.shared.task, phase);
     }
 
-    /// Hands a caller what `read` reads under `state`: a finished task's
-    /// outcome is `Taken` (a cancel or a timeout hands over none). Unobserved,
-    /// it is `read(&state)` and one comparison.
+    /// Hands a caller what `read` reads (or moves out) under `state`: a
+    /// finished task's outcome, if it is still there, is `Taken` (a cancel,
+    /// a timeout or a value `join` moved out hands over none). Unobserved,
+    /// it is `read(&mut state)` and one comparison.
     #[inline]
     fn hand_over<R>(
         &self,
-        state: MutexGuard<'_, State<T, E>>,
-        read: fn(&State<T, E>) -> R,
+        mut state: MutexGuard<'_, State<T, E>>,
+        read: impl FnOnce(&mut State<T, E>) -> R,
     ) -> R {
         if self.shared.task == UNOBSERVED {
-            return read(&state);
+            return read(&mut state);
         }
-        let (handed, finished) = (read(&state), state.phase == Phase::Finished);
+        let there = matches!(state.outcome, Some(Kept::Outcome(_)));
+        let taken = there && state.phase == Phase::Finished;
+        let handed = read(&mut state);
         drop(state);
-        if finished {
+        if taken {
             self.report_observed(|| Reported::Taken);
         }
         handed
@@ -233,12 +296,17 @@ impl<T, E> Handle<T, E> {
     /// Waits for the task and returns a copy of its value: Python's
     /// `future.result()`, with what it would raise as `Err`: the task's own
     /// error as [`Error::Raised`], or a panic, a cancel ...
+    ///
+    /// It needs `T: Clone` and `E: Clone`, because every reader gets the
+    /// value, as every reader of a Python future does. For a value that is
+    /// not `Clone`, [`join`](Self::join) moves it out; after that, this
+    /// gives [`Error::Taken`].
     pub fn result(&self) -> Result<T, Error<E>>
     where
         T: Clone,
         E: Clone,
     {
-        self.hand_over(self.wait_done(None), outcome_of)
+        self.hand_over(self.wait_done(None), |state| outcome_of(state))
     }
 
     /// [`result`](Self::result), giving up with [`Error::Timeout`] after
@@ -248,19 +316,62 @@ impl<T, E> Handle<T, E> {
         T: Clone,
         E: Clone,
     {
-        self.hand_over(self.wait_done(Some(Instant::now() + timeout)), outcome_of)
+        let deadline = Some(Instant::now() + timeout);
+        self.hand_over(self.wait_done(deadline), |state| outcome_of(state))
+    }
+
+    /// Waits for the task and moves its value out: [`result`](Self::result)
+    /// for any `T` and `E`, `Clone` or not (an `io::Error`, a
+    /// `Box<dyn Error + Send + Sync>`, a file), as `std`'s
+    /// `JoinHandle::join` does. Python has no such method: there, every
+    /// reader shares one object.
+    ///
+    /// The value moves out once. Other handles on the same task (clones,
+    /// those `wait` and `as_completed` gave back) still see a finished task:
+    /// `done()` is true, `Debug` says what it returned or raised, and
+    /// `wait(FirstException)` knows whether it raised; but reading the value
+    /// again (`result`, `exception`, `join` on a clone) gives
+    /// [`Error::Taken`]. `join` does not wait for the other handles to be
+    /// dropped: `as_completed`, `wait` and a map of handles keep clones, and
+    /// waiting for them would hang.
+    ///
+    /// ```
+    /// use std::io;
+    /// use concurrent_futures::{Error, ThreadPoolExecutor};
+    ///
+    /// let executor = ThreadPoolExecutor::new(1);
+    /// let handle = executor
+    ///     .submit(|| std::fs::read("/no/such/file"))
+    ///     .unwrap();
+    /// let copy = handle.clone();
+    /// let Err(Error::Raised(err)) = handle.join() else { panic!() };
+    /// assert_eq!(err.kind(), io::ErrorKind::NotFound);
+    /// assert!(copy.done());
+    /// assert!(matches!(copy.join(), Err(Error::Taken)));
+    /// ```
+    pub fn join(self) -> Result<T, Error<E>> {
+        self.hand_over(self.wait_done(None), take_outcome)
+    }
+
+    /// [`join`](Self::join), giving up with [`Error::Timeout`] after
+    /// `timeout`. It borrows the handle, so that after a timeout the value
+    /// can still be taken later.
+    pub fn join_timeout(&self, timeout: Duration) -> Result<T, Error<E>> {
+        let deadline = Some(Instant::now() + timeout);
+        self.hand_over(self.wait_done(deadline), take_outcome)
     }
 
     /// Waits for the task and returns what it raised, if anything: Python's
     /// `future.exception()`. `Ok(Some(Error::Raised(e)))` is the task's own
     /// `Err(e)`, typed, to match on; a panic or a dead worker are raised too.
     /// `Ok(None)` means the task returned a value. `Err` is what Python's
-    /// would raise itself (cancelled, timed out).
+    /// would raise itself (cancelled, timed out), or [`Error::Taken`] once
+    /// [`join`](Self::join) has moved the outcome out.
     pub fn exception(&self) -> Result<Option<Error<E>>, Error>
     where
         E: Clone,
     {
-        self.hand_over(self.wait_done(None), exception_of)
+        self.hand_over(self.wait_done(None), |state| exception_of(state))
     }
 
     /// [`exception`](Self::exception), giving up after `timeout`.
@@ -272,7 +383,7 @@ impl<T, E> Handle<T, E> {
         E: Clone,
     {
         let deadline = Some(Instant::now() + timeout);
-        self.hand_over(self.wait_done(deadline), exception_of)
+        self.hand_over(self.wait_done(deadline), |state| exception_of(state))
     }
 
     /// Calls `callback` exactly once, when the task is done (finished or
@@ -312,14 +423,19 @@ impl<T, E> Handle<T, E> {
         state
     }
 
-    // -- What executors do to a handle (Python's "internal" Future methods) --
+    // -- What executors do to a handle (Python's Future methods "meant for
+    // use in Executor implementations") --
 
     /// Marks a pending handle running, because a worker is taking it now.
     /// Returns false if it was cancelled: the worker must skip it.
-    /// Python's `set_running_or_notify_cancel`. Reported as running on a
+    /// Python's `set_running_or_notify_cancel`; for executors, as
+    /// [`Handle::new`] shows. The events report the task running on a
     /// worker the executor does not name.
-    #[allow(dead_code, reason = "Python's name, for executors outside the crate")]
-    pub(crate) fn set_running_or_notify_cancel(&self) -> bool {
+    ///
+    /// Once it returns true, the task can no longer be cancelled; call it
+    /// once per task, before running it. Panics if the handle is finished
+    /// already, as Python raises `RuntimeError` (an executor's bug).
+    pub fn set_running_or_notify_cancel(&self) -> bool {
         self.start_on(None)
     }
 
@@ -385,17 +501,47 @@ impl<T, E> Handle<T, E> {
         self.store(outcome);
     }
 
-    /// Stores the outcome, wakes every waiter and runs the callbacks.
-    /// (The thread pool uses `run_on`; the process pool, this.)
-    #[cfg_attr(not(feature = "process-pool"), allow(dead_code))]
-    pub(crate) fn finish(&self, outcome: Result<T, Error<E>>) {
-        // Only the finisher changes a running task; a pending one fails here
-        // only when its pool broke, and a cancel racing that could make a
-        // `Finished` followed by `Cancelled`.
-        if self.shared.task != UNOBSERVED && self.lock().phase != Phase::Cancelled {
+    /// Finishes the task with the value it returned, wakes every waiter and
+    /// runs the done-callbacks: Python's `set_result`, for executors (see
+    /// [`Handle::new`]).
+    ///
+    /// A handle is finished once: if it is done already (finished, or
+    /// cancelled before a worker took it), nothing changes and this gives
+    /// [`Error::InvalidState`], as Python raises `InvalidStateError`.
+    pub fn set_result(&self, value: T) -> Result<(), Error> {
+        self.finish_once(Ok(value))
+    }
+
+    /// Finishes the task with what it raised: Python's `set_exception`, for
+    /// executors. The task's own `Err(e)` is [`Error::Raised(e)`](Error::Raised);
+    /// an executor gives its own reasons too ([`Error::Panicked`],
+    /// [`Error::WorkerDied`] ...). A handle done already gives
+    /// [`Error::InvalidState`], as in [`set_result`](Self::set_result).
+    pub fn set_exception(&self, error: Error<E>) -> Result<(), Error> {
+        self.finish_once(Err(error))
+    }
+
+    fn finish_once(&self, outcome: Result<T, Error<E>>) -> Result<(), Error> {
+        if self.finish(outcome) {
+            Ok(())
+        } else {
+            Err(Error::InvalidState(format!("{self:?}")))
+        }
+    }
+
+    /// Stores the outcome, wakes every waiter and runs the callbacks; false
+    /// (and nothing changes) if the handle is done already.
+    pub(crate) fn finish(&self, outcome: Result<T, Error<E>>) -> bool {
+        // Only the finisher changes a running task. A pending one finished
+        // while a cancel races it (a queue failed by a broken pool, an
+        // outside executor), or a task finished twice at once (an outside
+        // executor's bug), could be reported `Finished` and then `Cancelled`,
+        // or `Finished` twice: the first end reported is the one that counts.
+        let done = |phase| matches!(phase, Phase::Cancelled | Phase::Finished);
+        if self.shared.task != UNOBSERVED && !done(self.lock().phase) {
             self.report_finished(&outcome);
         }
-        self.store(outcome);
+        self.store(outcome)
     }
 
     /// Reports `Finished`: before the outcome is stored, so that a caller
@@ -407,14 +553,15 @@ impl<T, E> Handle<T, E> {
     }
 
     /// [`finish`](Self::finish), reported already.
-    fn store(&self, outcome: Result<T, Error<E>>) {
+    fn store(&self, outcome: Result<T, Error<E>>) -> bool {
         let mut state = self.lock();
-        if state.phase == Phase::Cancelled {
-            return;
+        if matches!(state.phase, Phase::Cancelled | Phase::Finished) {
+            return false;
         }
         state.phase = Phase::Finished;
-        state.outcome = Some(outcome);
+        state.outcome = Some(Kept::Outcome(outcome));
         self.became_done(state);
+        true
     }
 
     /// Adds a waiter; if the handle is done already, it hears so at once.
@@ -510,14 +657,34 @@ fn run_callback<T, E>(handle: &Handle<T, E>, callback: Callback<T, E>) {
 fn done_for<T, E>(state: &State<T, E>, waiter: &Waiter) -> Done {
     Done {
         index: waiter.index,
-        raised: matches!(state.outcome, Some(Err(_))),
+        raised: state.outcome.as_ref().is_some_and(Kept::raised),
     }
 }
 
 fn outcome_of<T: Clone, E: Clone>(state: &State<T, E>) -> Result<T, Error<E>> {
     match (state.phase, &state.outcome) {
         (Phase::Cancelled, _) => Err(Error::Cancelled),
-        (Phase::Finished, Some(outcome)) => outcome.clone(),
+        (Phase::Finished, Some(Kept::Outcome(outcome))) => outcome.clone(),
+        (Phase::Finished, Some(Kept::Taken { .. })) => Err(Error::Taken),
+        _ => Err(Error::Timeout),
+    }
+}
+
+/// Moves the outcome out of `state`, leaving what `Debug` and waiters need.
+fn take_outcome<T, E>(state: &mut State<T, E>) -> Result<T, Error<E>> {
+    match (state.phase, &state.outcome) {
+        (Phase::Cancelled, _) => Err(Error::Cancelled),
+        (Phase::Finished, Some(Kept::Taken { .. })) => Err(Error::Taken),
+        (Phase::Finished, Some(Kept::Outcome(_))) => {
+            let raised = match &state.outcome {
+                Some(Kept::Outcome(Err(err))) => Some(err.raised_name()),
+                _ => None,
+            };
+            match state.outcome.replace(Kept::Taken { raised }) {
+                Some(Kept::Outcome(outcome)) => outcome,
+                _ => unreachable!("matched as an outcome just above"),
+            }
+        }
         _ => Err(Error::Timeout),
     }
 }
@@ -527,8 +694,9 @@ fn exception_of<T, E: Clone>(
 ) -> Result<Option<Error<E>>, Error> {
     match (state.phase, &state.outcome) {
         (Phase::Cancelled, _) => Err(Error::Cancelled),
-        (Phase::Finished, Some(Err(err))) => Ok(Some(err.clone())),
-        (Phase::Finished, _) => Ok(None),
+        (Phase::Finished, Some(Kept::Outcome(Err(err)))) => Ok(Some(err.clone())),
+        (Phase::Finished, Some(Kept::Outcome(Ok(_)))) => Ok(None),
+        (Phase::Finished, Some(Kept::Taken { .. })) => Err(Error::Taken),
         _ => Err(Error::Timeout),
     }
 }
@@ -544,11 +712,17 @@ impl<T, E> fmt::Debug for Handle<T, E> {
             (Phase::Pending, _) => write!(f, "pending>"),
             (Phase::Running, _) => write!(f, "running>"),
             (Phase::Cancelled, _) => write!(f, "cancelled>"),
-            (Phase::Finished, Some(Ok(_))) => {
+            (
+                Phase::Finished,
+                Some(Kept::Outcome(Ok(_))) | Some(Kept::Taken { raised: None }),
+            ) => {
                 write!(f, "finished returned {}>", short_type_name::<T>())
             }
-            (Phase::Finished, Some(Err(err))) => {
+            (Phase::Finished, Some(Kept::Outcome(Err(err)))) => {
                 write!(f, "finished raised {}>", err.raised_name())
+            }
+            (Phase::Finished, Some(Kept::Taken { raised: Some(name) })) => {
+                write!(f, "finished raised {name}>")
             }
             (Phase::Finished, None) => {
                 unreachable!("a finished handle has its outcome")

@@ -20,21 +20,23 @@
 //! |------------------------------------------|---------------------------------------------------|--------------|
 //! | `Executor` (the abstract base class)     | [`Executor`]: `submit`, `map`, `map_timeout`, `map_buffersize`, `shutdown` | `Executor<F, A>`: `F` is the function a task calls on its argument `A`, any closure on threads, a plain `fn` on processes |
 //! | `ThreadPoolExecutor(max_workers)`        | [`ThreadPoolExecutor::new`]                       | `max_workers` is required |
-//! | `ProcessPoolExecutor(max_workers, initializer=, initargs=, max_tasks_per_child=)` | [`ProcessPoolExecutor::new`], [`ProcessPoolExecutor::builder`] | a plain `fn`, arguments and results [`Picklable`] (serde); `map(.., chunksize=n)` is [`map_chunksize`](ProcessPoolExecutor::map_chunksize); `procspawn::init()` first in `main` |
+//! | `ProcessPoolExecutor(max_workers, initializer=, initargs=, max_tasks_per_child=)` | [`ProcessPoolExecutor::new`], [`ProcessPoolExecutor::builder`] | Unix only (feature `process-pool`, on by default); a plain `fn`, arguments and results [`Picklable`] (serde); `map(.., chunksize=n)` is [`map_chunksize`](ProcessPoolExecutor::map_chunksize); `procspawn::init()` first in `main` |
 //! | `executor.submit(fn, arg)`               | [`Executor::submit`]; on threads also [`submit(move \|\| f(arg))`](ThreadPoolExecutor::submit) | `Err(Shutdown)`, or `Err(CannotStart)` when no thread can start, instead of `RuntimeError` |
 //! | `executor.map(fn, items, timeout=t, buffersize=n)` | [`map`](Executor::map), [`map_timeout`](Executor::map_timeout), [`map_buffersize`](Executor::map_buffersize), [`map_buffersize_timeout`](Executor::map_buffersize_timeout) | yields a `Result` per item |
 //! | `executor.shutdown(wait, cancel_futures=...)` | [`shutdown(wait, cancel_futures)`](ThreadPoolExecutor::shutdown) | |
 //! | `terminate_workers()`, `kill_workers()` (3.14) | [`ProcessPoolExecutor::terminate_workers`], [`ProcessPoolExecutor::kill_workers`] | |
 //! | `with executor:`                         | dropping the executor                             | |
 //! | `Future`                                 | [`Handle<T, E>`](Handle)                          | the name: Rust's `Future` is another thing |
-//! | a call that returns or raises            | a task returning `T`, or `Result<T, E>` ([`Outcome`]) | `Err(e)` is raised: `Debug` says `raised E`, [`exception`](Handle::exception) gives `Error::Raised(e)`, `wait(FirstException)` stops for it. A plain value (`u64`, `String`) never raises; one of your own types says so with [`never_raises!`]. The handle is `Handle<T, E>`, with `E` = [`Infallible`](std::convert::Infallible) when nothing can be raised, and `From<Error<E>>` lets one `?` re-raise |
+//! | a call that returns or raises            | a task returning `T`, or `Result<T, E>` ([`Outcome`]) | `Err(e)` is raised: `Debug` says `raised E`, [`exception`](Handle::exception) gives `Error::Raised(e)`, `wait(FirstException)` stops for it. A plain value (`u64`, `String`, arrays, tuples, `Arc<str>` ...) never raises; one of your own types says so with [`never_raises!`], one of another crate is returned as `Ok::<_, Infallible>(v)`. The handle is `Handle<T, E>`, with `E` = [`Infallible`](std::convert::Infallible) when nothing can be raised; a `From<Error<E>>` of your own error lets one `?` re-raise, and [`Error::widen`] lets `?` pass a refused `submit` on as an `Error<E>` |
 //! | `future.done()`, `running()`, `cancelled()`, `cancel()` | the same names                     | |
-//! | `future.result(timeout=t)`               | [`result`](Handle::result), [`result_timeout`](Handle::result_timeout) | returns `Err` where Python raises |
+//! | `future.result(timeout=t)`               | [`result`](Handle::result), [`result_timeout`](Handle::result_timeout) | returns `Err` where Python raises; a copy of the value (`T: Clone`), read as often as wanted |
+//! | (none: Python's readers share one object) | [`join`](Handle::join), [`join_timeout`](Handle::join_timeout) | moves the value out, for any `T` and `E` (`io::Error`, a `File`); later readers of the same task get [`Error::Taken`]. [`Map`] reads this way, so `map` needs no `Clone` |
 //! | `future.exception(timeout=t)`            | [`exception`](Handle::exception), [`exception_timeout`](Handle::exception_timeout) | the error, typed |
 //! | `future.add_done_callback(fn)`           | [`add_done_callback`](Handle::add_done_callback)  | |
+//! | `Future()`, `set_running_or_notify_cancel()`, `set_result(r)`, `set_exception(e)` (for writing an executor) | [`Handle::new`], [`set_running_or_notify_cancel`](Handle::set_running_or_notify_cancel), [`set_result`](Handle::set_result), [`set_exception`](Handle::set_exception) | a second `set_result` gives `Err(Error::InvalidState)` where Python raises `InvalidStateError` |
 //! | `futures.as_completed(fs, timeout=t)`    | [`as_completed`], [`as_completed_timeout`]        | the timeout is one last `Err` item; its clock starts at the first `next`, as a Python generator's body does |
 //! | `futures.wait(fs, timeout, return_when)` | [`wait`], [`wait_timeout`], [`ReturnWhen`]        | |
-//! | `CancelledError`, `TimeoutError`, `BrokenProcessPool`, `PicklingError` ... | [`Error`]   | one enum |
+//! | `CancelledError`, `TimeoutError`, `BrokenProcessPool`, `PicklingError`, `InvalidStateError` ... | [`Error`]   | one enum; what the task raised is its `source()` |
 //!
 //! Where Python takes `timeout=None`, Rust has two names, as `std` does
 //! (`recv` and `recv_timeout`): `result()` waits for ever, `result_timeout(t)`
@@ -67,7 +69,7 @@ mod executor;
 mod future;
 mod map;
 mod outcome;
-#[cfg(feature = "process-pool")]
+#[cfg(all(unix, feature = "process-pool"))]
 mod process_pool;
 mod sync;
 mod thread_pool;
@@ -78,7 +80,7 @@ pub use executor::{Executor, HandleOf, MapOf};
 pub use future::Handle;
 pub use map::Map;
 pub use outcome::Outcome;
-#[cfg(feature = "process-pool")]
+#[cfg(all(unix, feature = "process-pool"))]
 pub use process_pool::{Picklable, ProcessPoolBuilder, ProcessPoolExecutor};
 pub use thread_pool::ThreadPoolExecutor;
 pub use wait::{
@@ -91,8 +93,6 @@ pub use wait::{
 #[doc = include_str!("../README.md")]
 pub struct ReadMe;
 
-/// The examples of `notes/concurrent_futures.md`, compiled and run as doc
-/// tests so the note cannot drift from the code.
-#[cfg(doctest)]
-#[doc = include_str!("../../../notes/concurrent_futures.md")]
-pub struct NotesConcurrentFutures;
+// The examples of `notes/concurrent_futures.md` are doc tests of the
+// workspace's test package (tests/support), not of this crate: the note is
+// not part of the published package, and `cargo package` builds it alone.

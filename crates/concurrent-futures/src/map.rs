@@ -8,9 +8,10 @@ use std::time::Instant;
 use crate::{Error, Handle};
 
 /// The tasks a buffered map has yet to submit: each call submits the next
-/// item's task, `None` once the items are exhausted.
+/// item's task, `None` once the items are exhausted. `Send`, so that a map
+/// can be read on another thread than the one that made it.
 pub(crate) type Submitter<'a, T, E> =
-    Box<dyn FnMut() -> Option<Result<Handle<T, E>, Error>> + 'a>;
+    Box<dyn FnMut() -> Option<Result<Handle<T, E>, Error>> + Send + 'a>;
 
 /// The iterator `map` returns: each task's result, in the order of the
 /// items, waiting for each in turn.
@@ -25,6 +26,20 @@ pub(crate) type Submitter<'a, T, E> =
 /// A map made with a `buffersize` (Python 3.14) submits lazily: it starts
 /// with `buffersize` tasks, and each `next` submits one more item's task
 /// before it waits for the oldest, so an endless iterator is fine.
+///
+/// A map is `Send` when its values and errors are, so it can be handed to
+/// another thread to read, as a Python generator can be:
+///
+/// ```
+/// use concurrent_futures::{Executor, ThreadPoolExecutor};
+///
+/// let executor = ThreadPoolExecutor::new(2);
+/// std::thread::scope(|scope| {
+///     let squares = executor.map_buffersize(|n: u64| n * n, 1..=3, 2).unwrap();
+///     let reader = scope.spawn(move || squares.map(Result::unwrap).sum::<u64>());
+///     assert_eq!(reader.join().unwrap(), 14);
+/// });
+/// ```
 #[must_use = "the results come back only through this iterator"]
 pub struct Map<'a, T, E = Infallible> {
     source: &'static str,
@@ -61,7 +76,9 @@ impl<'a, T, E> Map<'a, T, E> {
     }
 }
 
-impl<T: Clone, E: Clone> Iterator for Map<'_, T, E> {
+// No `Clone` bound: the map holds the only handle on each of its tasks, so
+// it moves each value out (`join`) and any `T` and `E` can be read.
+impl<T, E> Iterator for Map<'_, T, E> {
     type Item = Result<T, Error<E>>;
 
     fn next(&mut self) -> Option<Result<T, Error<E>>> {
@@ -79,11 +96,11 @@ impl<T: Clone, E: Clone> Iterator for Map<'_, T, E> {
             }
         }
         let handle = self.handles.pop_front()?;
-        let res = match self.deadline {
-            None => handle.result(),
-            Some(deadline) => handle
-                .result_timeout(deadline.saturating_duration_since(Instant::now())),
+        let Some(deadline) = self.deadline else {
+            return Some(handle.join());
         };
+        let res =
+            handle.join_timeout(deadline.saturating_duration_since(Instant::now()));
         if matches!(res, Err(Error::Timeout)) {
             handle.cancel();
             self.cancel_the_rest();

@@ -125,3 +125,25 @@ fn block_on<F: Future>(future: F) -> F::Output {
         std::task::Poll::Pending => panic!("this future never waits"),
     }
 }
+
+/// An executor outside the crate drives a handle with the public methods:
+/// the same events, its worker unnamed; `join` hands the value over once.
+#[test]
+fn an_outside_executor_s_handle_reports_too_and_join_is_taken_once() {
+    let _turn = observing();
+    let handle: concurrent_futures::Handle<String> =
+        concurrent_futures::Handle::new();
+    assert!(handle.set_running_or_notify_cancel());
+    handle.set_result("flag".into()).unwrap();
+    assert!(handle.set_result("again".into()).is_err());
+    let copy = handle.clone();
+    assert_eq!(handle.join().unwrap(), "flag");
+    assert!(copy.result().is_err(), "join moved the value out");
+    let lives = lives();
+    let finished = Phase::Finished { raised: None };
+    let running = Phase::Running { worker: None };
+    assert_eq!(
+        lives,
+        [vec![Phase::Pending, running, finished, Phase::Taken]]
+    );
+}

@@ -418,6 +418,27 @@ fn map_buffersize_keeps_the_buffer_bounded() {
     }
 }
 
+/// A map is `Send`, eager or buffered: it can be handed to another thread to
+/// read (this crate's own: a Python generator has no such bound). The call
+/// to `send` is the check, made by the compiler.
+#[test]
+fn a_map_is_send_and_read_on_another_thread() {
+    fn send<T: Send>(value: T) -> T {
+        value
+    }
+    let pool = ThreadPoolExecutor::new(2);
+    let eager = send(pool.map(to_text, 0..3).unwrap());
+    let lazy = send(pool.map_buffersize(to_text, 0.., 2).unwrap());
+    std::thread::scope(|scope| {
+        let eager =
+            scope.spawn(move || eager.map(Result::unwrap).collect::<Vec<_>>());
+        let lazy = scope
+            .spawn(move || lazy.take(3).map(Result::unwrap).collect::<Vec<_>>());
+        assert_eq!(eager.join().unwrap(), ["0", "1", "2"]);
+        assert_eq!(lazy.join().unwrap(), ["0", "1", "2"]);
+    });
+}
+
 /// `map` over any executor: the same code runs on both pools, as Python code
 /// takes an `executor_class` (here the thread pool, with a plain `fn`).
 #[test]
