@@ -10,8 +10,8 @@
 //!    └─────> Cancelled
 //! ```
 //!
-//! `Taken` is the moment `result()` or `exception()` hands a finished task's
-//! outcome to its caller (each time it does). Tasks are numbered in the
+//! `Taken` is the moment `result()`, `exception()` or `join()` hands a
+//! finished task's outcome to its caller (each time one does). Tasks are numbered in the
 //! order their handles are made: an executor makes them in submission order,
 //! so a watcher can name task `i` after the `i`-th thing submitted.
 //!
@@ -72,7 +72,7 @@ pub enum Phase {
     },
     /// Cancelled before any worker took it.
     Cancelled,
-    /// A caller took its outcome (`result()`, `exception()`).
+    /// A caller took its outcome (`result()`, `exception()`, `join()`).
     Taken,
 }
 
