@@ -16,9 +16,11 @@ use std::convert::Infallible;
 /// | `CancelledError`                           | [`Error::Cancelled`]          |
 /// | `TimeoutError`                             | [`Error::Timeout`]            |
 /// | `BrokenProcessPool` (for every task)       | [`Error::WorkerDied`] (for that task only), [`Error::BrokenPool`] (initializer failed, `terminate_workers`) |
+/// | `BrokenThreadPool` (an initializer failed) | [`Error::BrokenPool`]         |
 /// | `PicklingError`, an unpicklable result     | [`Error::Unpicklable`]        |
 /// | `RuntimeError` after `shutdown()`          | [`Error::Shutdown`]           |
 /// | `RuntimeError: can't start new thread`     | [`Error::CannotStart`]        |
+/// | `ValueError` from a constructor            | [`Error::InvalidArgument`]    |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E = Infallible> {
@@ -41,9 +43,10 @@ pub enum Error<E = Infallible> {
     /// worker process: serde refused it, as pickle refuses a lambda.
     #[error("cannot send to or from a worker process: {0}")]
     Unpicklable(String),
-    /// The process pool cannot run tasks any more: its initializer failed,
-    /// or `terminate_workers` / `kill_workers` ended its workers.
-    #[error("the process pool is broken: {0}")]
+    /// The pool cannot run tasks any more: an initializer failed (either
+    /// pool), or `terminate_workers` / `kill_workers` ended the process
+    /// pool's workers. The text says which.
+    #[error("the pool is broken: {0}")]
     BrokenPool(String),
     /// `submit` or `map` after `shutdown`.
     #[error("cannot schedule new futures after shutdown")]
@@ -54,6 +57,10 @@ pub enum Error<E = Infallible> {
     /// may succeed.
     #[error("cannot start a worker: {0}")]
     CannotStart(String),
+    /// A builder was given a setting Python's constructor refuses with
+    /// `ValueError` (`max_workers=0`); the text says which.
+    #[error("{0}")]
+    InvalidArgument(String),
 }
 
 impl<E> Error<E> {
@@ -70,6 +77,7 @@ impl<E> Error<E> {
             Error::BrokenPool(why) => Err(Error::BrokenPool(why)),
             Error::Shutdown => Err(Error::Shutdown),
             Error::CannotStart(why) => Err(Error::CannotStart(why)),
+            Error::InvalidArgument(why) => Err(Error::InvalidArgument(why)),
         }
     }
 
@@ -86,6 +94,7 @@ impl<E> Error<E> {
             Error::BrokenPool(_) => "BrokenPool".into(),
             Error::Shutdown => "Shutdown".into(),
             Error::CannotStart(_) => "CannotStart".into(),
+            Error::InvalidArgument(_) => "ValueError".into(),
         }
     }
 }
@@ -104,6 +113,7 @@ impl Error {
             Error::BrokenPool(why) => Error::BrokenPool(why),
             Error::Shutdown => Error::Shutdown,
             Error::CannotStart(why) => Error::CannotStart(why),
+            Error::InvalidArgument(why) => Error::InvalidArgument(why),
         }
     }
 

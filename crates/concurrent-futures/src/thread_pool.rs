@@ -16,17 +16,20 @@
 //! the last `Arc` of this very pool, and its drop would `shutdown`, which
 //! takes the pool's lock again.
 
+mod builder;
+
 use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::sync::thread::{self, JoinHandle, ThreadId};
 use crate::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crate::future::Deferred;
 use crate::{Error, Executor, Handle, HandleOf, Outcome};
+pub use builder::ThreadPoolBuilder;
+use builder::{Config, Initializer};
 
 /// A pool of at most `max_workers` threads that run submitted tasks in the
 /// order they were submitted.
@@ -52,6 +55,8 @@ struct Inner {
     /// Notified when `starting` reaches 0, when a worker ends, and when a
     /// task starts waiting in `shutdown`: what `shutdown(wait)` waits for.
     settled: Condvar,
+    /// Run by each worker before its first task.
+    initializer: Option<Initializer>,
 }
 
 struct PoolState {
@@ -65,12 +70,16 @@ struct PoolState {
     sleeping: usize,
     /// Threads being started, not yet on the list `shutdown` joins.
     starting: usize,
-    /// Workers whose loop has returned (after `shutdown`).
+    /// Workers whose loop has returned (after `shutdown`), or whose
+    /// initializer failed.
     ended: usize,
     /// Workers blocked in `shutdown(wait=true)`, called by their own task:
     /// they cannot end before it returns, so the others do not wait for them.
     waiting_in_tasks: usize,
     shutdown: bool,
+    /// Set when an initializer failed: Python's `_broken`, always an
+    /// [`Error::BrokenPool`]; the first reason stays.
+    broken: Option<Error>,
     name: String,
 }
 
@@ -93,6 +102,9 @@ trait WorkItem: Send {
     fn run(self: Box<Self>, release: &mut dyn FnMut());
     /// The task's handle, as [`Handle::id`] names it.
     fn id(&self) -> usize;
+    /// Finishes a task no worker will run with `why` (the pool is broken),
+    /// then drops its closure. Called with no lock held: the callbacks run.
+    fn fail(self: Box<Self>, why: &Error);
 }
 
 struct Job<R: Outcome, F> {
@@ -122,6 +134,11 @@ where
     fn id(&self) -> usize {
         self.handle.id()
     }
+    fn fail(self: Box<Self>, why: &Error) {
+        let Job { handle, task, .. } = *self;
+        handle.finish(Err(why.clone().widen()));
+        discard_closure(task);
+    }
     fn run(self: Box<Self>, release: &mut dyn FnMut()) {
         let Job { handle, task, .. } = *self;
         handle.run(move || {
@@ -143,13 +160,48 @@ impl Drop for Release<'_> {
 }
 
 impl ThreadPoolExecutor {
-    /// A pool of up to `max_workers` threads, started as tasks need them.
+    /// A pool of up to `max_workers` threads, started as tasks need them:
+    /// `builder().max_workers(max_workers).build()`.
     ///
     /// Panics if `max_workers` is 0, as Python raises `ValueError`.
     pub fn new(max_workers: usize) -> ThreadPoolExecutor {
-        assert!(max_workers > 0, "max_workers must be greater than 0");
-        static POOLS: AtomicUsize = AtomicUsize::new(0);
-        let pool = POOLS.fetch_add(1, Ordering::Relaxed);
+        Self::builder()
+            .max_workers(max_workers)
+            .build()
+            .unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    /// Python's constructor with its arguments by name: `max_workers`
+    /// (default `min(32, cores + 4)`), `thread_name_prefix`, `initializer`.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use concurrent_futures::ThreadPoolExecutor;
+    ///
+    /// thread_local!(static GREETING: Cell<&'static str> = const { Cell::new("") });
+    ///
+    /// let executor = ThreadPoolExecutor::builder()
+    ///     .max_workers(2)
+    ///     .thread_name_prefix("greeter")
+    ///     .initializer(|| GREETING.set("hello"))
+    ///     .build()?;
+    /// let task = executor.submit(|| {
+    ///     let name = std::thread::current().name().unwrap().to_string();
+    ///     format!("{} from {name}", GREETING.get())
+    /// })?;
+    /// assert_eq!(task.result()?, "hello from greeter_0");
+    /// # Ok::<(), concurrent_futures::Error>(())
+    /// ```
+    pub fn builder() -> ThreadPoolBuilder {
+        ThreadPoolBuilder::default()
+    }
+
+    fn with_config(config: Config) -> ThreadPoolExecutor {
+        let Config {
+            max_workers,
+            name,
+            initializer,
+        } = config;
         let state = PoolState {
             queue: VecDeque::new(),
             busy: 0,
@@ -160,7 +212,8 @@ impl ThreadPoolExecutor {
             ended: 0,
             waiting_in_tasks: 0,
             shutdown: false,
-            name: format!("ThreadPoolExecutor-{pool}"),
+            broken: None,
+            name,
         };
         ThreadPoolExecutor {
             inner: Arc::new(Inner {
@@ -169,6 +222,7 @@ impl ThreadPoolExecutor {
                     work: Condvar::new(),
                 },
                 settled: Condvar::new(),
+                initializer,
             }),
             threads: Mutex::new(Vec::new()),
         }
@@ -187,7 +241,8 @@ impl ThreadPoolExecutor {
     /// A task that returns `Err(e)` has raised `e` (see [`Outcome`]).
     /// If a worker is free, the task is `running` before `submit` returns;
     /// otherwise it is `pending` until a worker takes it, oldest first.
-    /// After [`shutdown`](Self::shutdown): `Err(Error::Shutdown)`. If the
+    /// After [`shutdown`](Self::shutdown): `Err(Error::Shutdown)`; once an
+    /// initializer has failed: `Err(Error::BrokenPool)`. If the
     /// task needs a new thread and none can start: `Err(Error::CannotStart)`,
     /// the task is not scheduled, and the pool goes on as before.
     pub fn submit<R, F>(&self, task: F) -> Result<HandleOf<R>, Error>
@@ -204,10 +259,15 @@ impl ThreadPoolExecutor {
         });
         let id = job.id();
         let mut state = self.inner.lock();
-        if state.shutdown {
+        // Python looks at `_broken` first, then `_shutdown`.
+        if let Some(refused) = state
+            .broken
+            .clone()
+            .or(state.shutdown.then_some(Error::Shutdown))
+        {
             // The closure is dropped after the lock, never under it.
             drop(state);
-            return Err(Error::Shutdown);
+            return Err(refused);
         }
         // Deciding here, under the lock, is what makes "the first
         // max_workers tasks are running" certain rather than a race.
@@ -438,9 +498,24 @@ fn discard(items: Vec<Box<dyn WorkItem>>) {
     }
 }
 
-/// A worker's life: take the oldest task marked running, run it, repeat;
-/// end when the queue is empty and the pool is shut down.
+/// Drops a task's closure that will never run, with no lock held: its
+/// captures run their own `drop`, which may panic or use this pool.
+fn discard_closure<F>(task: F) {
+    let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(task)));
+}
+
+/// A worker's life: run the initializer, if any; then take the oldest task
+/// marked running, run it, repeat; end when the queue is empty and the pool
+/// is shut down. A worker whose initializer fails breaks the pool and ends.
 fn work(inner: &Inner) {
+    if let Some(initializer) = &inner.initializer
+        && let Err(why) = initializer()
+    {
+        // Python logs it (`LOGGER.critical`), then `_initializer_failed`.
+        eprintln!("concurrent_futures: exception in initializer: {why}");
+        inner.initializer_failed(why);
+        return;
+    }
     // Cancelled tasks met on the way, dropped once the lock is released.
     let mut cancelled = Vec::new();
     loop {
@@ -475,6 +550,25 @@ fn work(inner: &Inner) {
 }
 
 impl Inner {
+    /// Python's `_initializer_failed`: the pool is broken, every task still
+    /// queued (pending, or marked running for a worker that has not taken
+    /// it) fails with [`Error::BrokenPool`], and this worker ends. Tasks
+    /// that workers already took finish as usual.
+    fn initializer_failed(&self, why: String) {
+        let mut state = self.lock();
+        let why = state.broken.get_or_insert(Error::BrokenPool(why)).clone();
+        let queued: Vec<_> = state.queue.drain(..).collect();
+        // Their places were counted busy: no worker will run them now.
+        state.busy -= queued.iter().filter(|item| item.reserved()).count();
+        state.ended += 1;
+        self.settled.notify_all();
+        drop(state);
+        // Outside the lock: the callbacks, and the closures' drops.
+        for item in queued {
+            item.fail(&why);
+        }
+    }
+
     /// A worker's task has ended. Its place passes to the oldest pending
     /// task, marked running here and left in the queue for the first worker
     /// free to take it; with none pending, the place is free.
@@ -561,6 +655,7 @@ impl fmt::Debug for ThreadPoolExecutor {
             .field("busy", &state.busy)
             .field("queued", &state.queue.len())
             .field("shutdown", &state.shutdown)
+            .field("broken", &state.broken)
             .finish()
     }
 }
@@ -568,6 +663,7 @@ impl fmt::Debug for ThreadPoolExecutor {
 #[cfg(test)]
 pub(crate) mod tests {
     use std::cell::Cell;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
 
