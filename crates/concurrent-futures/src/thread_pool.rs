@@ -235,8 +235,9 @@ impl ThreadPoolExecutor {
 
     /// Schedules `task` and returns at once with its [`Handle`]: Python's
     /// `executor.submit(lambda: ...)`, a closure carrying its arguments.
-    /// ([`Executor::submit`] takes a function and its argument, as Python's
-    /// `submit(fn, arg)`.)
+    /// [`Executor::submit`] takes a function and its argument, as Python's
+    /// `submit(fn, arg)`; this method hides it from `pool.submit(..)`, so
+    /// call it by its path: `Executor::submit(&pool, f, arg)`.
     ///
     /// A task that returns `Err(e)` has raised `e` (see [`Outcome`]).
     /// If a worker is free, the task is `running` before `submit` returns;
