@@ -15,6 +15,26 @@
 //! runs, or while a task's closure is dropped: a cancelled closure may hold
 //! the last `Arc` of this very pool, and its drop would `shutdown`, which
 //! takes the pool's lock again.
+//!
+//! Two counts live outside the lock, in atomics: the pool's places
+//! ([`Places`]: tasks marked running and tasks pending, changed under the
+//! lock except when a worker frees its place with none pending), and a copy
+//! of how many tasks are ready for a worker ([`Doorbell::ready`], a hint
+//! for spinning workers; the queue itself is only read under the lock).
+//!
+//! # Where the time goes
+//!
+//! Submitting a no-op task and reading its result (`just bench-peers`: the
+//! submitter queues 100,000 tasks, 4 workers on 2 cores run them) costs
+//! about 0.2 µs. `perf` puts most of it on the submitting thread, since
+//! the workers keep up: two allocations (the handle's `Arc` and the boxed
+//! task, which a worker frees, so the allocator's per-thread caches never
+//! serve them), then the pool's lock, whose cache line the workers pull
+//! away. Before the places and the hint moved out of the lock, a worker
+//! took the lock twice per task and an idle one once per yield, and a
+//! woken worker still waiting for a core was rung again and again (up to a
+//! quarter of all submits paid a `futex` wake for nothing). What is left is
+//! one lock per task on each side and, in the submitter, the allocations.
 
 mod builder;
 
@@ -24,7 +44,9 @@ use std::io;
 use std::panic::{self, AssertUnwindSafe};
 
 use crate::sync::thread::{self, JoinHandle, ThreadId};
-use crate::sync::{Arc, Condvar, Mutex, MutexGuard};
+use crate::sync::{
+    Arc, AtomicU64, AtomicUsize, Condvar, Mutex, MutexGuard, Ordering,
+};
 
 use crate::future::Deferred;
 use crate::{Error, Executor, Handle, HandleOf, Outcome};
@@ -50,6 +72,8 @@ struct Thread {
 
 struct Inner {
     state: Mutex<PoolState>,
+    /// How many tasks are marked running and how many are pending.
+    places: Padded<Places>,
     /// Where idle workers wait for work.
     doorbell: Doorbell,
     /// Notified when `starting` reaches 0, when a worker ends, and when a
@@ -60,14 +84,22 @@ struct Inner {
 }
 
 struct PoolState {
-    queue: VecDeque<Box<dyn WorkItem>>,
-    /// Tasks marked running, queued for a free worker or being run: never
-    /// more than `max_workers`.
-    busy: usize,
+    queue: VecDeque<Queued>,
     max_workers: usize,
     threads: usize,
-    /// Workers asleep at the doorbell: with none, there is no one to wake.
+    /// Workers asleep at the doorbell and not yet rung for: with none,
+    /// there is no one to wake.
     sleeping: usize,
+    /// Rings not yet answered: each wakes a worker that will look at the
+    /// queue before it sleeps again. A woken worker may wait long for a
+    /// core; ringing it again would be a system call for nothing.
+    rung: usize,
+    /// Idle workers yielding their core, unlocked, before they sleep: each
+    /// looks at the queue again before it sleeps, so each will take a task
+    /// marked running with no ring.
+    spinning: usize,
+    /// Tasks marked running still in the queue, for a free worker to take.
+    ready: usize,
     /// Threads being started, not yet on the list `shutdown` joins.
     starting: usize,
     /// Workers whose loop has returned (after `shutdown`), or whose
@@ -83,13 +115,21 @@ struct PoolState {
     name: String,
 }
 
+/// A task in the queue, and whether it is marked running (at `submit` or
+/// since, because a worker is free for it). The mark is kept here, beside
+/// the pointer: a worker reads it at the front, under the pool's lock, and
+/// the task itself, just written by the submitter on another core, would
+/// be one more cache miss while the lock is held.
+struct Queued {
+    reserved: bool,
+    item: Box<dyn WorkItem>,
+}
+
 /// A queued task, whatever its type: Python's `_WorkItem`.
 trait WorkItem: Send {
-    /// Marked running, at `submit` or since, because a worker is free for it.
-    fn reserved(&self) -> bool;
     /// Marks a pending task running for a worker that is free; false if it
     /// was cancelled.
-    fn reserve(&mut self) -> bool;
+    fn reserve(&self) -> bool;
     fn cancelled(&self) -> bool;
     /// Cancels a pending task now, under the pool's lock; the callbacks are
     /// left to run once it is released.
@@ -110,7 +150,6 @@ trait WorkItem: Send {
 struct Job<R: Outcome, F> {
     handle: HandleOf<R>,
     task: F,
-    reserved: bool,
 }
 
 impl<R, F> WorkItem for Job<R, F>
@@ -118,12 +157,8 @@ where
     R: Outcome<Ok: Send + 'static, Err: Send + 'static>,
     F: FnOnce() -> R + Send,
 {
-    fn reserved(&self) -> bool {
-        self.reserved
-    }
-    fn reserve(&mut self) -> bool {
-        self.reserved = self.handle.set_running_or_notify_cancel();
-        self.reserved
+    fn reserve(&self) -> bool {
+        self.handle.set_running_or_notify_cancel()
     }
     fn cancelled(&self) -> bool {
         self.handle.cancelled()
@@ -204,10 +239,12 @@ impl ThreadPoolExecutor {
         } = config;
         let state = PoolState {
             queue: VecDeque::new(),
-            busy: 0,
             max_workers,
             threads: 0,
             sleeping: 0,
+            rung: 0,
+            spinning: 0,
+            ready: 0,
             starting: 0,
             ended: 0,
             waiting_in_tasks: 0,
@@ -220,9 +257,11 @@ impl ThreadPoolExecutor {
                 state: Mutex::new(state),
                 doorbell: Doorbell {
                     work: Condvar::new(),
+                    ready: Padded(AtomicUsize::new(0)),
                 },
                 settled: Condvar::new(),
                 initializer,
+                places: Padded(Places(AtomicU64::new(0))),
             }),
             threads: Mutex::new(Vec::new()),
         }
@@ -253,10 +292,9 @@ impl ThreadPoolExecutor {
     {
         let handle = Handle::new();
         // Allocated before taking the lock, so the workers wait less for it.
-        let mut job = Box::new(Job {
+        let job = Box::new(Job {
             handle: handle.clone(),
             task,
-            reserved: false,
         });
         let id = job.id();
         let mut state = self.inner.lock();
@@ -272,19 +310,25 @@ impl ThreadPoolExecutor {
         }
         // Deciding here, under the lock, is what makes "the first
         // max_workers tasks are running" certain rather than a race.
-        let reserved = state.busy < state.max_workers && job.reserve();
+        let places = &self.inner.places.0;
+        let reserved = places.take_or_wait(state.max_workers);
         if reserved {
-            state.busy += 1;
+            // Never cancelled: no one else has its handle yet.
+            let marked = job.reserve();
+            debug_assert!(marked, "a new task is pending");
         }
-        state.queue.push_back(job);
+        state.queue.push_back(Queued {
+            reserved,
+            item: job,
+        });
         // Only a task marked running is for a waiting worker; a pending one
         // waits for a task to end, whose `release` marks it running.
-        let ring = reserved && Doorbell::anyone_asleep(&state);
+        let ring = reserved && self.inner.doorbell.add_ready(&mut state);
         // One thread per task marked running, started only when needed:
         // submitting one task at a time to a big pool keeps one thread. It
         // starts with no lock held; `starting` makes `shutdown` wait for it
         // to reach the list of threads.
-        let start = if state.threads < state.busy {
+        let start = if state.threads < places.busy() {
             state.threads += 1;
             state.starting += 1;
             Some(format!("{}_{}", state.name, state.threads - 1))
@@ -299,14 +343,19 @@ impl ThreadPoolExecutor {
             // task takes back its place, unless a worker freed meanwhile
             // has taken it: then it runs, and its handle is the answer.
             let mut state = self.inner.lock();
-            let ours = state.queue.iter().position(|item| item.id() == id);
+            let ours = state.queue.iter().position(|queued| queued.item.id() == id);
             let unscheduled = ours.and_then(|index| state.queue.remove(index));
-            if unscheduled.is_some() {
-                state.busy -= 1;
+            match &unscheduled {
+                Some(queued) if queued.reserved => {
+                    places.sub(BUSY);
+                    self.inner.doorbell.take_ready(&mut state, 1);
+                }
+                Some(_) => places.sub(PENDING),
+                None => {}
             }
             drop(state);
-            if let Some(item) = unscheduled {
-                discard(vec![item]);
+            if let Some(queued) = unscheduled {
+                discard(vec![queued.item]);
                 return Err(Error::CannotStart(err.to_string()));
             }
         }
@@ -347,13 +396,14 @@ impl ThreadPoolExecutor {
         if cancel_futures {
             // Tasks already marked running stay queued: a worker is theirs.
             let (keep, pending): (VecDeque<_>, VecDeque<_>) =
-                state.queue.drain(..).partition(|item| item.reserved());
+                state.queue.drain(..).partition(|queued| queued.reserved);
             state.queue = keep;
+            self.inner.places.0.sub(PENDING * pending.len() as u64);
             // Cancelled here, under the lock, as Python's shutdown cancels
             // under its own: another caller never sees a task that is
             // neither queued nor cancelled. Only the callbacks wait.
-            callbacks.extend(pending.iter().map(|item| item.cancel()));
-            cancelled.extend(pending);
+            callbacks.extend(pending.iter().map(|queued| queued.item.cancel()));
+            cancelled.extend(pending.into_iter().map(|queued| queued.item));
         }
         // No new thread can start now; wait for those being started to be
         // on the list, so that none is missed below.
@@ -423,25 +473,117 @@ impl ThreadPoolExecutor {
 ///   no thread waits;
 /// - an idle worker yields its core [`SPINS`] times before it sleeps, giving
 ///   the submitter a chance to queue more, since waking a sleeping thread
-///   costs more than a short task;
+///   costs more than a short task; it watches [`Doorbell::ready`] meanwhile,
+///   not the pool's lock, which the submitter would otherwise have to win
+///   from it for every task, and a submitter rings only if the tasks ready
+///   outnumber the workers spinning;
 /// - the hand-over in [`Inner::release`]: a worker whose task ends marks the
 ///   next pending task running and, its callbacks done, usually takes it
-///   itself, with no wake-up at all (a sleeper is rung only if there is one).
+///   itself, with no wake-up at all (a sleeper is rung only if there is one);
+/// - a worker already rung is not rung again ([`PoolState::rung`]): on a
+///   busy machine it may wait long for a core, and every task submitted
+///   meanwhile would otherwise pay a system call that wakes no one.
 ///
 /// The counter of sleepers lives in the pool's state, under its lock, so a
 /// worker that is about to sleep is never missed by a submitter that rings.
 struct Doorbell {
     work: Condvar,
+    /// `PoolState::ready`, copied under the lock, read by spinning workers
+    /// without it. On a cache line of its own: the lock's line stays with
+    /// whoever holds the lock.
+    ready: Padded<AtomicUsize>,
 }
+
+/// The pool's places, `max_workers` of them: how many tasks hold one (marked
+/// running, queued for a free worker or being run) and how many wait
+/// (pending, in the queue), in one word. Every change is made under the
+/// pool's lock but one: a worker whose task ends frees its place with no
+/// lock when no task is pending, since then no task is owed the place. The
+/// word makes that check and the change one step, so a `submit` that finds
+/// every place taken and queues a pending task is never missed.
+struct Places(AtomicU64);
+
+/// One task holding a place, in [`Places`].
+const BUSY: u64 = 1;
+/// One pending task, in [`Places`].
+const PENDING: u64 = 1 << 32;
+
+impl Places {
+    /// Tasks holding a place: never more than `max_workers`.
+    fn busy(&self) -> usize {
+        (self.0.load(Ordering::Acquire) % PENDING) as usize
+    }
+
+    /// Under the pool's lock: a new task takes a free place (true) or is
+    /// counted pending (false).
+    fn take_or_wait(&self, max_workers: usize) -> bool {
+        let mut word = self.0.load(Ordering::Acquire);
+        loop {
+            let takes = ((word % PENDING) as usize) < max_workers;
+            let next = word + if takes { BUSY } else { PENDING };
+            match self.0.compare_exchange_weak(
+                word,
+                next,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return takes,
+                Err(now) => word = now,
+            }
+        }
+    }
+
+    /// Under the pool's lock: `BUSY`s and `PENDING`s leave.
+    fn sub(&self, delta: u64) {
+        self.0.fetch_sub(delta, Ordering::AcqRel);
+    }
+
+    /// Without the lock: frees a place if no task is pending. False if one
+    /// is: the caller passes the place on, under the lock.
+    fn free_if_none_pending(&self) -> bool {
+        let mut word = self.0.load(Ordering::Acquire);
+        while word < PENDING {
+            match self.0.compare_exchange_weak(
+                word,
+                word - BUSY,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return true,
+                Err(now) => word = now,
+            }
+        }
+        false
+    }
+}
+
+/// A value alone on its cache line (two lines: the prefetcher pairs them).
+#[repr(align(128))]
+struct Padded<T>(T);
 
 /// How many times an idle worker yields its core before it sleeps. Under
 /// loom one yield is enough: each is a point where every interleaving is tried.
 const SPINS: u32 = if cfg!(loom) { 1 } else { 16 };
 
 impl Doorbell {
-    /// Whether a worker is asleep, so that work for it needs a ring.
-    fn anyone_asleep(state: &PoolState) -> bool {
-        state.sleeping > 0
+    /// A task marked running joins the queue (or is marked there). Says
+    /// whether to ring: a worker sleeps, and the spinning workers, who each
+    /// take one task before they sleep, are too few for the tasks ready.
+    fn add_ready(&self, state: &mut PoolState) -> bool {
+        state.ready += 1;
+        self.ready.0.store(state.ready, Ordering::Relaxed);
+        let ring = state.sleeping > 0 && state.ready > state.spinning + state.rung;
+        if ring {
+            state.sleeping -= 1;
+            state.rung += 1;
+        }
+        ring
+    }
+
+    /// `taken` tasks marked running have left the queue.
+    fn take_ready(&self, state: &mut PoolState, taken: usize) {
+        state.ready -= taken;
+        self.ready.0.store(state.ready, Ordering::Relaxed);
     }
 
     /// Wakes one sleeping worker. Called after the pool's lock is released.
@@ -454,9 +596,10 @@ impl Doorbell {
         self.work.notify_all();
     }
 
-    /// An idle worker waits, the pool locked: first yields its core up to
-    /// [`SPINS`] times (unlocking meanwhile), then sleeps until a ring.
-    /// Returns with the pool locked again; the caller looks at the queue.
+    /// An idle worker waits, the pool locked: first yields its core, unlocked,
+    /// until a task is ready or it has yielded [`SPINS`] times; then, called
+    /// again, sleeps until a ring. Returns with the pool locked again; the
+    /// caller looks at the queue.
     fn idle<'a>(
         &self,
         inner: &'a Inner,
@@ -464,14 +607,33 @@ impl Doorbell {
         spins: &mut u32,
     ) -> MutexGuard<'a, PoolState> {
         if *spins < SPINS {
-            *spins += 1;
+            state.spinning += 1;
             drop(state);
-            thread::yield_now();
-            inner.lock()
+            let mut state = loop {
+                *spins += 1;
+                thread::yield_now();
+                // Only a hint: the queue is read again under the lock.
+                if self.ready.0.load(Ordering::Relaxed) > 0
+                    && let Ok(state) = inner.state.try_lock()
+                {
+                    break state;
+                }
+                if *spins >= SPINS {
+                    break inner.lock();
+                }
+            };
+            state.spinning -= 1;
+            state
         } else {
             state.sleeping += 1;
             state = self.work.wait(state).expect("never poisoned");
-            state.sleeping -= 1;
+            // Woken by a ring, whose ringer counted this worker awake, or
+            // by `ring_all` or spuriously: then it counts itself.
+            if state.rung > 0 {
+                state.rung -= 1;
+            } else {
+                state.sleeping -= 1;
+            }
             state
         }
     }
@@ -527,11 +689,15 @@ fn work(inner: &Inner) {
             // pending, and `release` marks the oldest pending one, so the
             // front is marked running, cancelled, or no task of ours.
             match state.queue.front() {
-                Some(item) if item.reserved() => {
-                    break state.queue.pop_front().expect("there is a front");
+                Some(queued) if queued.reserved => {
+                    inner.doorbell.take_ready(&mut state, 1);
+                    break state.queue.pop_front().expect("there is a front").item;
                 }
-                Some(item) if item.cancelled() => {
-                    cancelled.extend(state.queue.pop_front());
+                Some(queued) if queued.item.cancelled() => {
+                    // Never marked running: it was pending.
+                    inner.places.0.sub(PENDING);
+                    cancelled
+                        .extend(state.queue.pop_front().map(|queued| queued.item));
                     drop(state);
                     discard(std::mem::take(&mut cancelled));
                     state = inner.lock();
@@ -560,13 +726,18 @@ impl Inner {
         let why = state.broken.get_or_insert(Error::BrokenPool(why)).clone();
         let queued: Vec<_> = state.queue.drain(..).collect();
         // Their places were counted busy: no worker will run them now.
-        state.busy -= queued.iter().filter(|item| item.reserved()).count();
+        let reserved = queued.iter().filter(|queued| queued.reserved).count();
+        let pending = queued.len() - reserved;
+        self.places
+            .0
+            .sub(BUSY * reserved as u64 + PENDING * pending as u64);
+        self.doorbell.take_ready(&mut state, reserved);
         state.ended += 1;
         self.settled.notify_all();
         drop(state);
         // Outside the lock: the callbacks, and the closures' drops.
-        for item in queued {
-            item.fail(&why);
+        for queued in queued {
+            queued.item.fail(&why);
         }
     }
 
@@ -582,7 +753,14 @@ impl Inner {
     /// the task marked running here is not waiting for itself, since another
     /// worker, once free, runs it. Cancelled tasks met on the way go to
     /// `cancelled`, for the worker to drop with no lock held.
+    ///
+    /// With no task pending, freeing the place needs no lock: a worker
+    /// keeping up with its submitter takes the pool's lock once per task,
+    /// not twice.
     fn release(&self, cancelled: &mut Vec<Box<dyn WorkItem>>) {
+        if self.places.0.free_if_none_pending() {
+            return;
+        }
         let mut state = self.lock();
         let mut index = 0;
         let ring = loop {
@@ -591,19 +769,24 @@ impl Inner {
                 .queue
                 .iter()
                 .skip(index)
-                .position(|item| !item.reserved())
+                .position(|queued| !queued.reserved)
             {
                 None => {
-                    state.busy -= 1;
+                    self.places.0.sub(BUSY);
                     break false;
                 }
                 Some(offset) => {
                     index += offset;
-                    let item = &mut state.queue[index];
-                    if item.reserve() {
-                        break Doorbell::anyone_asleep(&state);
+                    let queued = &mut state.queue[index];
+                    // Pending no more: marked running in this place, or
+                    // cancelled and dropped.
+                    self.places.0.sub(PENDING);
+                    if queued.item.reserve() {
+                        queued.reserved = true;
+                        break self.doorbell.add_ready(&mut state);
                     }
-                    cancelled.extend(state.queue.remove(index));
+                    cancelled
+                        .extend(state.queue.remove(index).map(|queued| queued.item));
                 }
             }
         };
@@ -653,7 +836,7 @@ impl fmt::Debug for ThreadPoolExecutor {
         f.debug_struct("ThreadPoolExecutor")
             .field("max_workers", &state.max_workers)
             .field("threads", &state.threads)
-            .field("busy", &state.busy)
+            .field("busy", &self.inner.places.0.busy())
             .field("queued", &state.queue.len())
             .field("shutdown", &state.shutdown)
             .field("broken", &state.broken)
@@ -697,6 +880,7 @@ pub(crate) mod tests {
         assert_eq!(ran.load(Ordering::SeqCst), 0, "the refused task ran");
         assert_eq!(Arc::strong_count(&ran), 1, "the refused task was kept");
         let state = pool.inner.lock();
-        assert_eq!((state.threads, state.ended, state.busy), (2, 2, 0));
+        let busy = pool.inner.places.0.busy();
+        assert_eq!((state.threads, state.ended, busy), (2, 2, 0));
     }
 }
