@@ -4,14 +4,10 @@
 //! interleaving of them. Everything else in the crate takes them from here.
 
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-#[cfg(loom)]
 pub(crate) use loom::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
 #[cfg(loom)]
 pub(crate) use loom::thread;
 
-#[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 #[cfg(not(loom))]
 pub(crate) use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
 #[cfg(not(loom))]

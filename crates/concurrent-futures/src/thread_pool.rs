@@ -16,25 +16,19 @@
 //! the last `Arc` of this very pool, and its drop would `shutdown`, which
 //! takes the pool's lock again.
 //!
-//! Two counts live outside the lock, in atomics: the pool's places
-//! ([`Places`]: tasks marked running and tasks pending, changed under the
-//! lock except when a worker frees its place with none pending), and a copy
-//! of how many tasks are ready for a worker ([`Doorbell::ready`], a hint
-//! for spinning workers; the queue itself is only read under the lock).
-//!
 //! # Where the time goes
 //!
-//! Submitting a no-op task and reading its result (`just bench-peers`: the
-//! submitter queues 100,000 tasks, 4 workers on 2 cores run them) costs
-//! about 0.2 µs. `perf` puts most of it on the submitting thread, since
-//! the workers keep up: two allocations (the handle's `Arc` and the boxed
-//! task, which a worker frees, so the allocator's per-thread caches never
-//! serve them), then the pool's lock, whose cache line the workers pull
-//! away. Before the places and the hint moved out of the lock, a worker
-//! took the lock twice per task and an idle one once per yield, and a
-//! woken worker still waiting for a core was rung again and again (up to a
-//! quarter of all submits paid a `futex` wake for nothing). What is left is
-//! one lock per task on each side and, in the submitter, the allocations.
+//! Submitting a no-op task and reading its result (`just bench-peers`: one
+//! thread submits 100,000 tasks, 4 workers on 2 cores run them) costs 0.2 to
+//! 0.3 µs. `perf` puts most of it on the submitting thread, since the
+//! workers keep up: two allocations (the handle's `Arc` and the boxed task,
+//! which a worker frees, so the allocator's per-thread cache never serves
+//! them), then the pool's lock, whose cache line and queue the workers pull
+//! away to take each task. Counting the places in an atomic (so that a
+//! worker frees its place without the lock), spinning on a hint instead of
+//! the lock, and keeping each task's mark beside its pointer were tried and
+//! measured no better: they spare the workers, and the submitter is the one
+//! that waits. What paid was ringing a sleeping worker once (see [`Doorbell`]).
 
 mod builder;
 
@@ -44,9 +38,7 @@ use std::io;
 use std::panic::{self, AssertUnwindSafe};
 
 use crate::sync::thread::{self, JoinHandle, ThreadId};
-use crate::sync::{
-    Arc, AtomicU64, AtomicUsize, Condvar, Mutex, MutexGuard, Ordering,
-};
+use crate::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crate::future::Deferred;
 use crate::{Error, Executor, Handle, HandleOf, Outcome};
@@ -72,8 +64,6 @@ struct Thread {
 
 struct Inner {
     state: Mutex<PoolState>,
-    /// How many tasks are marked running and how many are pending.
-    places: Padded<Places>,
     /// Where idle workers wait for work.
     doorbell: Doorbell,
     /// Notified when `starting` reaches 0, when a worker ends, and when a
@@ -84,22 +74,17 @@ struct Inner {
 }
 
 struct PoolState {
-    queue: VecDeque<Queued>,
+    queue: VecDeque<Box<dyn WorkItem>>,
+    /// Tasks marked running, queued for a free worker or being run: never
+    /// more than `max_workers`.
+    busy: usize,
     max_workers: usize,
     threads: usize,
     /// Workers asleep at the doorbell and not yet rung for: with none,
     /// there is no one to wake.
     sleeping: usize,
-    /// Rings not yet answered: each wakes a worker that will look at the
-    /// queue before it sleeps again. A woken worker may wait long for a
-    /// core; ringing it again would be a system call for nothing.
+    /// Rings not yet answered by a waking worker.
     rung: usize,
-    /// Idle workers yielding their core, unlocked, before they sleep: each
-    /// looks at the queue again before it sleeps, so each will take a task
-    /// marked running with no ring.
-    spinning: usize,
-    /// Tasks marked running still in the queue, for a free worker to take.
-    ready: usize,
     /// Threads being started, not yet on the list `shutdown` joins.
     starting: usize,
     /// Workers whose loop has returned (after `shutdown`), or whose
@@ -115,21 +100,13 @@ struct PoolState {
     name: String,
 }
 
-/// A task in the queue, and whether it is marked running (at `submit` or
-/// since, because a worker is free for it). The mark is kept here, beside
-/// the pointer: a worker reads it at the front, under the pool's lock, and
-/// the task itself, just written by the submitter on another core, would
-/// be one more cache miss while the lock is held.
-struct Queued {
-    reserved: bool,
-    item: Box<dyn WorkItem>,
-}
-
 /// A queued task, whatever its type: Python's `_WorkItem`.
 trait WorkItem: Send {
+    /// Marked running, at `submit` or since, because a worker is free for it.
+    fn reserved(&self) -> bool;
     /// Marks a pending task running for a worker that is free; false if it
     /// was cancelled.
-    fn reserve(&self) -> bool;
+    fn reserve(&mut self) -> bool;
     fn cancelled(&self) -> bool;
     /// Cancels a pending task now, under the pool's lock; the callbacks are
     /// left to run once it is released.
@@ -150,6 +127,7 @@ trait WorkItem: Send {
 struct Job<R: Outcome, F> {
     handle: HandleOf<R>,
     task: F,
+    reserved: bool,
 }
 
 impl<R, F> WorkItem for Job<R, F>
@@ -157,8 +135,12 @@ where
     R: Outcome<Ok: Send + 'static, Err: Send + 'static>,
     F: FnOnce() -> R + Send,
 {
-    fn reserve(&self) -> bool {
-        self.handle.set_running_or_notify_cancel()
+    fn reserved(&self) -> bool {
+        self.reserved
+    }
+    fn reserve(&mut self) -> bool {
+        self.reserved = self.handle.set_running_or_notify_cancel();
+        self.reserved
     }
     fn cancelled(&self) -> bool {
         self.handle.cancelled()
@@ -239,12 +221,11 @@ impl ThreadPoolExecutor {
         } = config;
         let state = PoolState {
             queue: VecDeque::new(),
+            busy: 0,
             max_workers,
             threads: 0,
             sleeping: 0,
             rung: 0,
-            spinning: 0,
-            ready: 0,
             starting: 0,
             ended: 0,
             waiting_in_tasks: 0,
@@ -257,11 +238,9 @@ impl ThreadPoolExecutor {
                 state: Mutex::new(state),
                 doorbell: Doorbell {
                     work: Condvar::new(),
-                    ready: Padded(AtomicUsize::new(0)),
                 },
                 settled: Condvar::new(),
                 initializer,
-                places: Padded(Places(AtomicU64::new(0))),
             }),
             threads: Mutex::new(Vec::new()),
         }
@@ -292,9 +271,10 @@ impl ThreadPoolExecutor {
     {
         let handle = Handle::new();
         // Allocated before taking the lock, so the workers wait less for it.
-        let job = Box::new(Job {
+        let mut job = Box::new(Job {
             handle: handle.clone(),
             task,
+            reserved: false,
         });
         let id = job.id();
         let mut state = self.inner.lock();
@@ -310,25 +290,19 @@ impl ThreadPoolExecutor {
         }
         // Deciding here, under the lock, is what makes "the first
         // max_workers tasks are running" certain rather than a race.
-        let places = &self.inner.places.0;
-        let reserved = places.take_or_wait(state.max_workers);
+        let reserved = state.busy < state.max_workers && job.reserve();
         if reserved {
-            // Never cancelled: no one else has its handle yet.
-            let marked = job.reserve();
-            debug_assert!(marked, "a new task is pending");
+            state.busy += 1;
         }
-        state.queue.push_back(Queued {
-            reserved,
-            item: job,
-        });
+        state.queue.push_back(job);
         // Only a task marked running is for a waiting worker; a pending one
         // waits for a task to end, whose `release` marks it running.
-        let ring = reserved && self.inner.doorbell.add_ready(&mut state);
+        let ring = reserved && Doorbell::ring_for(&mut state);
         // One thread per task marked running, started only when needed:
         // submitting one task at a time to a big pool keeps one thread. It
         // starts with no lock held; `starting` makes `shutdown` wait for it
         // to reach the list of threads.
-        let start = if state.threads < places.busy() {
+        let start = if state.threads < state.busy {
             state.threads += 1;
             state.starting += 1;
             Some(format!("{}_{}", state.name, state.threads - 1))
@@ -343,19 +317,14 @@ impl ThreadPoolExecutor {
             // task takes back its place, unless a worker freed meanwhile
             // has taken it: then it runs, and its handle is the answer.
             let mut state = self.inner.lock();
-            let ours = state.queue.iter().position(|queued| queued.item.id() == id);
+            let ours = state.queue.iter().position(|item| item.id() == id);
             let unscheduled = ours.and_then(|index| state.queue.remove(index));
-            match &unscheduled {
-                Some(queued) if queued.reserved => {
-                    places.sub(BUSY);
-                    self.inner.doorbell.take_ready(&mut state, 1);
-                }
-                Some(_) => places.sub(PENDING),
-                None => {}
+            if unscheduled.is_some() {
+                state.busy -= 1;
             }
             drop(state);
-            if let Some(queued) = unscheduled {
-                discard(vec![queued.item]);
+            if let Some(item) = unscheduled {
+                discard(vec![item]);
                 return Err(Error::CannotStart(err.to_string()));
             }
         }
@@ -396,14 +365,13 @@ impl ThreadPoolExecutor {
         if cancel_futures {
             // Tasks already marked running stay queued: a worker is theirs.
             let (keep, pending): (VecDeque<_>, VecDeque<_>) =
-                state.queue.drain(..).partition(|queued| queued.reserved);
+                state.queue.drain(..).partition(|item| item.reserved());
             state.queue = keep;
-            self.inner.places.0.sub(PENDING * pending.len() as u64);
             // Cancelled here, under the lock, as Python's shutdown cancels
             // under its own: another caller never sees a task that is
             // neither queued nor cancelled. Only the callbacks wait.
-            callbacks.extend(pending.iter().map(|queued| queued.item.cancel()));
-            cancelled.extend(pending.into_iter().map(|queued| queued.item));
+            callbacks.extend(pending.iter().map(|item| item.cancel()));
+            cancelled.extend(pending);
         }
         // No new thread can start now; wait for those being started to be
         // on the list, so that none is missed below.
@@ -473,117 +441,35 @@ impl ThreadPoolExecutor {
 ///   no thread waits;
 /// - an idle worker yields its core [`SPINS`] times before it sleeps, giving
 ///   the submitter a chance to queue more, since waking a sleeping thread
-///   costs more than a short task; it watches [`Doorbell::ready`] meanwhile,
-///   not the pool's lock, which the submitter would otherwise have to win
-///   from it for every task, and a submitter rings only if the tasks ready
-///   outnumber the workers spinning;
+///   costs more than a short task;
 /// - the hand-over in [`Inner::release`]: a worker whose task ends marks the
 ///   next pending task running and, its callbacks done, usually takes it
 ///   itself, with no wake-up at all (a sleeper is rung only if there is one);
-/// - a worker already rung is not rung again ([`PoolState::rung`]): on a
-///   busy machine it may wait long for a core, and every task submitted
-///   meanwhile would otherwise pay a system call that wakes no one.
+/// - a sleeper is rung once ([`PoolState::rung`]): a woken worker may wait
+///   long for a core on a busy machine, and each task submitted meanwhile
+///   rang it again, a system call that woke no one (`perf`: up to a quarter
+///   of all submits).
 ///
 /// The counter of sleepers lives in the pool's state, under its lock, so a
 /// worker that is about to sleep is never missed by a submitter that rings.
 struct Doorbell {
     work: Condvar,
-    /// `PoolState::ready`, copied under the lock, read by spinning workers
-    /// without it. On a cache line of its own: the lock's line stays with
-    /// whoever holds the lock.
-    ready: Padded<AtomicUsize>,
 }
-
-/// The pool's places, `max_workers` of them: how many tasks hold one (marked
-/// running, queued for a free worker or being run) and how many wait
-/// (pending, in the queue), in one word. Every change is made under the
-/// pool's lock but one: a worker whose task ends frees its place with no
-/// lock when no task is pending, since then no task is owed the place. The
-/// word makes that check and the change one step, so a `submit` that finds
-/// every place taken and queues a pending task is never missed.
-struct Places(AtomicU64);
-
-/// One task holding a place, in [`Places`].
-const BUSY: u64 = 1;
-/// One pending task, in [`Places`].
-const PENDING: u64 = 1 << 32;
-
-impl Places {
-    /// Tasks holding a place: never more than `max_workers`.
-    fn busy(&self) -> usize {
-        (self.0.load(Ordering::Acquire) % PENDING) as usize
-    }
-
-    /// Under the pool's lock: a new task takes a free place (true) or is
-    /// counted pending (false).
-    fn take_or_wait(&self, max_workers: usize) -> bool {
-        let mut word = self.0.load(Ordering::Acquire);
-        loop {
-            let takes = ((word % PENDING) as usize) < max_workers;
-            let next = word + if takes { BUSY } else { PENDING };
-            match self.0.compare_exchange_weak(
-                word,
-                next,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
-                Ok(_) => return takes,
-                Err(now) => word = now,
-            }
-        }
-    }
-
-    /// Under the pool's lock: `BUSY`s and `PENDING`s leave.
-    fn sub(&self, delta: u64) {
-        self.0.fetch_sub(delta, Ordering::AcqRel);
-    }
-
-    /// Without the lock: frees a place if no task is pending. False if one
-    /// is: the caller passes the place on, under the lock.
-    fn free_if_none_pending(&self) -> bool {
-        let mut word = self.0.load(Ordering::Acquire);
-        while word < PENDING {
-            match self.0.compare_exchange_weak(
-                word,
-                word - BUSY,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
-                Ok(_) => return true,
-                Err(now) => word = now,
-            }
-        }
-        false
-    }
-}
-
-/// A value alone on its cache line (two lines: the prefetcher pairs them).
-#[repr(align(128))]
-struct Padded<T>(T);
 
 /// How many times an idle worker yields its core before it sleeps. Under
 /// loom one yield is enough: each is a point where every interleaving is tried.
 const SPINS: u32 = if cfg!(loom) { 1 } else { 16 };
 
 impl Doorbell {
-    /// A task marked running joins the queue (or is marked there). Says
-    /// whether to ring: a worker sleeps, and the spinning workers, who each
-    /// take one task before they sleep, are too few for the tasks ready.
-    fn add_ready(&self, state: &mut PoolState) -> bool {
-        state.ready += 1;
-        self.ready.0.store(state.ready, Ordering::Relaxed);
-        let ring = state.sleeping > 0 && state.ready > state.spinning + state.rung;
+    /// Whether work that has just come needs a ring: a worker is asleep
+    /// that no ring has woken yet. If so, it counts as awake from now on.
+    fn ring_for(state: &mut PoolState) -> bool {
+        let ring = state.sleeping > 0;
         if ring {
             state.sleeping -= 1;
             state.rung += 1;
         }
         ring
-    }
-
-    /// `taken` tasks marked running have left the queue.
-    fn take_ready(&self, state: &mut PoolState, taken: usize) {
-        state.ready -= taken;
-        self.ready.0.store(state.ready, Ordering::Relaxed);
     }
 
     /// Wakes one sleeping worker. Called after the pool's lock is released.
@@ -596,10 +482,9 @@ impl Doorbell {
         self.work.notify_all();
     }
 
-    /// An idle worker waits, the pool locked: first yields its core, unlocked,
-    /// until a task is ready or it has yielded [`SPINS`] times; then, called
-    /// again, sleeps until a ring. Returns with the pool locked again; the
-    /// caller looks at the queue.
+    /// An idle worker waits, the pool locked: first yields its core up to
+    /// [`SPINS`] times (unlocking meanwhile), then sleeps until a ring.
+    /// Returns with the pool locked again; the caller looks at the queue.
     fn idle<'a>(
         &self,
         inner: &'a Inner,
@@ -607,28 +492,15 @@ impl Doorbell {
         spins: &mut u32,
     ) -> MutexGuard<'a, PoolState> {
         if *spins < SPINS {
-            state.spinning += 1;
+            *spins += 1;
             drop(state);
-            let mut state = loop {
-                *spins += 1;
-                thread::yield_now();
-                // Only a hint: the queue is read again under the lock.
-                if self.ready.0.load(Ordering::Relaxed) > 0
-                    && let Ok(state) = inner.state.try_lock()
-                {
-                    break state;
-                }
-                if *spins >= SPINS {
-                    break inner.lock();
-                }
-            };
-            state.spinning -= 1;
-            state
+            thread::yield_now();
+            inner.lock()
         } else {
             state.sleeping += 1;
             state = self.work.wait(state).expect("never poisoned");
-            // Woken by a ring, whose ringer counted this worker awake, or
-            // by `ring_all` or spuriously: then it counts itself.
+            // Woken by a ring, whose ringer counted it awake already; or by
+            // `ring_all`, or spuriously: then it counts itself.
             if state.rung > 0 {
                 state.rung -= 1;
             } else {
@@ -689,15 +561,11 @@ fn work(inner: &Inner) {
             // pending, and `release` marks the oldest pending one, so the
             // front is marked running, cancelled, or no task of ours.
             match state.queue.front() {
-                Some(queued) if queued.reserved => {
-                    inner.doorbell.take_ready(&mut state, 1);
-                    break state.queue.pop_front().expect("there is a front").item;
+                Some(item) if item.reserved() => {
+                    break state.queue.pop_front().expect("there is a front");
                 }
-                Some(queued) if queued.item.cancelled() => {
-                    // Never marked running: it was pending.
-                    inner.places.0.sub(PENDING);
-                    cancelled
-                        .extend(state.queue.pop_front().map(|queued| queued.item));
+                Some(item) if item.cancelled() => {
+                    cancelled.extend(state.queue.pop_front());
                     drop(state);
                     discard(std::mem::take(&mut cancelled));
                     state = inner.lock();
@@ -726,18 +594,13 @@ impl Inner {
         let why = state.broken.get_or_insert(Error::BrokenPool(why)).clone();
         let queued: Vec<_> = state.queue.drain(..).collect();
         // Their places were counted busy: no worker will run them now.
-        let reserved = queued.iter().filter(|queued| queued.reserved).count();
-        let pending = queued.len() - reserved;
-        self.places
-            .0
-            .sub(BUSY * reserved as u64 + PENDING * pending as u64);
-        self.doorbell.take_ready(&mut state, reserved);
+        state.busy -= queued.iter().filter(|item| item.reserved()).count();
         state.ended += 1;
         self.settled.notify_all();
         drop(state);
         // Outside the lock: the callbacks, and the closures' drops.
-        for queued in queued {
-            queued.item.fail(&why);
+        for item in queued {
+            item.fail(&why);
         }
     }
 
@@ -753,14 +616,7 @@ impl Inner {
     /// the task marked running here is not waiting for itself, since another
     /// worker, once free, runs it. Cancelled tasks met on the way go to
     /// `cancelled`, for the worker to drop with no lock held.
-    ///
-    /// With no task pending, freeing the place needs no lock: a worker
-    /// keeping up with its submitter takes the pool's lock once per task,
-    /// not twice.
     fn release(&self, cancelled: &mut Vec<Box<dyn WorkItem>>) {
-        if self.places.0.free_if_none_pending() {
-            return;
-        }
         let mut state = self.lock();
         let mut index = 0;
         let ring = loop {
@@ -769,24 +625,19 @@ impl Inner {
                 .queue
                 .iter()
                 .skip(index)
-                .position(|queued| !queued.reserved)
+                .position(|item| !item.reserved())
             {
                 None => {
-                    self.places.0.sub(BUSY);
+                    state.busy -= 1;
                     break false;
                 }
                 Some(offset) => {
                     index += offset;
-                    let queued = &mut state.queue[index];
-                    // Pending no more: marked running in this place, or
-                    // cancelled and dropped.
-                    self.places.0.sub(PENDING);
-                    if queued.item.reserve() {
-                        queued.reserved = true;
-                        break self.doorbell.add_ready(&mut state);
+                    let item = &mut state.queue[index];
+                    if item.reserve() {
+                        break Doorbell::ring_for(&mut state);
                     }
-                    cancelled
-                        .extend(state.queue.remove(index).map(|queued| queued.item));
+                    cancelled.extend(state.queue.remove(index));
                 }
             }
         };
@@ -836,7 +687,7 @@ impl fmt::Debug for ThreadPoolExecutor {
         f.debug_struct("ThreadPoolExecutor")
             .field("max_workers", &state.max_workers)
             .field("threads", &state.threads)
-            .field("busy", &self.inner.places.0.busy())
+            .field("busy", &state.busy)
             .field("queued", &state.queue.len())
             .field("shutdown", &state.shutdown)
             .field("broken", &state.broken)
@@ -880,7 +731,6 @@ pub(crate) mod tests {
         assert_eq!(ran.load(Ordering::SeqCst), 0, "the refused task ran");
         assert_eq!(Arc::strong_count(&ran), 1, "the refused task was kept");
         let state = pool.inner.lock();
-        let busy = pool.inner.places.0.busy();
-        assert_eq!((state.threads, state.ended, busy), (2, 2, 0));
+        assert_eq!((state.threads, state.ended, state.busy), (2, 2, 0));
     }
 }
