@@ -279,11 +279,12 @@ impl ThreadPoolExecutor {
         let id = job.id();
         let mut state = self.inner.lock();
         // Python looks at `_broken` first, then `_shutdown`.
-        if let Some(refused) = state
-            .broken
-            .clone()
-            .or(state.shutdown.then_some(Error::Shutdown))
-        {
+        let refused = match (&state.broken, state.shutdown) {
+            (Some(broken), _) => Some(broken.clone()),
+            (None, true) => Some(Error::Shutdown),
+            (None, false) => None,
+        };
+        if let Some(refused) = refused {
             // The closure is dropped after the lock, never under it.
             drop(state);
             return Err(refused);
