@@ -27,8 +27,9 @@
 //! away to take each task. Counting the places in an atomic (so that a
 //! worker frees its place without the lock), spinning on a hint instead of
 //! the lock, and keeping each task's mark beside its pointer were tried and
-//! measured no better: they spare the workers, and the submitter is the one
-//! that waits. What paid was ringing a sleeping worker once (see [`Doorbell`]).
+//! measured no better in 40 paired runs: they spare the workers, and the
+//! submitter is the one that waits. What paid was ringing a sleeping worker
+//! once (see [`Doorbell`]).
 
 mod builder;
 
@@ -435,8 +436,9 @@ impl ThreadPoolExecutor {
 }
 
 /// Where idle workers wait, and how work reaches them with as few wake-up
-/// calls as possible. Three things, together, took submit + result from 3.4
-/// to 0.37 µs a task (`just bench-python`, 4 workers on 2 cores):
+/// calls as possible. The first three, together, took submit + result from
+/// 3.4 to 0.37 µs a task (`just bench-python`, 4 workers on 2 cores); the
+/// fourth about a tenth more off `just bench-peers` on a loaded machine:
 ///
 /// - ringing only when a worker sleeps: a notify is a system call even when
 ///   no thread waits;
