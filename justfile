@@ -125,7 +125,7 @@ test-busy *args:
     echo "test-busy: the suite took $((SECONDS - start)) s beside ${#loops[@]} busy loops"
     exit $status
 
-# Model-check the executors: every interleaving of 11 small scenarios (loom, about 15 s after its build)
+# Model-check the executors: every interleaving of 12 small scenarios (loom, about 15 s after its build)
 loom:
     LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p concurrent-futures --no-default-features --release --test loom
 

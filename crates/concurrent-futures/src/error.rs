@@ -16,11 +16,13 @@ use std::convert::Infallible;
 /// | `CancelledError`                           | [`Error::Cancelled`]          |
 /// | `TimeoutError`                             | [`Error::Timeout`]            |
 /// | `BrokenProcessPool` (for every task)       | [`Error::WorkerDied`] (for that task only), [`Error::BrokenPool`] (initializer failed, `terminate_workers`) |
+/// | `BrokenThreadPool` (an initializer failed) | [`Error::BrokenPool`]         |
 /// | `PicklingError`, an unpicklable result     | [`Error::Unpicklable`]        |
 /// | `RuntimeError` after `shutdown()`          | [`Error::Shutdown`]           |
 /// | `RuntimeError: can't start new thread`     | [`Error::CannotStart`]        |
 /// | `InvalidStateError` (`set_result` twice)   | [`Error::InvalidState`]       |
 /// | (none: Python has no `join`)               | [`Error::Taken`]              |
+/// | `ValueError` from a constructor            | [`Error::InvalidArgument`]    |
 ///
 /// It is a [`std::error::Error`] when `E` is one, and then what the task
 /// raised is its [`source`](std::error::Error::source), so an error reporter
@@ -67,9 +69,10 @@ pub enum Error<E = Infallible> {
     /// worker process: serde refused it, as pickle refuses a lambda.
     #[error("cannot send to or from a worker process: {0}")]
     Unpicklable(String),
-    /// The process pool cannot run tasks any more: its initializer failed,
-    /// or `terminate_workers` / `kill_workers` ended its workers.
-    #[error("the process pool is broken: {0}")]
+    /// The pool cannot run tasks any more: an initializer failed (either
+    /// pool), or `terminate_workers` / `kill_workers` ended the process
+    /// pool's workers. The text says which.
+    #[error("the pool is broken: {0}")]
     BrokenPool(String),
     /// `submit` or `map` after `shutdown`.
     #[error("cannot schedule new futures after shutdown")]
@@ -89,6 +92,10 @@ pub enum Error<E = Infallible> {
     /// Python's `InvalidStateError`. The text is the handle's `Debug`.
     #[error("the handle is done already: {0}")]
     InvalidState(String),
+    /// A builder was given a setting Python's constructor refuses with
+    /// `ValueError` (`max_workers=0`); the text says which.
+    #[error("{0}")]
+    InvalidArgument(String),
 }
 
 impl<E> Error<E> {
@@ -107,6 +114,7 @@ impl<E> Error<E> {
             Error::CannotStart(why) => Err(Error::CannotStart(why)),
             Error::Taken => Err(Error::Taken),
             Error::InvalidState(handle) => Err(Error::InvalidState(handle)),
+            Error::InvalidArgument(why) => Err(Error::InvalidArgument(why)),
         }
     }
 
@@ -125,6 +133,7 @@ impl<E> Error<E> {
             Error::CannotStart(_) => "CannotStart".into(),
             Error::Taken => "Taken".into(),
             Error::InvalidState(_) => "InvalidStateError".into(),
+            Error::InvalidArgument(_) => "ValueError".into(),
         }
     }
 }
@@ -176,6 +185,7 @@ impl Error {
             Error::CannotStart(why) => Error::CannotStart(why),
             Error::Taken => Error::Taken,
             Error::InvalidState(handle) => Error::InvalidState(handle),
+            Error::InvalidArgument(why) => Error::InvalidArgument(why),
         }
     }
 

@@ -19,9 +19,9 @@
 //! | Python                                   | Rust                                              | What differs |
 //! |------------------------------------------|---------------------------------------------------|--------------|
 //! | `Executor` (the abstract base class)     | [`Executor`]: `submit`, `map`, `map_timeout`, `map_buffersize`, `shutdown` | `Executor<F, A>`: `F` is the function a task calls on its argument `A`, any closure on threads, a plain `fn` on processes |
-//! | `ThreadPoolExecutor(max_workers)`        | [`ThreadPoolExecutor::new`]                       | `max_workers` is required |
+//! | `ThreadPoolExecutor(max_workers=None, thread_name_prefix='', initializer=None, initargs=())` | [`ThreadPoolExecutor::new`], [`ThreadPoolExecutor::builder`] | `max_workers` defaults to `min(32, cores + 4)`; workers are named `{prefix}_{k}`, by default `ThreadPoolExecutor-{n}_{k}`; the initializer is a closure (it captures `initargs`), and one that returns `Err` or panics breaks the pool: [`Error::BrokenPool`] for the queued tasks and every later `submit` (`BrokenThreadPool`); `max_workers(0)` is [`Error::InvalidArgument`] from `build()` (`ValueError`), a panic from `new` |
 //! | `ProcessPoolExecutor(max_workers, initializer=, initargs=, max_tasks_per_child=)` | [`ProcessPoolExecutor::new`], [`ProcessPoolExecutor::builder`] | Unix only (feature `process-pool`, on by default); a plain `fn`, arguments and results [`Picklable`] (serde); `map(.., chunksize=n)` is [`map_chunksize`](ProcessPoolExecutor::map_chunksize); `procspawn::init()` first in `main` |
-//! | `executor.submit(fn, arg)`               | [`Executor::submit`]; on threads also [`submit(move \|\| f(arg))`](ThreadPoolExecutor::submit) | `Err(Shutdown)`, or `Err(CannotStart)` when no thread can start, instead of `RuntimeError` |
+//! | `executor.submit(fn, arg)`               | [`Executor::submit(&executor, f, arg)`](Executor::submit) on both pools; on threads also [`executor.submit(move \|\| f(arg))`](ThreadPoolExecutor::submit) | `Err(Shutdown)`, or `Err(CannotStart)` when no thread can start, instead of `RuntimeError`. On the thread pool, `executor.submit(f, arg)` finds its own closure form and does not compile: name the trait's |
 //! | `executor.map(fn, items, timeout=t, buffersize=n)` | [`map`](Executor::map), [`map_timeout`](Executor::map_timeout), [`map_buffersize`](Executor::map_buffersize), [`map_buffersize_timeout`](Executor::map_buffersize_timeout) | yields a `Result` per item |
 //! | `executor.shutdown(wait, cancel_futures=...)` | [`shutdown(wait, cancel_futures)`](ThreadPoolExecutor::shutdown) | |
 //! | `terminate_workers()`, `kill_workers()` (3.14) | [`ProcessPoolExecutor::terminate_workers`], [`ProcessPoolExecutor::kill_workers`] | |
@@ -36,7 +36,7 @@
 //! | `Future()`, `set_running_or_notify_cancel()`, `set_result(r)`, `set_exception(e)` (for writing an executor) | [`Handle::new`], [`set_running_or_notify_cancel`](Handle::set_running_or_notify_cancel), [`set_result`](Handle::set_result), [`set_exception`](Handle::set_exception) | a second `set_result` gives `Err(Error::InvalidState)` where Python raises `InvalidStateError` |
 //! | `futures.as_completed(fs, timeout=t)`    | [`as_completed`], [`as_completed_timeout`]        | the timeout is one last `Err` item; its clock starts at the first `next`, as a Python generator's body does |
 //! | `futures.wait(fs, timeout, return_when)` | [`wait`], [`wait_timeout`], [`ReturnWhen`]        | |
-//! | `CancelledError`, `TimeoutError`, `BrokenProcessPool`, `PicklingError`, `InvalidStateError` ... | [`Error`]   | one enum; what the task raised is its `source()` |
+//! | `CancelledError`, `TimeoutError`, `BrokenThreadPool`, `BrokenProcessPool`, `PicklingError`, `InvalidStateError` ... | [`Error`]   | one enum; what the task raised is its `source()` |
 //!
 //! Where Python takes `timeout=None`, Rust has two names, as `std` does
 //! (`recv` and `recv_timeout`): `result()` waits for ever, `result_timeout(t)`
@@ -82,7 +82,7 @@ pub use map::Map;
 pub use outcome::Outcome;
 #[cfg(all(unix, feature = "process-pool"))]
 pub use process_pool::{Picklable, ProcessPoolBuilder, ProcessPoolExecutor};
-pub use thread_pool::ThreadPoolExecutor;
+pub use thread_pool::{ThreadPoolBuilder, ThreadPoolExecutor};
 pub use wait::{
     AsCompleted, AsCompletedTimeout, DoneAndNotDone, ReturnWhen, as_completed,
     as_completed_timeout, wait, wait_timeout,

@@ -15,18 +15,36 @@
 //! runs, or while a task's closure is dropped: a cancelled closure may hold
 //! the last `Arc` of this very pool, and its drop would `shutdown`, which
 //! takes the pool's lock again.
+//!
+//! # Where the time goes
+//!
+//! Submitting a no-op task and reading its result (`just bench-peers`: one
+//! thread submits 100,000 tasks, 4 workers on 2 cores run them) costs 0.2 to
+//! 0.3 µs. `perf` puts most of it on the submitting thread, since the
+//! workers keep up: two allocations (the handle's `Arc` and the boxed task,
+//! which a worker frees, so the allocator's per-thread cache never serves
+//! them), then the pool's lock, whose cache line and queue the workers pull
+//! away to take each task. Counting the places in an atomic (so that a
+//! worker frees its place without the lock), spinning on a hint instead of
+//! the lock, and keeping each task's mark beside its pointer were tried and
+//! measured no better in 40 paired runs: they spare the workers, and the
+//! submitter is the one that waits. What paid was ringing a sleeping worker
+//! once (see [`Doorbell`]).
+
+mod builder;
 
 use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::sync::thread::{self, JoinHandle, ThreadId};
 use crate::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crate::future::Deferred;
 use crate::{Error, Executor, Handle, HandleOf, Outcome};
+pub use builder::ThreadPoolBuilder;
+use builder::{Config, Initializer};
 
 /// A pool of at most `max_workers` threads that run submitted tasks in the
 /// order they were submitted.
@@ -52,6 +70,8 @@ struct Inner {
     /// Notified when `starting` reaches 0, when a worker ends, and when a
     /// task starts waiting in `shutdown`: what `shutdown(wait)` waits for.
     settled: Condvar,
+    /// Run by each worker before its first task.
+    initializer: Option<Initializer>,
 }
 
 struct PoolState {
@@ -61,16 +81,23 @@ struct PoolState {
     busy: usize,
     max_workers: usize,
     threads: usize,
-    /// Workers asleep at the doorbell: with none, there is no one to wake.
+    /// Workers asleep at the doorbell and not yet rung for: with none,
+    /// there is no one to wake.
     sleeping: usize,
+    /// Rings not yet answered by a waking worker.
+    rung: usize,
     /// Threads being started, not yet on the list `shutdown` joins.
     starting: usize,
-    /// Workers whose loop has returned (after `shutdown`).
+    /// Workers whose loop has returned (after `shutdown`), or whose
+    /// initializer failed.
     ended: usize,
     /// Workers blocked in `shutdown(wait=true)`, called by their own task:
     /// they cannot end before it returns, so the others do not wait for them.
     waiting_in_tasks: usize,
     shutdown: bool,
+    /// Set when an initializer failed: Python's `_broken`, always an
+    /// [`Error::BrokenPool`]; the first reason stays.
+    broken: Option<Error>,
     name: String,
 }
 
@@ -94,6 +121,9 @@ trait WorkItem: Send {
     fn run(self: Box<Self>, worker: usize, release: &mut dyn FnMut());
     /// The task's handle, as [`Handle::id`] names it.
     fn id(&self) -> usize;
+    /// Finishes a task no worker will run with `why` (the pool is broken),
+    /// then drops its closure. Called with no lock held: the callbacks run.
+    fn fail(self: Box<Self>, why: &Error);
 }
 
 struct Job<R: Outcome, F> {
@@ -124,6 +154,11 @@ where
     fn id(&self) -> usize {
         self.handle.id()
     }
+    fn fail(self: Box<Self>, why: &Error) {
+        let Job { handle, task, .. } = *self;
+        handle.finish(Err(why.clone().widen()));
+        discard_closure(task);
+    }
     fn run(self: Box<Self>, worker: usize, release: &mut dyn FnMut()) {
         let Job { handle, task, .. } = *self;
         // `release` runs once the task has returned or unwound (the handle
@@ -133,24 +168,61 @@ where
 }
 
 impl ThreadPoolExecutor {
-    /// A pool of up to `max_workers` threads, started as tasks need them.
+    /// A pool of up to `max_workers` threads, started as tasks need them:
+    /// `builder().max_workers(max_workers).build()`.
     ///
     /// Panics if `max_workers` is 0, as Python raises `ValueError`.
     pub fn new(max_workers: usize) -> ThreadPoolExecutor {
-        assert!(max_workers > 0, "max_workers must be greater than 0");
-        static POOLS: AtomicUsize = AtomicUsize::new(0);
-        let pool = POOLS.fetch_add(1, Ordering::Relaxed);
+        Self::builder()
+            .max_workers(max_workers)
+            .build()
+            .unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    /// Python's constructor with its arguments by name: `max_workers`
+    /// (default `min(32, cores + 4)`), `thread_name_prefix`, `initializer`.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use concurrent_futures::ThreadPoolExecutor;
+    ///
+    /// thread_local!(static GREETING: Cell<&'static str> = const { Cell::new("") });
+    ///
+    /// let executor = ThreadPoolExecutor::builder()
+    ///     .max_workers(2)
+    ///     .thread_name_prefix("greeter")
+    ///     .initializer(|| GREETING.set("hello"))
+    ///     .build()?;
+    /// let task = executor.submit(|| {
+    ///     let name = std::thread::current().name().unwrap().to_string();
+    ///     format!("{} from {name}", GREETING.get())
+    /// })?;
+    /// assert_eq!(task.result()?, "hello from greeter_0");
+    /// # Ok::<(), concurrent_futures::Error>(())
+    /// ```
+    pub fn builder() -> ThreadPoolBuilder {
+        ThreadPoolBuilder::default()
+    }
+
+    fn with_config(config: Config) -> ThreadPoolExecutor {
+        let Config {
+            max_workers,
+            name,
+            initializer,
+        } = config;
         let state = PoolState {
             queue: VecDeque::new(),
             busy: 0,
             max_workers,
             threads: 0,
             sleeping: 0,
+            rung: 0,
             starting: 0,
             ended: 0,
             waiting_in_tasks: 0,
             shutdown: false,
-            name: format!("ThreadPoolExecutor-{pool}"),
+            broken: None,
+            name,
         };
         ThreadPoolExecutor {
             inner: Arc::new(Inner {
@@ -159,6 +231,7 @@ impl ThreadPoolExecutor {
                     work: Condvar::new(),
                 },
                 settled: Condvar::new(),
+                initializer,
             }),
             threads: Mutex::new(Vec::new()),
         }
@@ -171,13 +244,15 @@ impl ThreadPoolExecutor {
 
     /// Schedules `task` and returns at once with its [`Handle`]: Python's
     /// `executor.submit(lambda: ...)`, a closure carrying its arguments.
-    /// ([`Executor::submit`] takes a function and its argument, as Python's
-    /// `submit(fn, arg)`.)
+    /// [`Executor::submit`] takes a function and its argument, as Python's
+    /// `submit(fn, arg)`; this method hides it from `pool.submit(..)`, so
+    /// call it by its path: `Executor::submit(&pool, f, arg)`.
     ///
     /// A task that returns `Err(e)` has raised `e` (see [`Outcome`]).
     /// If a worker is free, the task is `running` before `submit` returns;
     /// otherwise it is `pending` until a worker takes it, oldest first.
-    /// After [`shutdown`](Self::shutdown): `Err(Error::Shutdown)`. If the
+    /// After [`shutdown`](Self::shutdown): `Err(Error::Shutdown)`; once an
+    /// initializer has failed: `Err(Error::BrokenPool)`. If the
     /// task needs a new thread and none can start: `Err(Error::CannotStart)`,
     /// the task is not scheduled, and the pool goes on as before.
     pub fn submit<R, F>(&self, task: F) -> Result<HandleOf<R>, Error>
@@ -194,10 +269,16 @@ impl ThreadPoolExecutor {
         });
         let id = job.id();
         let mut state = self.inner.lock();
-        if state.shutdown {
+        // Python looks at `_broken` first, then `_shutdown`.
+        let refused = match (&state.broken, state.shutdown) {
+            (Some(broken), _) => Some(broken.clone()),
+            (None, true) => Some(Error::Shutdown),
+            (None, false) => None,
+        };
+        if let Some(refused) = refused {
             // The closure is dropped after the lock, never under it.
             drop(state);
-            return Err(Error::Shutdown);
+            return Err(refused);
         }
         // Deciding here, under the lock, is what makes "the first
         // max_workers tasks are running" certain rather than a race.
@@ -208,7 +289,7 @@ impl ThreadPoolExecutor {
         state.queue.push_back(job);
         // Only a task marked running is for a waiting worker; a pending one
         // waits for a task to end, whose `release` marks it running.
-        let ring = reserved && Doorbell::anyone_asleep(&state);
+        let ring = reserved && Doorbell::ring_for(&mut state);
         // One thread per task marked running, started only when needed:
         // submitting one task at a time to a big pool keeps one thread. It
         // starts with no lock held; `starting` makes `shutdown` wait for it
@@ -347,8 +428,9 @@ impl ThreadPoolExecutor {
 }
 
 /// Where idle workers wait, and how work reaches them with as few wake-up
-/// calls as possible. Three things, together, took submit + result from 3.4
-/// to 0.37 µs a task (`just bench-python`, 4 workers on 2 cores):
+/// calls as possible. The first three, together, took submit + result from
+/// 3.4 to 0.37 µs a task (`just bench-python`, 4 workers on 2 cores); the
+/// fourth about a tenth more off `just bench-peers` on a loaded machine:
 ///
 /// - ringing only when a worker sleeps: a notify is a system call even when
 ///   no thread waits;
@@ -357,7 +439,11 @@ impl ThreadPoolExecutor {
 ///   costs more than a short task;
 /// - the hand-over in [`Inner::release`]: a worker whose task ends marks the
 ///   next pending task running and, its callbacks done, usually takes it
-///   itself, with no wake-up at all (a sleeper is rung only if there is one).
+///   itself, with no wake-up at all (a sleeper is rung only if there is one);
+/// - a sleeper is rung once ([`PoolState::rung`]): a woken worker may wait
+///   long for a core on a busy machine, and each task submitted meanwhile
+///   rang it again, a system call that woke no one (`perf`: up to a quarter
+///   of all submits).
 ///
 /// The counter of sleepers lives in the pool's state, under its lock, so a
 /// worker that is about to sleep is never missed by a submitter that rings.
@@ -370,9 +456,15 @@ struct Doorbell {
 const SPINS: u32 = if cfg!(loom) { 1 } else { 16 };
 
 impl Doorbell {
-    /// Whether a worker is asleep, so that work for it needs a ring.
-    fn anyone_asleep(state: &PoolState) -> bool {
-        state.sleeping > 0
+    /// Whether work that has just come needs a ring: a worker is asleep
+    /// that no ring has woken yet. If so, it counts as awake from now on.
+    fn ring_for(state: &mut PoolState) -> bool {
+        let ring = state.sleeping > 0;
+        if ring {
+            state.sleeping -= 1;
+            state.rung += 1;
+        }
+        ring
     }
 
     /// Wakes one sleeping worker. Called after the pool's lock is released.
@@ -402,7 +494,13 @@ impl Doorbell {
         } else {
             state.sleeping += 1;
             state = self.work.wait(state).expect("never poisoned");
-            state.sleeping -= 1;
+            // Woken by a ring, whose ringer counted it awake already; or by
+            // `ring_all`, or spuriously: then it counts itself.
+            if state.rung > 0 {
+                state.rung -= 1;
+            } else {
+                state.sleeping -= 1;
+            }
             state
         }
     }
@@ -430,9 +528,24 @@ fn discard(items: Vec<Box<dyn WorkItem>>) {
     }
 }
 
-/// A worker's life: take the oldest task marked running, run it, repeat;
-/// end when the queue is empty and the pool is shut down.
+/// Drops a task's closure that will never run, with no lock held: its
+/// captures run their own `drop`, which may panic or use this pool.
+fn discard_closure<F>(task: F) {
+    let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(task)));
+}
+
+/// A worker's life: run the initializer, if any; then take the oldest task
+/// marked running, run it, repeat; end when the queue is empty and the pool
+/// is shut down. A worker whose initializer fails breaks the pool and ends.
 fn work(inner: &Inner, worker: usize) {
+    if let Some(initializer) = &inner.initializer
+        && let Err(why) = initializer()
+    {
+        // Python logs it (`LOGGER.critical`), then `_initializer_failed`.
+        eprintln!("concurrent_futures: exception in initializer: {why}");
+        inner.initializer_failed(why);
+        return;
+    }
     // Cancelled tasks met on the way, dropped once the lock is released.
     let mut cancelled = Vec::new();
     loop {
@@ -467,6 +580,25 @@ fn work(inner: &Inner, worker: usize) {
 }
 
 impl Inner {
+    /// Python's `_initializer_failed`: the pool is broken, every task still
+    /// queued (pending, or marked running for a worker that has not taken
+    /// it) fails with [`Error::BrokenPool`], and this worker ends. Tasks
+    /// that workers already took finish as usual.
+    fn initializer_failed(&self, why: String) {
+        let mut state = self.lock();
+        let why = state.broken.get_or_insert(Error::BrokenPool(why)).clone();
+        let queued: Vec<_> = state.queue.drain(..).collect();
+        // Their places were counted busy: no worker will run them now.
+        state.busy -= queued.iter().filter(|item| item.reserved()).count();
+        state.ended += 1;
+        self.settled.notify_all();
+        drop(state);
+        // Outside the lock: the callbacks, and the closures' drops.
+        for item in queued {
+            item.fail(&why);
+        }
+    }
+
     /// A worker's task has ended. Its place passes to the oldest pending
     /// task, marked running here and left in the queue for the first worker
     /// free to take it; with none pending, the place is free.
@@ -498,7 +630,7 @@ impl Inner {
                     index += offset;
                     let item = &mut state.queue[index];
                     if item.reserve() {
-                        break Doorbell::anyone_asleep(&state);
+                        break Doorbell::ring_for(&mut state);
                     }
                     cancelled.extend(state.queue.remove(index));
                 }
@@ -553,6 +685,7 @@ impl fmt::Debug for ThreadPoolExecutor {
             .field("busy", &state.busy)
             .field("queued", &state.queue.len())
             .field("shutdown", &state.shutdown)
+            .field("broken", &state.broken)
             .finish()
     }
 }
@@ -560,6 +693,7 @@ impl fmt::Debug for ThreadPoolExecutor {
 #[cfg(test)]
 pub(crate) mod tests {
     use std::cell::Cell;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
 

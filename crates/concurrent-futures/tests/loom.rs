@@ -303,3 +303,39 @@ fn a_task_and_its_owner_both_shut_the_pool_down() {
         assert_eq!(first.result_timeout(std::time::Duration::ZERO), Ok(1));
     });
 }
+
+/// A worker's initializer fails while another thread submits: CPython's
+/// `_initializer_failed` against a `submit`. Each task is refused with the
+/// broken pool, or queued and then failed with it; none runs, each
+/// callback runs once, and the pool's drop returns.
+#[test]
+fn a_failing_initializer_against_a_submit() {
+    model(|| {
+        let pool = Arc::new(
+            ThreadPoolExecutor::builder()
+                .max_workers(2)
+                .initializer(|| Err::<(), _>("no"))
+                .build()
+                .unwrap(),
+        );
+        let broken = Error::BrokenPool("the initializer raised: no".into());
+        let (one, two) = (Tally::default(), Tally::default());
+        let first = one.submit(&pool).unwrap();
+        let submitter = {
+            let (pool, two) = (Arc::clone(&pool), two.clone());
+            thread::spawn(move || two.submit(&pool))
+        };
+        let second = submitter.join().unwrap();
+        assert_eq!(first.result(), Err(broken.clone()));
+        match &second {
+            Ok(handle) => assert_eq!(handle.result(), Err(broken.clone())),
+            Err(refused) => assert_eq!(refused, &broken),
+        }
+        drop(pool);
+        for (tally, outcome) in [(&one, Ok(&first)), (&two, second.as_ref())] {
+            assert_eq!(tally.runs.load(Ordering::SeqCst), 0, "a task ran");
+            let expected = usize::from(outcome.is_ok());
+            assert_eq!(tally.callbacks.load(Ordering::SeqCst), expected);
+        }
+    });
+}

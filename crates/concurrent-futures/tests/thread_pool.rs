@@ -295,6 +295,58 @@ fn thread_names_default() {
     }
 }
 
+/// CPython test_thread_pool.py ThreadPoolExecutorTest.test_thread_names_assigned:
+/// with `thread_name_prefix='SpecialPool'` and 5 workers, each is named
+/// `SpecialPool_k`, k from 0 to 4.
+#[test]
+fn thread_names_assigned() {
+    let pool = ThreadPoolExecutor::builder()
+        .max_workers(5)
+        .thread_name_prefix("SpecialPool")
+        .build()
+        .unwrap();
+    let gate = Gate::new();
+    let key = gate.key();
+    let (started, has_started) = signal();
+    let results = pool
+        .map(
+            move |_: i32| {
+                started.send(()).unwrap();
+                key.wait();
+                thread_name()
+            },
+            -5..5,
+        )
+        .unwrap();
+    (0..5).for_each(|_| recv(&has_started));
+    gate.open();
+    let names: BTreeSet<_> = results.map(Result::unwrap).collect();
+    let expected: BTreeSet<_> = (0..5).map(|k| format!("SpecialPool_{k}")).collect();
+    assert_eq!(names, expected);
+}
+
+/// CPython test_thread_pool.py ThreadPoolExecutorTest.test_default_workers:
+/// without `max_workers`, `min(32, cpu_count + 4)`.
+#[test]
+fn default_workers() {
+    let pool = ThreadPoolExecutor::builder().build().unwrap();
+    let cores = std::thread::available_parallelism().unwrap().get();
+    assert_eq!(pool.max_workers(), (cores + 4).min(32));
+}
+
+/// CPython executor.py ExecutorTest.test_max_workers_negative, through the
+/// builder: `ValueError` is an `Err`, and nothing starts.
+#[test]
+fn builder_refuses_zero_workers() {
+    let refused = ThreadPoolExecutor::builder().max_workers(0).build();
+    assert_eq!(
+        refused.err(),
+        Some(Error::InvalidArgument(
+            "max_workers must be greater than 0".into()
+        ))
+    );
+}
+
 /// The schedule of the chapter's `demo_executor_map.py`: when a task ends,
 /// its worker takes the oldest pending task at once, even if another worker
 /// has not yet picked up the task marked running for it. (A regression
