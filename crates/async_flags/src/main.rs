@@ -15,10 +15,11 @@ struct Args {
     #[command(flatten)]
     flags: FlagArgs,
     /// Fetch each country's metadata.json first and save as Country_Name.gif (flags3)
-    #[arg(long, conflicts_with = "watch")]
+    #[arg(long)]
     metadata: bool,
     /// Show every task on a live board, pending to finished (a line per state
-    /// change when stdout is not a terminal); runs the flags2 version
+    /// change when stdout is not a terminal); runs the flags2 version (flags3
+    /// with --metadata)
     #[arg(short = 'w', long)]
     watch: bool,
 }

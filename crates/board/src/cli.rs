@@ -32,7 +32,7 @@ pub struct WatchArgs {
 /// What `--watch` runs when no flags2 option says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Watched {
-    /// The chapter's listing, `download_many` (futures: its 10 workers).
+    /// This section's listing, `download_many` (futures: its 10 workers).
     Listing,
     /// The flags2 version, as any flags2 option would (pool, async).
     Flags2,
@@ -72,7 +72,11 @@ pub fn run(
     let Some(watched) = watch else {
         return cli::run(args, download_many, flags2, force_flags2);
     };
-    SECTION.get_or_init(|| (download_many, flags2.download_many));
+    let once = SECTION.set((download_many, flags2.download_many));
+    assert!(
+        once.is_ok(),
+        "board::cli::run with --watch runs once per process"
+    );
     let flags2 = Flags2 {
         download_many: flags2_on_board,
         ..*flags2

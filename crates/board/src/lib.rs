@@ -125,16 +125,16 @@ impl Board {
     fn subscribe(&self) {
         // Weak: the observer lives as long as the process, the board not.
         let shared = Arc::downgrade(&self.0);
-        let mut record = std::env::var_os("WATCH_EVENTS").and_then(|path| {
+        let record = std::env::var_os("WATCH_EVENTS").and_then(|path| {
             File::create(&path)
                 .inspect_err(|err| {
                     let path = path.to_string_lossy();
                     eprintln!("board: cannot write events to {path}: {err}");
                 })
                 .ok()
+                .map(Mutex::new)
         });
-        let record = record.take().map(Mutex::new);
-        events::observe(move |event| {
+        let installed = events::observe(move |event| {
             if let Some(file) = &record {
                 let line = serde_json::to_string(event).expect("events serialize");
                 let _ = writeln!(lock(file), "{line}");
@@ -143,6 +143,10 @@ impl Board {
                 shared.event(event);
             }
         });
+        assert!(
+            installed,
+            "one board per process: the events have one observer"
+        );
     }
 
     fn with_mode(title: &str, labels: &[String], mode: Mode) -> Board {

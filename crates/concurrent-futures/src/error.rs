@@ -83,9 +83,10 @@ pub enum Error<E = Infallible> {
     /// may succeed.
     #[error("cannot start a worker: {0}")]
     CannotStart(String),
-    /// [`join`](crate::Handle::join) on another handle of this task has
-    /// taken its value out: it moves once, and every later reader gets this.
-    #[error("the result was taken by join on another handle of this task")]
+    /// [`join`](crate::Handle::join) (or `join_timeout`) on a handle of
+    /// this task has taken its value out: it moves once, and every later
+    /// reader gets this.
+    #[error("the result was taken by join")]
     Taken,
     /// An executor finished a handle that was done already
     /// ([`set_result`](crate::Handle::set_result) twice, or after a cancel):

@@ -3,12 +3,19 @@
 //!
 //! Install one observer per process with [`observe`]; from then on every
 //! [`Handle`](crate::Handle) made reports each change of its state as it
-//! happens, from the one place a handle changes state:
+//! happens, from the handle's own methods (the one place its state changes):
 //!
 //! ```text
 //! Pending ─> Running { worker } ─> Finished { raised } ─> Taken
-//!    └─────> Cancelled
+//!    │                                 ^
+//!    ├─────────────────────────────────┘  failed before it ran (a broken pool)
+//!    └─────> Cancelled  (also from Running: an async task dropped unfinished)
 //! ```
+//!
+//! `Running` comes when a worker takes the task, since only then is the
+//! worker known. The thread pool marks a task running earlier, at `submit`
+//! when a worker is free (see the crate's divergence table), so for a moment
+//! `running()` can be true while the last event still says `Pending`.
 //!
 //! `Taken` is the moment `result()`, `exception()` or `join()` hands a
 //! finished task's outcome to its caller (each time one does). Tasks are numbered in the
@@ -22,14 +29,14 @@
 //! The observer is called on whichever thread made the change, sometimes
 //! with an executor's lock held (a worker being given its task), never with
 //! the handle's own: it must be quick and must not use executors or handles.
-//! Printing is fine. It only watches: no task runs differently for it.
+//! Printing is fine. It only watches: no task runs or ends differently for it.
 //!
 //! A tokio task is not a `Handle`, and tokio has no stable hooks into a
 //! task's life; [`future`] wraps an async task so that it reports the same
 //! events (running from its first poll, with no worker number).
 //!
 //! With the `serde` feature, events serialize (one JSON object per line is
-//! what the chapter's tools write and read).
+//! what this course's board and timeline write and read).
 
 use std::pin::Pin;
 use std::sync::OnceLock;
@@ -70,7 +77,8 @@ pub enum Phase {
         /// What the task raised; `None` if it returned.
         raised: Option<String>,
     },
-    /// Cancelled before any worker took it.
+    /// Cancelled before any worker took it; or an async task dropped
+    /// before it finished (see [`future`]).
     Cancelled,
     /// A caller took its outcome (`result()`, `exception()`, `join()`).
     Taken,

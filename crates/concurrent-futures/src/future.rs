@@ -164,6 +164,7 @@ impl<T, E> Handle<T, E> {
     /// worker takes the task, and finishes it with what the task gave:
     ///
     /// ```
+    /// use std::panic::{self, AssertUnwindSafe};
     /// use std::thread;
     /// use concurrent_futures::{Error, Handle};
     ///
@@ -173,13 +174,20 @@ impl<T, E> Handle<T, E> {
     ///     let worker = handle.clone();
     ///     thread::spawn(move || {
     ///         if worker.set_running_or_notify_cancel() {
-    ///             worker.set_result(task()).expect("only this thread finishes it");
+    ///             // A panic is caught, as Python's worker catches an
+    ///             // exception: else `result()` would wait for ever.
+    ///             let finished = match panic::catch_unwind(AssertUnwindSafe(task)) {
+    ///                 Ok(value) => worker.set_result(value),
+    ///                 Err(_) => worker.set_exception(Error::Panicked("a task panicked".into())),
+    ///             };
+    ///             finished.expect("only this thread finishes it");
     ///         }
     ///     });
     ///     handle
     /// }
     ///
     /// assert_eq!(spawn(|| 6 * 7).result(), Ok(42));
+    /// assert!(matches!(spawn(|| -> u8 { panic!("boom") }).result(), Err(Error::Panicked(_))));
     /// let handle: Handle<u8, String> = Handle::new();
     /// assert!(handle.cancel());
     /// assert!(!handle.set_running_or_notify_cancel(), "cancelled: do not run it");
@@ -433,9 +441,14 @@ impl<T, E> Handle<T, E> {
     /// worker the executor does not name.
     ///
     /// Once it returns true, the task can no longer be cancelled; call it
-    /// once per task, before running it. Panics if the handle is finished
-    /// already, as Python raises `RuntimeError` (an executor's bug).
+    /// once per task, before running it. Panics if the handle is running or
+    /// finished already, where Python raises `RuntimeError` (an executor's bug).
     pub fn set_running_or_notify_cancel(&self) -> bool {
+        assert!(
+            !self.running(),
+            "set_running_or_notify_cancel called twice on {self:?} (an executor's bug; \
+             Python raises RuntimeError)"
+        );
         self.start_on(None)
     }
 
@@ -470,7 +483,7 @@ impl<T, E> Handle<T, E> {
                 (true, true)
             }
             Phase::Finished => {
-                unreachable!("a finished task is never started again")
+                panic!("a finished task started again (an executor's bug)")
             }
         }
     }
@@ -532,16 +545,28 @@ impl<T, E> Handle<T, E> {
     /// Stores the outcome, wakes every waiter and runs the callbacks; false
     /// (and nothing changes) if the handle is done already.
     pub(crate) fn finish(&self, outcome: Result<T, Error<E>>) -> bool {
-        // Only the finisher changes a running task. A pending one finished
-        // while a cancel races it (a queue failed by a broken pool, an
-        // outside executor), or a task finished twice at once (an outside
-        // executor's bug), could be reported `Finished` and then `Cancelled`,
-        // or `Finished` twice: the first end reported is the one that counts.
-        let done = |phase| matches!(phase, Phase::Cancelled | Phase::Finished);
-        if self.shared.task != UNOBSERVED && !done(self.lock().phase) {
-            self.report_finished(&outcome);
+        if self.shared.task != UNOBSERVED && !self.claim() {
+            return false;
         }
+        self.report_finished(&outcome);
         self.store(outcome)
+    }
+
+    /// An observed handle is about to be finished: `Finished` is reported
+    /// with no lock held, before the outcome is stored. A pending handle
+    /// (a queue failed by a broken pool) is marked running first, so that a
+    /// `cancel` racing this finish fails, as it would a moment later, instead
+    /// of ending a task already reported finished. False if it is done.
+    /// (Two finishers at once, an outside executor's bug, can both report.)
+    fn claim(&self) -> bool {
+        let mut state = self.lock();
+        match state.phase {
+            Phase::Cancelled | Phase::Finished => false,
+            Phase::Pending | Phase::Running => {
+                state.phase = Phase::Running;
+                true
+            }
+        }
     }
 
     /// Reports `Finished`: before the outcome is stored, so that a caller

@@ -31,18 +31,19 @@ use std::time::Duration;
 /// `Ok::<_, Infallible>(value)`: a `Result` that never fails gives the same
 /// handle, `Handle<Value>`, with nothing to declare. (A newtype of your own,
 /// `struct Doc(Value)` with `never_raises!(Doc)`, works too, but its handle
-/// holds the wrapper.) Here `std::fs::Metadata` stands for such a type:
+/// holds the wrapper.) Here `std::thread::ThreadId`, which this crate does
+/// not declare, stands for such a type:
 ///
 /// ```
 /// use std::convert::Infallible;
-/// use std::fs::Metadata;
+/// use std::thread::{self, ThreadId};
 /// use concurrent_futures::{Handle, ThreadPoolExecutor};
 ///
 /// let executor = ThreadPoolExecutor::new(1);
-/// let handle: Handle<Metadata> = executor
-///     .submit(|| Ok::<_, Infallible>(std::fs::metadata(".").unwrap()))
+/// let handle: Handle<ThreadId> = executor
+///     .submit(|| Ok::<_, Infallible>(thread::current().id()))
 ///     .unwrap();
-/// assert!(handle.join().unwrap().is_dir());
+/// assert_ne!(handle.join().unwrap(), thread::current().id(), "a worker's");
 /// ```
 pub trait Outcome {
     /// What the task returns when it succeeds.

@@ -542,7 +542,7 @@ fn work(inner: &Inner, worker: usize) {
         && let Err(why) = initializer()
     {
         // Python logs it (`LOGGER.critical`), then `_initializer_failed`.
-        eprintln!("concurrent_futures: exception in initializer: {why}");
+        eprintln!("concurrent_futures: {why}");
         inner.initializer_failed(why);
         return;
     }

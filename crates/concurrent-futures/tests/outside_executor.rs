@@ -172,6 +172,17 @@ fn a_handle_cancelled_before_its_worker_starts_is_skipped() {
     assert!(handle.cancelled(), "a refused set_result changes nothing");
 }
 
+/// Starting a task twice is an executor's bug: CPython's
+/// `set_running_or_notify_cancel` raises `RuntimeError` for any state but
+/// pending or cancelled, and ours panics.
+#[test]
+#[should_panic(expected = "set_running_or_notify_cancel called twice")]
+fn a_second_set_running_or_notify_cancel_panics() {
+    let handle: Handle<u32> = Handle::new();
+    assert!(handle.set_running_or_notify_cancel());
+    handle.set_running_or_notify_cancel();
+}
+
 /// CPython test_future.py FutureTests.test_result_with_success: `set_result`
 /// from another thread reaches a `result()` there, whether it is waiting
 /// already or not yet (CPython sleeps to make it wait; no sleep here).
