@@ -156,28 +156,38 @@ fn report_some(task: Option<u64>, phase: impl FnOnce() -> Phase) {
 /// Why a wrapper: tokio (like any async runtime) has no stable hooks into
 /// its tasks' lives, and a `download_many` should not grow a parameter for
 /// a tool that watches it.
-pub fn future<Fut, T, E>(task: Fut) -> Watched<Fut>
+pub fn future<Fut, T, E>(task: Fut) -> Reporting<Fut>
 where
     Fut: Future<Output = Result<T, E>>,
 {
     let id = new_task();
     report_some(id, || Phase::Pending);
-    Watched {
+    Reporting {
         task: Box::pin(task),
         id,
-        state: Some(false),
+        life: Life::Pending,
     }
 }
 
-/// An async task wrapped by [`future`].
-pub struct Watched<Fut> {
+/// An async task wrapped by [`future`]: it reports its life as it goes.
+pub struct Reporting<Fut> {
     task: Pin<Box<Fut>>,
     id: Option<u64>,
-    /// `Some(started)` until it completes.
-    state: Option<bool>,
+    life: Life,
 }
 
-impl<Fut, T, E> Future for Watched<Fut>
+/// Where a wrapped async task is, for what it reports next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Life {
+    /// Never polled: its first poll reports `Running`.
+    Pending,
+    /// Polled: dropped now, it ended unfinished.
+    Running,
+    /// Completed: it has reported `Finished`.
+    Completed,
+}
+
+impl<Fut, T, E> Future for Reporting<Fut>
 where
     Fut: Future<Output = Result<T, E>>,
 {
@@ -185,25 +195,25 @@ where
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let id = self.id;
-        if self.state == Some(false) {
-            self.state = Some(true);
+        if self.life == Life::Pending {
+            self.life = Life::Running;
             report_some(id, || Phase::Running { worker: None });
         }
         let Poll::Ready(output) = self.task.as_mut().poll(cx) else {
             return Poll::Pending;
         };
-        self.state = None;
+        self.life = Life::Completed;
         let raised = output.is_err().then(crate::future::short_type_name::<E>);
         report_some(id, || Phase::Finished { raised });
         Poll::Ready(Delivered { output, id })
     }
 }
 
-impl<Fut> Drop for Watched<Fut> {
+impl<Fut> Drop for Reporting<Fut> {
     /// Dropped before it completed: by a panic in the task (it raised), or
     /// by its runtime (aborted: cancelled).
     fn drop(&mut self) {
-        if self.state.is_some() {
+        if self.life != Life::Completed {
             report_some(self.id, || match thread::panicking() {
                 true => Phase::Finished {
                     raised: Some("panic".into()),
@@ -214,13 +224,13 @@ impl<Fut> Drop for Watched<Fut> {
     }
 }
 
-impl<Fut> std::fmt::Debug for Watched<Fut> {
+impl<Fut> std::fmt::Debug for Reporting<Fut> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Watched").field("task", &self.id).finish()
+        f.debug_struct("Reporting").field("task", &self.id).finish()
     }
 }
 
-/// A watched async task's output: [`take`](Delivered::take) it to report
+/// A wrapped async task's output: [`take`](Delivered::take) it to report
 /// `Taken`, as `result()` does for a handle.
 #[derive(Debug)]
 #[must_use = "the output is in `take()`"]
