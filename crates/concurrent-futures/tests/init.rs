@@ -94,14 +94,16 @@ fn failing_initializer_mixin() {
         .initializer(|| Err::<(), _>("error in initializer"))
         .build()
         .unwrap();
-    // The first submit starts the worker whose initializer fails: the pool
-    // cannot be broken before it, so the submit itself succeeds.
+    the_first_task_and_every_submit_fail(&executor, "raised");
+}
+
+/// The first submit starts the worker whose initializer fails: the pool
+/// cannot be broken before it, so the submit itself succeeds, and its task
+/// fails with the broken pool; so does every later submit.
+fn the_first_task_and_every_submit_fail(executor: &ThreadPoolExecutor, how: &str) {
     let future = executor.submit(get_init_status).unwrap();
-    assert_eq!(future.result_timeout(LIMIT), Err(broken("raised")));
-    assert_eq!(
-        executor.submit(get_init_status).err(),
-        Some(broken("raised"))
-    );
+    assert_eq!(future.result_timeout(LIMIT), Err(broken(how)));
+    assert_eq!(executor.submit(get_init_status).err(), Some(broken(how)));
 }
 
 /// FailingInitializerMixin.test_initializer again, with an initializer that
@@ -113,12 +115,7 @@ fn failing_initializer_mixin_panicking() {
         .initializer(init_fail)
         .build()
         .unwrap();
-    let future = executor.submit(get_init_status).unwrap();
-    assert_eq!(future.result_timeout(LIMIT), Err(broken("panicked")));
-    assert_eq!(
-        executor.submit(get_init_status).err(),
-        Some(broken("panicked"))
-    );
+    the_first_task_and_every_submit_fail(&executor, "panicked");
 }
 
 /// CPython thread.py `_initializer_failed` drains the work queue and fails

@@ -259,11 +259,9 @@ fn idle_thread_reuse() {
     assert_eq!(names.len(), 1, "{names:?}");
 }
 
-/// CPython test_thread_pool.py ThreadPoolExecutorTest.test_thread_names_default:
-/// the workers are named `ThreadPoolExecutor-N_M`, M from 0 to max_workers - 1.
-#[test]
-fn thread_names_default() {
-    let pool = ThreadPoolExecutor::new(5);
+/// The names of the threads of a pool of five, read by ten tasks of which
+/// the first five block at once, so that each worker runs one of them.
+fn worker_names(pool: &ThreadPoolExecutor) -> BTreeSet<String> {
     let gate = Gate::new();
     let key = gate.key();
     let (started, has_started) = signal();
@@ -277,10 +275,16 @@ fn thread_names_default() {
             -5..5,
         )
         .unwrap();
-    // Five tasks blocked at once hold the five workers.
     (0..5).for_each(|_| recv(&has_started));
     gate.open();
-    let names: BTreeSet<_> = results.map(Result::unwrap).collect();
+    results.map(Result::unwrap).collect()
+}
+
+/// CPython test_thread_pool.py ThreadPoolExecutorTest.test_thread_names_default:
+/// the workers are named `ThreadPoolExecutor-N_M`, M from 0 to max_workers - 1.
+#[test]
+fn thread_names_default() {
+    let names = worker_names(&ThreadPoolExecutor::new(5));
     assert_eq!(names.len(), 5, "{names:?}");
     for name in &names {
         let (pool_no, worker) = name
@@ -305,22 +309,7 @@ fn thread_names_assigned() {
         .thread_name_prefix("SpecialPool")
         .build()
         .unwrap();
-    let gate = Gate::new();
-    let key = gate.key();
-    let (started, has_started) = signal();
-    let results = pool
-        .map(
-            move |_: i32| {
-                started.send(()).unwrap();
-                key.wait();
-                thread_name()
-            },
-            -5..5,
-        )
-        .unwrap();
-    (0..5).for_each(|_| recv(&has_started));
-    gate.open();
-    let names: BTreeSet<_> = results.map(Result::unwrap).collect();
+    let names = worker_names(&pool);
     let expected: BTreeSet<_> = (0..5).map(|k| format!("SpecialPool_{k}")).collect();
     assert_eq!(names, expected);
 }
