@@ -18,7 +18,7 @@
 //! finishes first.
 
 use crate::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
-use std::any::type_name;
+use std::any::{Any, type_name};
 use std::convert::Infallible;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
@@ -48,7 +48,11 @@ pub struct Handle<T, E = Infallible> {
     shared: Arc<Shared<T, E>>,
 }
 
-struct Shared<T, E> {
+/// What every handle on one task shares, in one allocation. `C` is what the
+/// executor keeps with it: the thread pool, the task's closure, so that its
+/// queue holds this same `Arc` and a task costs one allocation, not two;
+/// `()` for other executors. A handle sees it only as `dyn Any`.
+pub(crate) struct Shared<T, E, C: ?Sized = dyn Any + Send + Sync> {
     state: Mutex<State<T, E>>,
     /// Notified when the handle becomes done (finished or cancelled).
     done: Condvar,
@@ -57,6 +61,7 @@ struct Shared<T, E> {
     /// nothing. A plain `u64`, not an `Option`: it fits where the handle had
     /// room, so an unobserved handle is no bigger than it was.
     task: u64,
+    pub(crate) call: C,
 }
 
 /// `Shared::task` of a handle made while no one observed.
@@ -146,7 +151,7 @@ impl<T, E> Eq for Handle<T, E> {}
 
 impl<T, E> std::hash::Hash for Handle<T, E> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        Arc::as_ptr(&self.shared).hash(state);
+        self.id().hash(state);
     }
 }
 
@@ -186,22 +191,25 @@ impl<T, E> Handle<T, E> {
     /// assert!(matches!(handle.set_result(1), Err(Error::InvalidState(_))));
     /// ```
     pub fn new() -> Handle<T, E> {
-        let state = State {
-            phase: Phase::Pending,
-            outcome: None,
-            callbacks: Vec::new(),
-            waiters: Vec::new(),
-            sleepers: 0,
-        };
-        let handle = Handle {
-            shared: Arc::new(Shared {
-                state: Mutex::new(state),
-                done: Condvar::new(),
-                task: events::new_task().unwrap_or(UNOBSERVED),
-            }),
-        };
+        Handle::pending(Shared::with_call(()))
+    }
+
+    /// The first handle on a task just made: reported `Pending`.
+    pub(crate) fn pending<C>(shared: Arc<Shared<T, E, C>>) -> Handle<T, E>
+    where
+        C: Any + Send + Sync,
+    {
+        let handle = Handle::on(shared);
         handle.report(|| Reported::Pending);
         handle
+    }
+
+    /// Another handle on a task: the executor's `Arc` of it, seen as a handle.
+    pub(crate) fn on<C>(shared: Arc<Shared<T, E, C>>) -> Handle<T, E>
+    where
+        C: Any + Send + Sync,
+    {
+        Handle { shared }
     }
 
     /// Tells the event observer, if any, that this task became `phase`.
@@ -249,15 +257,11 @@ impl<T, E> Handle<T, E> {
     /// Which task this is a handle on: equal for two handles exactly when
     /// they are handles on the same task.
     pub(crate) fn id(&self) -> usize {
-        Arc::as_ptr(&self.shared) as *const () as usize
+        self.shared.id()
     }
 
     fn lock(&self) -> MutexGuard<'_, State<T, E>> {
-        // Tasks and callbacks run outside this lock, so it is never poisoned.
-        self.shared
-            .state
-            .lock()
-            .expect("a handle's lock is never poisoned")
+        self.shared.lock()
     }
 
     /// True if the task finished or was cancelled. Never blocks.
@@ -272,7 +276,7 @@ impl<T, E> Handle<T, E> {
 
     /// True if [`cancel`](Self::cancel) stopped the task before it started.
     pub fn cancelled(&self) -> bool {
-        self.lock().phase == Phase::Cancelled
+        self.shared.cancelled()
     }
 
     /// Cancels the task if no worker has started it, and says whether it is
@@ -443,36 +447,13 @@ impl<T, E> Handle<T, E> {
     /// by an executor that knows which of its workers takes the task: the
     /// process pool's worker process `k`. (The thread pool marks a task
     /// running before it knows which thread will take it: it uses
-    /// [`reserve`](Self::reserve) and [`run_on`](Self::run_on).)
+    /// [`Shared::reserve`] and [`run_on`](Self::run_on).)
     pub(crate) fn start_on(&self, worker: Option<usize>) -> bool {
-        let (running, now) = self.mark_running();
+        let (running, now) = self.shared.mark_running();
         if now {
             self.report(|| Reported::Running { worker });
         }
         running
-    }
-
-    /// Marks a pending handle running for whichever worker is free first,
-    /// and reports nothing yet: [`run_on`](Self::run_on) reports the worker
-    /// that takes it. The thread pool's `set_running_or_notify_cancel`.
-    pub(crate) fn reserve(&self) -> bool {
-        self.mark_running().0
-    }
-
-    /// Whether the task is running now, and whether it was pending before.
-    fn mark_running(&self) -> (bool, bool) {
-        let mut state = self.lock();
-        match state.phase {
-            Phase::Cancelled => (false, false),
-            Phase::Running => (true, false),
-            Phase::Pending => {
-                state.phase = Phase::Running;
-                (true, true)
-            }
-            Phase::Finished => {
-                unreachable!("a finished task is never started again")
-            }
-        }
     }
 
     /// Runs `task` here, on the thread pool's worker `worker`, catching a
@@ -628,6 +609,69 @@ impl<T, E> Handle<T, E> {
     }
 }
 
+impl<T, E, C> Shared<T, E, C> {
+    /// A new pending task whose shared state also keeps `call`.
+    pub(crate) fn with_call(call: C) -> Arc<Shared<T, E, C>> {
+        let state = State {
+            phase: Phase::Pending,
+            outcome: None,
+            callbacks: Vec::new(),
+            waiters: Vec::new(),
+            sleepers: 0,
+        };
+        Arc::new(Shared {
+            state: Mutex::new(state),
+            done: Condvar::new(),
+            task: events::new_task().unwrap_or(UNOBSERVED),
+            call,
+        })
+    }
+}
+
+/// What an executor asks of a task it has queued, before it has a [`Handle`]
+/// on it: the thread pool's queue holds the `Arc<Shared>` itself.
+impl<T, E, C: ?Sized> Shared<T, E, C> {
+    /// [`Handle::id`]: the address of this allocation.
+    pub(crate) fn id(&self) -> usize {
+        self as *const Self as *const () as usize
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<T, E>> {
+        // Tasks and callbacks run outside this lock, so it is never poisoned.
+        self.state
+            .lock()
+            .expect("a handle's lock is never poisoned")
+    }
+
+    /// [`Handle::cancelled`].
+    pub(crate) fn cancelled(&self) -> bool {
+        self.lock().phase == Phase::Cancelled
+    }
+
+    /// Marks a pending task running for whichever worker is free first,
+    /// and reports nothing yet: [`Handle::run_on`] reports the worker that
+    /// takes it. The thread pool's `set_running_or_notify_cancel`.
+    pub(crate) fn reserve(&self) -> bool {
+        self.mark_running().0
+    }
+
+    /// Whether the task is running now, and whether it was pending before.
+    fn mark_running(&self) -> (bool, bool) {
+        let mut state = self.lock();
+        match state.phase {
+            Phase::Cancelled => (false, false),
+            Phase::Running => (true, false),
+            Phase::Pending => {
+                state.phase = Phase::Running;
+                (true, true)
+            }
+            Phase::Finished => {
+                unreachable!("a finished task is never started again")
+            }
+        }
+    }
+}
+
 /// The done-callbacks of a handle cancelled under an executor's lock, to be
 /// run once that lock is released: [`Deferred::run`].
 #[must_use = "the callbacks run only through `run`"]
@@ -648,7 +692,7 @@ fn run_callback<T, E>(handle: &Handle<T, E>, callback: Callback<T, E>) {
     if panic::catch_unwind(AssertUnwindSafe(|| callback(handle))).is_err() {
         eprintln!(
             "concurrent_futures: exception calling callback for <Future at {:p}>",
-            Arc::as_ptr(&handle.shared)
+            Arc::as_ptr(&handle.shared).cast::<()>()
         );
     }
 }
@@ -706,7 +750,7 @@ impl<T, E> fmt::Debug for Handle<T, E> {
     /// The names are the types' own: nothing here reads the value.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.lock();
-        let address = Arc::as_ptr(&self.shared);
+        let address = Arc::as_ptr(&self.shared).cast::<()>();
         write!(f, "<Future at {address:p} state=")?;
         match (state.phase, &state.outcome) {
             (Phase::Pending, _) => write!(f, "pending>"),

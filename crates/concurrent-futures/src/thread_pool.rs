@@ -41,7 +41,7 @@ use std::panic::{self, AssertUnwindSafe};
 use crate::sync::thread::{self, JoinHandle, ThreadId};
 use crate::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use crate::future::Deferred;
+use crate::future::{Deferred, Shared};
 use crate::{Error, Executor, Handle, HandleOf, Outcome};
 pub use builder::ThreadPoolBuilder;
 use builder::{Config, Initializer};
@@ -75,7 +75,7 @@ struct Inner {
 }
 
 struct PoolState {
-    queue: VecDeque<Box<dyn WorkItem>>,
+    queue: VecDeque<Queued>,
     /// Tasks marked running, queued for a free worker or being run: never
     /// more than `max_workers`.
     busy: usize,
@@ -101,70 +101,92 @@ struct PoolState {
     name: String,
 }
 
-/// A queued task, whatever its type: Python's `_WorkItem`.
-trait WorkItem: Send {
-    /// Marked running, at `submit` or since, because a worker is free for it.
-    fn reserved(&self) -> bool;
+/// A queued task, and whether it is marked running for a free worker (at
+/// `submit`, or since by `release`): kept here, beside the pointer, so that
+/// a worker looking for work reads it without the task's own lock.
+struct Queued {
+    task: Arc<dyn WorkItem>,
+    reserved: bool,
+}
+
+impl Queued {
     /// Marks a pending task running for a worker that is free; false if it
     /// was cancelled.
-    fn reserve(&mut self) -> bool;
+    fn reserve(&mut self) -> bool {
+        // Not yet known which worker runs it: `run` reports that one.
+        self.reserved = self.task.reserve();
+        self.reserved
+    }
+}
+
+/// A queued task, whatever its type: Python's `_WorkItem`. It is the task's
+/// [`Shared`] state itself, the handle's own allocation, which also keeps the
+/// closure: whoever takes it out of the queue (under the pool's lock, so
+/// only one) runs the closure or drops it.
+trait WorkItem: Send + Sync {
+    /// Marks the pending handle running; false if it was cancelled.
+    fn reserve(&self) -> bool;
     fn cancelled(&self) -> bool;
     /// Cancels a pending task now, under the pool's lock; the callbacks are
     /// left to run once it is released.
-    fn cancel(&self) -> Deferred;
+    fn cancel(self: Arc<Self>) -> Deferred;
     /// Runs the task, then calls `release` (which passes its place to the
     /// oldest pending task, or frees it), then finishes the handle, running
     /// its done-callbacks here: whoever `result()` wakes up may submit the
     /// next task to this worker, and a callback that waits for a pending
     /// task finds it marked running for whichever worker is free first.
     /// `worker` is the number of the thread running it (for the events).
-    fn run(self: Box<Self>, worker: usize, release: &mut dyn FnMut());
+    fn run(self: Arc<Self>, worker: usize, release: &mut dyn FnMut());
     /// The task's handle, as [`Handle::id`] names it.
     fn id(&self) -> usize;
     /// Finishes a task no worker will run with `why` (the pool is broken),
     /// then drops its closure. Called with no lock held: the callbacks run.
-    fn fail(self: Box<Self>, why: &Error);
+    fn fail(self: Arc<Self>, why: &Error);
+    /// Drops the closure of a task that will never run. Called with no lock
+    /// held: its captures run their own `drop`, which may panic or use this
+    /// pool. (Handles may keep the rest alive long after.)
+    fn discard(&self);
 }
 
-struct Job<R: Outcome, F> {
-    handle: HandleOf<R>,
-    task: F,
-    reserved: bool,
-}
+/// The closure of a queued task, taken out once: to run it or to drop it.
+type Call<F> = Mutex<Option<F>>;
 
-impl<R, F> WorkItem for Job<R, F>
+impl<R, F> WorkItem for Shared<R::Ok, R::Err, Call<F>>
 where
     R: Outcome<Ok: Send + 'static, Err: Send + 'static>,
-    F: FnOnce() -> R + Send,
+    F: FnOnce() -> R + Send + 'static,
 {
-    fn reserved(&self) -> bool {
-        self.reserved
-    }
-    fn reserve(&mut self) -> bool {
-        // Not yet known which worker runs it: `run` reports that one.
-        self.reserved = self.handle.reserve();
-        self.reserved
+    fn reserve(&self) -> bool {
+        Shared::reserve(self)
     }
     fn cancelled(&self) -> bool {
-        self.handle.cancelled()
+        Shared::cancelled(self)
     }
-    fn cancel(&self) -> Deferred {
-        self.handle.cancel_deferring_callbacks()
+    fn cancel(self: Arc<Self>) -> Deferred {
+        Handle::on(self).cancel_deferring_callbacks()
     }
     fn id(&self) -> usize {
-        self.handle.id()
+        Shared::id(self)
     }
-    fn fail(self: Box<Self>, why: &Error) {
-        let Job { handle, task, .. } = *self;
-        handle.finish(Err(why.clone().widen()));
-        discard_closure(task);
+    fn fail(self: Arc<Self>, why: &Error) {
+        Handle::on(Arc::clone(&self)).finish(Err(why.clone().widen()));
+        self.discard();
     }
-    fn run(self: Box<Self>, worker: usize, release: &mut dyn FnMut()) {
-        let Job { handle, task, .. } = *self;
+    fn run(self: Arc<Self>, worker: usize, release: &mut dyn FnMut()) {
+        let task = take(&self.call).expect("a queued task is taken out once");
         // `release` runs once the task has returned or unwound (the handle
         // catches a panic), before the handle is finished either way.
-        handle.run_on(worker, task, release);
+        Handle::on(self).run_on(worker, task, release);
     }
+    fn discard(&self) {
+        discard_closure(take(&self.call));
+    }
+}
+
+/// Takes a queued task's closure out, leaving `None`.
+fn take<F>(call: &Call<F>) -> Option<F> {
+    // Nothing runs or drops under this lock, so it is never poisoned.
+    call.lock().expect("never poisoned").take()
 }
 
 impl ThreadPoolExecutor {
@@ -260,14 +282,16 @@ impl ThreadPoolExecutor {
         F: FnOnce() -> R + Send + 'static,
         R: Outcome<Ok: Send + 'static, Err: Send + 'static> + 'static,
     {
-        let handle = Handle::new();
-        // Allocated before taking the lock, so the workers wait less for it.
-        let mut job = Box::new(Job {
-            handle: handle.clone(),
-            task,
+        // One allocation holds the handle's state and the closure, shared by
+        // the handle and the queue; made before taking the lock, so the
+        // workers wait less for it.
+        let shared = Shared::with_call(Mutex::new(Some(task)));
+        let handle = Handle::pending(Arc::clone(&shared));
+        let mut job = Queued {
+            task: shared,
             reserved: false,
-        });
-        let id = job.id();
+        };
+        let id = handle.id();
         let mut state = self.inner.lock();
         // Python looks at `_broken` first, then `_shutdown`.
         let refused = match (&state.broken, state.shutdown) {
@@ -310,7 +334,7 @@ impl ThreadPoolExecutor {
             // task takes back its place, unless a worker freed meanwhile
             // has taken it: then it runs, and its handle is the answer.
             let mut state = self.inner.lock();
-            let ours = state.queue.iter().position(|item| item.id() == id);
+            let ours = state.queue.iter().position(|item| item.task.id() == id);
             let unscheduled = ours.and_then(|index| state.queue.remove(index));
             if unscheduled.is_some() {
                 state.busy -= 1;
@@ -359,12 +383,13 @@ impl ThreadPoolExecutor {
         if cancel_futures {
             // Tasks already marked running stay queued: a worker is theirs.
             let (keep, pending): (VecDeque<_>, VecDeque<_>) =
-                state.queue.drain(..).partition(|item| item.reserved());
+                state.queue.drain(..).partition(|item| item.reserved);
             state.queue = keep;
             // Cancelled here, under the lock, as Python's shutdown cancels
             // under its own: another caller never sees a task that is
             // neither queued nor cancelled. Only the callbacks wait.
-            callbacks.extend(pending.iter().map(|item| item.cancel()));
+            callbacks
+                .extend(pending.iter().map(|item| Arc::clone(&item.task).cancel()));
             cancelled.extend(pending);
         }
         // No new thread can start now; wait for those being started to be
@@ -519,18 +544,17 @@ fn spawn(
     thread::Builder::new().name(name).spawn(body)
 }
 
-/// Drops tasks no worker will run, with no lock held: a closure's captures
-/// run their own `drop`, which may panic or use this pool.
-fn discard(items: Vec<Box<dyn WorkItem>>) {
+/// Drops the closures of tasks no worker will run, with no lock held.
+fn discard(items: Vec<Queued>) {
     for item in items {
-        // Like a panicking callback, a panicking drop must not end a worker.
-        let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(item)));
+        item.task.discard();
     }
 }
 
 /// Drops a task's closure that will never run, with no lock held: its
 /// captures run their own `drop`, which may panic or use this pool.
 fn discard_closure<F>(task: F) {
+    // Like a panicking callback, a panicking drop must not end a worker.
     let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(task)));
 }
 
@@ -551,15 +575,15 @@ fn work(inner: &Inner, worker: usize) {
     loop {
         let mut state = inner.lock();
         let mut spins = 0;
-        let item = loop {
+        let queued = loop {
             // A task is marked running at `submit` only while none is
             // pending, and `release` marks the oldest pending one, so the
             // front is marked running, cancelled, or no task of ours.
             match state.queue.front() {
-                Some(item) if item.reserved() => {
+                Some(item) if item.reserved => {
                     break state.queue.pop_front().expect("there is a front");
                 }
-                Some(item) if item.cancelled() => {
+                Some(item) if item.task.cancelled() => {
                     cancelled.extend(state.queue.pop_front());
                     drop(state);
                     discard(std::mem::take(&mut cancelled));
@@ -574,7 +598,9 @@ fn work(inner: &Inner, worker: usize) {
             }
         };
         drop(state);
-        item.run(worker, &mut || inner.release(&mut cancelled));
+        queued
+            .task
+            .run(worker, &mut || inner.release(&mut cancelled));
         discard(std::mem::take(&mut cancelled));
     }
 }
@@ -589,13 +615,13 @@ impl Inner {
         let why = state.broken.get_or_insert(Error::BrokenPool(why)).clone();
         let queued: Vec<_> = state.queue.drain(..).collect();
         // Their places were counted busy: no worker will run them now.
-        state.busy -= queued.iter().filter(|item| item.reserved()).count();
+        state.busy -= queued.iter().filter(|item| item.reserved).count();
         state.ended += 1;
         self.settled.notify_all();
         drop(state);
         // Outside the lock: the callbacks, and the closures' drops.
         for item in queued {
-            item.fail(&why);
+            item.task.fail(&why);
         }
     }
 
@@ -611,7 +637,7 @@ impl Inner {
     /// the task marked running here is not waiting for itself, since another
     /// worker, once free, runs it. Cancelled tasks met on the way go to
     /// `cancelled`, for the worker to drop with no lock held.
-    fn release(&self, cancelled: &mut Vec<Box<dyn WorkItem>>) {
+    fn release(&self, cancelled: &mut Vec<Queued>) {
         let mut state = self.lock();
         let mut index = 0;
         let ring = loop {
@@ -620,7 +646,7 @@ impl Inner {
                 .queue
                 .iter()
                 .skip(index)
-                .position(|item| !item.reserved())
+                .position(|item| !item.reserved)
             {
                 None => {
                     state.busy -= 1;
