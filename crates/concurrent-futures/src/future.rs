@@ -71,8 +71,9 @@ struct State<T, E> {
     phase: Phase,
     /// `Some` once finished: the value, or what the task raised.
     outcome: Option<Kept<T, E>>,
-    callbacks: Vec<Callback<T, E>>,
-    waiters: Vec<Waiter>,
+    /// Who hears when the task is done, in the order they came: one list,
+    /// so that a handle nobody listens to carries one empty `Vec`, not two.
+    listeners: Vec<Listener<T, E>>,
     /// Threads blocked in `result()` and friends: with none, finishing needs
     /// no wake-up call (a system call per task, saved).
     /// (`u32`, so that the handle stays the size it was before `task`.)
@@ -80,6 +81,12 @@ struct State<T, E> {
 }
 
 type Callback<T, E> = Box<dyn FnOnce(&Handle<T, E>) + Send>;
+
+/// A done-callback, or a `wait` or `as_completed` call listening.
+enum Listener<T, E> {
+    Callback(Callback<T, E>),
+    Waiter(Waiter),
+}
 
 /// What a finished handle holds.
 enum Kept<T, E> {
@@ -291,9 +298,7 @@ impl<T, E> Handle<T, E> {
         }
         let callbacks = self.wake(state);
         self.report(|| Reported::Cancelled);
-        for callback in callbacks {
-            run_callback(self, callback);
-        }
+        run_callbacks(self, callbacks);
         true
     }
 
@@ -402,7 +407,7 @@ impl<T, E> Handle<T, E> {
             drop(state);
             run_callback(self, Box::new(callback));
         } else {
-            state.callbacks.push(Box::new(callback));
+            state.listeners.push(Listener::Callback(Box::new(callback)));
         }
     }
 
@@ -551,13 +556,15 @@ impl<T, E> Handle<T, E> {
         if matches!(state.phase, Phase::Finished | Phase::Cancelled) {
             let _ = waiter.tx.send(done_for(&state, &waiter));
         } else {
-            state.waiters.push(waiter);
+            state.listeners.push(Listener::Waiter(waiter));
         }
     }
 
     /// Removes the waiter registered under `id` (the call stopped listening).
     pub(crate) fn remove_waiter(&self, id: u64) {
-        self.lock().waiters.retain(|waiter| waiter.id != id);
+        self.lock().listeners.retain(
+            |listener| !matches!(listener, Listener::Waiter(waiter) if waiter.id == id),
+        );
     }
 
     /// [`cancel`](Self::cancel) for an executor that holds its own lock:
@@ -578,27 +585,28 @@ impl<T, E> Handle<T, E> {
         let callbacks = self.wake(state);
         self.report(|| Reported::Cancelled);
         let handle = self.clone();
-        Deferred(Some(Box::new(move || {
-            for callback in callbacks {
-                run_callback(&handle, callback);
-            }
-        })))
+        Deferred(Some(Box::new(move || run_callbacks(&handle, callbacks))))
     }
 
     /// The handle has just become done: wake `result()` callers and waiters,
     /// then run the callbacks outside the lock, so they may use this handle.
     fn became_done(&self, state: MutexGuard<'_, State<T, E>>) {
-        for callback in self.wake(state) {
-            run_callback(self, callback);
-        }
+        run_callbacks(self, self.wake(state));
     }
 
     /// Wakes `result()` callers and waiters, releases the lock, and returns
-    /// the callbacks to run.
-    fn wake(&self, mut state: MutexGuard<'_, State<T, E>>) -> Vec<Callback<T, E>> {
-        let callbacks = std::mem::take(&mut state.callbacks);
-        for waiter in std::mem::take(&mut state.waiters) {
-            let _ = waiter.tx.send(done_for(&state, &waiter));
+    /// the callbacks to run (the waiters, told already, are left out).
+    fn wake(&self, mut state: MutexGuard<'_, State<T, E>>) -> Vec<Listener<T, E>> {
+        let mut callbacks = std::mem::take(&mut state.listeners);
+        // Mostly none: a task read by `result()` alone has no listeners.
+        if !callbacks.is_empty() {
+            callbacks.retain(|listener| match listener {
+                Listener::Waiter(waiter) => {
+                    let _ = waiter.tx.send(done_for(&state, waiter));
+                    false
+                }
+                Listener::Callback(_) => true,
+            });
         }
         let sleepers = state.sleepers;
         drop(state);
@@ -615,8 +623,7 @@ impl<T, E, C> Shared<T, E, C> {
         let state = State {
             phase: Phase::Pending,
             outcome: None,
-            callbacks: Vec::new(),
-            waiters: Vec::new(),
+            listeners: Vec::new(),
             sleepers: 0,
         };
         Arc::new(Shared {
@@ -682,6 +689,20 @@ impl Deferred {
     pub(crate) fn run(self) {
         if let Some(callbacks) = self.0 {
             callbacks();
+        }
+    }
+}
+
+/// Runs the callbacks among `listeners`, in the order they were added.
+#[inline]
+fn run_callbacks<T, E>(handle: &Handle<T, E>, listeners: Vec<Listener<T, E>>) {
+    // Most tasks have none: no iterator to set up and drop.
+    if listeners.is_empty() {
+        return;
+    }
+    for listener in listeners {
+        if let Listener::Callback(callback) = listener {
+            run_callback(handle, callback);
         }
     }
 }

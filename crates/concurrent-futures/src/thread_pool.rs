@@ -601,7 +601,9 @@ fn work(inner: &Inner, worker: usize) {
         queued
             .task
             .run(worker, &mut || inner.release(&mut cancelled));
-        discard(std::mem::take(&mut cancelled));
+        if !cancelled.is_empty() {
+            discard(std::mem::take(&mut cancelled));
+        }
     }
 }
 
