@@ -18,10 +18,10 @@
 //! finishes first.
 
 use crate::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
-use std::any::{Any, type_name};
+use std::any::type_name;
 use std::convert::Infallible;
 use std::fmt;
-use std::panic::{self, AssertUnwindSafe};
+use std::panic::{self, AssertUnwindSafe, RefUnwindSafe, UnwindSafe};
 use std::time::{Duration, Instant};
 
 use crate::events::{self, Phase as Reported};
@@ -51,8 +51,8 @@ pub struct Handle<T, E = Infallible> {
 /// What every handle on one task shares, in one allocation. `C` is what the
 /// executor keeps with it: the thread pool, the task's closure, so that its
 /// queue holds this same `Arc` and a task costs one allocation, not two;
-/// `()` for other executors. A handle sees it only as `dyn Any`.
-pub(crate) struct Shared<T, E, C: ?Sized = dyn Any + Send + Sync> {
+/// `()` for other executors. A handle sees it only as `dyn Attached`.
+pub(crate) struct Shared<T, E, C: ?Sized = dyn Attached> {
     state: Mutex<State<T, E>>,
     /// Notified when the handle becomes done (finished or cancelled).
     done: Condvar,
@@ -63,6 +63,12 @@ pub(crate) struct Shared<T, E, C: ?Sized = dyn Any + Send + Sync> {
     task: u64,
     pub(crate) call: C,
 }
+
+/// What an executor may keep in a task's [`Shared`] state: whatever it is,
+/// a handle stays `Send`, `Sync` and unwind-safe, as it was without it.
+pub(crate) trait Attached: Send + Sync + UnwindSafe + RefUnwindSafe {}
+
+impl<C: Send + Sync + UnwindSafe + RefUnwindSafe> Attached for C {}
 
 /// `Shared::task` of a handle made while no one observed.
 const UNOBSERVED: u64 = u64::MAX;
@@ -204,7 +210,7 @@ impl<T, E> Handle<T, E> {
     /// The first handle on a task just made: reported `Pending`.
     pub(crate) fn pending<C>(shared: Arc<Shared<T, E, C>>) -> Handle<T, E>
     where
-        C: Any + Send + Sync,
+        C: Attached + 'static,
     {
         let handle = Handle::on(shared);
         handle.report(|| Reported::Pending);
@@ -214,7 +220,7 @@ impl<T, E> Handle<T, E> {
     /// Another handle on a task: the executor's `Arc` of it, seen as a handle.
     pub(crate) fn on<C>(shared: Arc<Shared<T, E, C>>) -> Handle<T, E>
     where
-        C: Any + Send + Sync,
+        C: Attached + 'static,
     {
         Handle { shared }
     }
@@ -818,6 +824,15 @@ pub(crate) fn short_type_name<T: ?Sized>() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the thread pool keeps in a handle (the task's closure, which
+    /// need not be `Sync` or unwind-safe) changes none of this.
+    #[test]
+    fn handles_are_send_sync_and_unwind_safe() {
+        fn check<H: Send + Sync + UnwindSafe + RefUnwindSafe>() {}
+        check::<Handle<String, std::io::Error>>();
+        check::<Handle<u64>>();
+    }
 
     #[test]
     fn short_type_names_drop_module_paths() {
