@@ -22,7 +22,8 @@
 //! thread submits 100,000 tasks, 4 workers on 2 cores run them) costs 0.1 to
 //! 0.3 µs, mostly on the submitting thread, since the workers keep up.
 //! Callgrind counts 800 to 860 instructions a task on that thread and 450 on
-//! the workers together (rusty_pool: 810 to 820, and 390). Half of the
+//! the workers together (rusty_pool: 810 to 1010, and 350 to 390: the
+//! allocator's share varies from run to run). Half of the
 //! submitter's are the allocator's: `malloc` of the task, `free` when its
 //! last handle goes. The allocator also gives the 14 MB of a run's finished
 //! tasks back to the kernel and takes them again, page by page, in the next
