@@ -468,17 +468,17 @@ impl<T, E> Handle<T, E> {
     }
 
     /// Runs `task` here, on the thread pool's worker `worker`, catching a
-    /// panic as Python catches an exception; then calls `release` (the
-    /// worker's place passes on) and finishes the handle with the outcome:
-    /// an `Err` the task returns is raised, like a panic. The events hear
-    /// `Finished` before `release`, so no task is seen running in this
-    /// worker's place before this one is seen finished.
+    /// panic as Python catches an exception, and gives back the outcome for
+    /// the pool to store once the worker's place has passed on: an `Err`
+    /// the task returns is raised, like a panic. The events hear `Finished`
+    /// now, so no task is seen running in this worker's place before this
+    /// one is seen finished.
     pub(crate) fn run_on<R>(
         &self,
         worker: usize,
         task: impl FnOnce() -> R,
-        release: impl FnOnce(),
-    ) where
+    ) -> Result<T, Error<E>>
+    where
         R: Outcome<Ok = T, Err = E>,
     {
         self.report(|| Reported::Running {
@@ -489,8 +489,31 @@ impl<T, E> Handle<T, E> {
             Err(payload) => Err(Error::Panicked(Error::panic_message(payload))),
         };
         self.report_finished(&outcome);
-        release();
-        self.store(outcome);
+        outcome
+    }
+
+    /// Stores a running task's outcome, reported already, if no callback
+    /// or waiter listens: then nothing runs, and the thread pool may call
+    /// this under its own lock. Gives the outcome back if some listen (or
+    /// an executor's `set_result` came first), for [`store`](Self::store)
+    /// with no lock held. Once stored, the threads
+    /// blocked in `result()`, if any, wait for [`Stored::wake`].
+    pub(crate) fn store_unheard(
+        &self,
+        outcome: Result<T, Error<E>>,
+    ) -> Result<Stored<'_, T, E>, Result<T, Error<E>>> {
+        let mut state = self.lock();
+        let done = matches!(state.phase, Phase::Cancelled | Phase::Finished);
+        if done || !state.listeners.is_empty() {
+            return Err(outcome);
+        }
+        state.phase = Phase::Finished;
+        state.outcome = Some(Kept::Outcome(outcome));
+        let sleepers = state.sleepers > 0;
+        Ok(Stored {
+            handle: self,
+            sleepers,
+        })
     }
 
     /// Finishes the task with the value it returned, wakes every waiter and
@@ -545,7 +568,7 @@ impl<T, E> Handle<T, E> {
     }
 
     /// [`finish`](Self::finish), reported already.
-    fn store(&self, outcome: Result<T, Error<E>>) -> bool {
+    pub(crate) fn store(&self, outcome: Result<T, Error<E>>) -> bool {
         let mut state = self.lock();
         if matches!(state.phase, Phase::Cancelled | Phase::Finished) {
             return false;
@@ -681,6 +704,24 @@ impl<T, E, C: ?Sized> Shared<T, E, C> {
             Phase::Finished => {
                 unreachable!("a finished task is never started again")
             }
+        }
+    }
+}
+
+/// A handle finished by [`Handle::store_unheard`], whose `result()` callers
+/// are woken once the executor's lock is released: [`Stored::wake`].
+#[must_use = "the threads in `result()` wake only through `wake`"]
+pub(crate) struct Stored<'a, T, E> {
+    handle: &'a Handle<T, E>,
+    sleepers: bool,
+}
+
+impl<T, E> Stored<'_, T, E> {
+    /// Wakes the threads blocked in `result()`: a system call, made only if
+    /// there are some.
+    pub(crate) fn wake(self) {
+        if self.sleepers {
+            self.handle.shared.done.notify_all();
         }
     }
 }

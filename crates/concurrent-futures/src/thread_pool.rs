@@ -6,7 +6,8 @@
 //! Two locks may be held at once, always in this order: the pool's lock
 //! (`Inner::state`), then one handle's lock. Under the pool's lock, `submit`
 //! marks a new task running, `release` marks the oldest pending one running,
-//! an idle worker asks the task at the front whether it was cancelled, and
+//! `finish` stores an ended task's outcome when nothing listens to it, an
+//! idle worker asks the task at the front whether it was cancelled, and
 //! `shutdown(cancel_futures)` cancels the pending ones (their callbacks wait
 //! for the lock's release); each of these locks that task's handle. The list
 //! of threads (`threads`) is locked alone, never with another lock held.
@@ -35,7 +36,10 @@
 //! handle's own [`Shared`] state, which the queue holds as a `dyn WorkItem`:
 //! 950 instructions to 800 on the submitter, 660 to 560 on the workers); a
 //! handle's callbacks and waiters in one list, with nothing to iterate when
-//! there are none (560 to 450 on the workers); and ringing a sleeping worker
+//! there are none (560 to 450 on the workers); a worker whose finished task
+//! has no callback storing its outcome and taking its next task in one trip
+//! through the pool's lock, not two (in quiet `just bench-peers` runs, from
+//! 1.15x rusty_pool's time to 0.94–1.01x); and ringing a sleeping worker
 //! once (see [`Doorbell`]). Tried and dropped: counting the places in an
 //! atomic (so that a worker frees its place without the lock) and spinning
 //! on a hint instead of the lock, no better in 40 paired runs (they spare the
@@ -142,13 +146,15 @@ trait WorkItem: Send + Sync {
     /// Cancels a pending task now, under the pool's lock; the callbacks are
     /// left to run once it is released.
     fn cancel(self: Arc<Self>) -> Deferred;
-    /// Runs the task, then calls `release` (which passes its place to the
-    /// oldest pending task, or frees it), then finishes the handle, running
-    /// its done-callbacks here: whoever `result()` wakes up may submit the
-    /// next task to this worker, and a callback that waits for a pending
-    /// task finds it marked running for whichever worker is free first.
-    /// `worker` is the number of the thread running it (for the events).
-    fn run(self: Arc<Self>, worker: usize, release: &mut dyn FnMut());
+    /// Runs the task on worker `worker` (the number the events report),
+    /// then [`Inner::finish`]es it; gives back the next task, if this worker
+    /// took it on the way.
+    fn run(
+        self: Arc<Self>,
+        worker: usize,
+        inner: &Inner,
+        cancelled: &mut Vec<Queued>,
+    ) -> Option<Queued>;
     /// The task's handle, as [`Handle::id`] names it.
     fn id(&self) -> usize;
     /// Finishes a task no worker will run with `why` (the pool is broken),
@@ -184,11 +190,17 @@ where
         Handle::on(Arc::clone(&self)).finish(Err(why.clone().widen()));
         self.discard();
     }
-    fn run(self: Arc<Self>, worker: usize, release: &mut dyn FnMut()) {
+    fn run(
+        self: Arc<Self>,
+        worker: usize,
+        inner: &Inner,
+        cancelled: &mut Vec<Queued>,
+    ) -> Option<Queued> {
         let task = take(&self.call).expect("a queued task is taken out once");
-        // `release` runs once the task has returned or unwound (the handle
-        // catches a panic), before the handle is finished either way.
-        Handle::on(self).run_on(worker, task, release);
+        let handle = Handle::on(self);
+        // The handle catches a panic: the task has returned or unwound.
+        let outcome = handle.run_on(worker, task);
+        inner.finish(&handle, outcome, cancelled)
     }
     fn discard(&self) {
         discard_closure(take(&self.call));
@@ -474,9 +486,10 @@ impl ThreadPoolExecutor {
 /// - an idle worker yields its core [`SPINS`] times before it sleeps, giving
 ///   the submitter a chance to queue more, since waking a sleeping thread
 ///   costs more than a short task;
-/// - the hand-over in [`Inner::release`]: a worker whose task ends marks the
+/// - the hand-over in [`Inner::finish`]: a worker whose task ends marks the
 ///   next pending task running and, its callbacks done, usually takes it
 ///   itself, with no wake-up at all (a sleeper is rung only if there is one);
+///   with no callback, in the same trip through the pool's lock;
 /// - a sleeper is rung once ([`PoolState::rung`]): a woken worker may wait
 ///   long for a core on a busy machine, and each task submitted meanwhile
 ///   rang it again, a system call that woke no one (`perf`: up to a quarter
@@ -584,7 +597,13 @@ fn work(inner: &Inner, worker: usize) {
     }
     // Cancelled tasks met on the way, dropped once the lock is released.
     let mut cancelled = Vec::new();
+    // The next task, when `finish` took it for this worker.
+    let mut next = None;
     loop {
+        if let Some(queued) = next.take() {
+            next = run(queued, worker, inner, &mut cancelled);
+            continue;
+        }
         let mut state = inner.lock();
         let mut spins = 0;
         let queued = loop {
@@ -610,13 +629,23 @@ fn work(inner: &Inner, worker: usize) {
             }
         };
         drop(state);
-        queued
-            .task
-            .run(worker, &mut || inner.release(&mut cancelled));
-        if !cancelled.is_empty() {
-            discard(std::mem::take(&mut cancelled));
-        }
+        next = run(queued, worker, inner, &mut cancelled);
     }
+}
+
+/// Runs a task taken from the queue, then drops, with no lock held, the
+/// cancelled tasks met on the way. Gives back the next task, if any.
+fn run(
+    queued: Queued,
+    worker: usize,
+    inner: &Inner,
+    cancelled: &mut Vec<Queued>,
+) -> Option<Queued> {
+    let next = queued.task.run(worker, inner, cancelled);
+    if !cancelled.is_empty() {
+        discard(std::mem::take(cancelled));
+    }
+    next
 }
 
 impl Inner {
@@ -639,22 +668,64 @@ impl Inner {
         }
     }
 
-    /// A worker's task has ended. Its place passes to the oldest pending
-    /// task, marked running here and left in the queue for the first worker
-    /// free to take it; with none pending, the place is free.
+    /// A worker's task has ended with `outcome`: its place passes on
+    /// ([`release`](Self::release)), then its handle is finished. Gives back
+    /// the next task for this worker, if it took one on the way.
     ///
-    /// This happens before the ended task's handle is finished, so a caller
-    /// woken by `result()` finds the place free (and a next `submit` reuses
-    /// this worker instead of starting a thread). And this worker takes no
-    /// task until the ended one's done-callbacks have run, as in Python,
-    /// whose worker runs them inside `set_result`: a callback that waits for
-    /// the task marked running here is not waiting for itself, since another
-    /// worker, once free, runs it. Cancelled tasks met on the way go to
-    /// `cancelled`, for the worker to drop with no lock held.
-    fn release(&self, cancelled: &mut Vec<Queued>) {
+    /// The place passes on before the handle is finished, so a caller woken
+    /// by `result()` finds it free (and a next `submit` reuses this worker
+    /// instead of starting a thread). And this worker takes no task until
+    /// the ended one's done-callbacks have run, as in Python, whose worker
+    /// runs them inside `set_result`: a callback that waits for the task
+    /// marked running here is not waiting for itself, since another worker,
+    /// once free, runs it. Most handles have no callback and no waiter:
+    /// then the handle is finished under the pool's lock, and this worker
+    /// takes the next task in the same trip through it.
+    fn finish<T, E>(
+        &self,
+        handle: &Handle<T, E>,
+        outcome: Result<T, Error<E>>,
+        cancelled: &mut Vec<Queued>,
+    ) -> Option<Queued> {
         let mut state = self.lock();
+        let reserved = Self::release(&mut state, cancelled);
+        match handle.store_unheard(outcome) {
+            Ok(stored) => {
+                let next = match state.queue.front() {
+                    Some(item) if item.reserved => state.queue.pop_front(),
+                    _ => None,
+                };
+                // A task marked running for a free worker: this one, if it
+                // took a task, or else a sleeper.
+                let ring =
+                    reserved && next.is_none() && Doorbell::ring_for(&mut state);
+                drop(state);
+                stored.wake();
+                if ring {
+                    self.doorbell.ring();
+                }
+                next
+            }
+            Err(outcome) => {
+                let ring = reserved && Doorbell::ring_for(&mut state);
+                drop(state);
+                if ring {
+                    self.doorbell.ring();
+                }
+                handle.store(outcome);
+                None
+            }
+        }
+    }
+
+    /// The place of a worker whose task ended passes to the oldest pending
+    /// task, marked running here and left in the queue for the first worker
+    /// free to take it; with none pending, the place is free. True if it
+    /// marked a task running. Cancelled tasks met on the way go to
+    /// `cancelled`, for the worker to drop with no lock held.
+    fn release(state: &mut PoolState, cancelled: &mut Vec<Queued>) -> bool {
         let mut index = 0;
-        let ring = loop {
+        loop {
             // Tasks marked running at the front are for free workers: skip them.
             match state
                 .queue
@@ -664,21 +735,17 @@ impl Inner {
             {
                 None => {
                     state.busy -= 1;
-                    break false;
+                    return false;
                 }
                 Some(offset) => {
                     index += offset;
                     let item = &mut state.queue[index];
                     if item.reserve() {
-                        break Doorbell::ring_for(&mut state);
+                        return true;
                     }
                     cancelled.extend(state.queue.remove(index));
                 }
             }
-        };
-        drop(state);
-        if ring {
-            self.doorbell.ring();
         }
     }
 
