@@ -24,28 +24,30 @@
 //! 0.3 µs, mostly on the submitting thread, since the workers keep up.
 //! Callgrind counts 800 to 860 instructions a task on that thread and 450 on
 //! the workers together (rusty_pool: 810 to 1010, and 350 to 390: the
-//! allocator's share varies from run to run). Half of the
-//! submitter's are the allocator's: `malloc` of the task, `free` when its
-//! last handle goes. The allocator also gives the 14 MB of a run's finished
-//! tasks back to the kernel and takes them again, page by page, in the next
-//! run (3,700 page faults a run; rusty_pool's smaller blocks stay on the
-//! allocator's fast lists: 700). The rest is `submit` itself and the pool's
-//! lock, whose cache line the workers pull away to take each task.
+//! allocator's share varies from run to run). Half of the submitter's are the
+//! allocator's: `malloc` of the task, `free` when its last handle goes. The
+//! allocator also gives the 14 MB of a run's finished tasks back to the kernel
+//! and takes them again, page by page, in the next run (3,700 page faults a
+//! run; rusty_pool's smaller blocks stay on the allocator's fast lists: 700).
+//! The rest is `submit` itself and the pool's lock, whose cache line the
+//! workers pull away to take each task. That lock is likely why the pool falls
+//! behind rusty_pool's lock-free channel when the host is busy (1.1–1.8x): a
+//! thread descheduled while holding it makes the others wait.
 //!
 //! What paid: one allocation per task, not two (the closure lives in the
 //! handle's own [`Shared`] state, which the queue holds as a `dyn WorkItem`:
 //! 950 instructions to 800 on the submitter, 660 to 560 on the workers); a
 //! handle's callbacks and waiters in one list, with nothing to iterate when
-//! there are none (560 to 450 on the workers); a worker whose finished task
-//! has no callback storing its outcome and taking its next task in one trip
-//! through the pool's lock, not two (in quiet `just bench-peers` runs, from
-//! 1.15x rusty_pool's time to 0.94–1.01x); and ringing a sleeping worker
-//! once (see [`Doorbell`]). Tried and dropped: counting the places in an
-//! atomic (so that a worker frees its place without the lock) and spinning
-//! on a hint instead of the lock, no better in 40 paired runs (they spare the
-//! workers; the submitter is the one that waits); and a lock-free cell for
-//! the closure, 8 bytes and a lock a task fewer, but `unsafe` in a pool that
-//! has none.
+//! there are none (560 to 450 on the workers); a worker whose finished task has
+//! no callback storing its outcome and taking its next task in one trip through
+//! the pool's lock, not two (with the two above, in quiet `just bench-peers`
+//! runs: from 1.06–1.15x rusty_pool's time to 0.92–1.02x, 0.98x at the median);
+//! and ringing a sleeping worker once (see [`Doorbell`]). Tried and dropped:
+//! counting the places in an atomic (so that a worker frees its place without
+//! the lock) and spinning on a hint instead of the lock, no better in 40 paired
+//! runs (they spare the workers; the submitter is the one that waits); and a
+//! lock-free cell for the closure, 8 bytes and a lock a task fewer, but
+//! `unsafe` in a pool that has none.
 
 mod builder;
 
