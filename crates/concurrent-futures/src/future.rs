@@ -21,7 +21,7 @@ use crate::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
 use std::any::type_name;
 use std::convert::Infallible;
 use std::fmt;
-use std::panic::{self, AssertUnwindSafe};
+use std::panic::{self, AssertUnwindSafe, RefUnwindSafe, UnwindSafe};
 use std::time::{Duration, Instant};
 
 use crate::events::{self, Phase as Reported};
@@ -48,7 +48,11 @@ pub struct Handle<T, E = Infallible> {
     shared: Arc<Shared<T, E>>,
 }
 
-struct Shared<T, E> {
+/// What every handle on one task shares, in one allocation. `C` is what the
+/// executor keeps with it: the thread pool, the task's closure, so that its
+/// queue holds this same `Arc` and a task costs one allocation, not two;
+/// `()` for other executors. A handle sees it only as `dyn Attached`.
+pub(crate) struct Shared<T, E, C: ?Sized = dyn Attached> {
     state: Mutex<State<T, E>>,
     /// Notified when the handle becomes done (finished or cancelled).
     done: Condvar,
@@ -57,7 +61,14 @@ struct Shared<T, E> {
     /// nothing. A plain `u64`, not an `Option`: it fits where the handle had
     /// room, so an unobserved handle is no bigger than it was.
     task: u64,
+    pub(crate) call: C,
 }
+
+/// What an executor may keep in a task's [`Shared`] state: whatever it is,
+/// a handle stays `Send`, `Sync` and unwind-safe, as it was without it.
+pub(crate) trait Attached: Send + Sync + UnwindSafe + RefUnwindSafe {}
+
+impl<C: Send + Sync + UnwindSafe + RefUnwindSafe> Attached for C {}
 
 /// `Shared::task` of a handle made while no one observed.
 const UNOBSERVED: u64 = u64::MAX;
@@ -66,8 +77,9 @@ struct State<T, E> {
     phase: Phase,
     /// `Some` once finished: the value, or what the task raised.
     outcome: Option<Kept<T, E>>,
-    callbacks: Vec<Callback<T, E>>,
-    waiters: Vec<Waiter>,
+    /// Who hears when the task is done, in the order they came: one list,
+    /// so that a handle nobody listens to carries one empty `Vec`, not two.
+    listeners: Vec<Listener<T, E>>,
     /// Threads blocked in `result()` and friends: with none, finishing needs
     /// no wake-up call (a system call per task, saved).
     /// (`u32`, so that the handle stays the size it was before `task`.)
@@ -75,6 +87,12 @@ struct State<T, E> {
 }
 
 type Callback<T, E> = Box<dyn FnOnce(&Handle<T, E>) + Send>;
+
+/// A done-callback, or a `wait` or `as_completed` call listening.
+enum Listener<T, E> {
+    Callback(Callback<T, E>),
+    Waiter(Waiter),
+}
 
 /// What a finished handle holds.
 enum Kept<T, E> {
@@ -146,7 +164,7 @@ impl<T, E> Eq for Handle<T, E> {}
 
 impl<T, E> std::hash::Hash for Handle<T, E> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        Arc::as_ptr(&self.shared).hash(state);
+        self.id().hash(state);
     }
 }
 
@@ -194,22 +212,25 @@ impl<T, E> Handle<T, E> {
     /// assert!(matches!(handle.set_result(1), Err(Error::InvalidState(_))));
     /// ```
     pub fn new() -> Handle<T, E> {
-        let state = State {
-            phase: Phase::Pending,
-            outcome: None,
-            callbacks: Vec::new(),
-            waiters: Vec::new(),
-            sleepers: 0,
-        };
-        let handle = Handle {
-            shared: Arc::new(Shared {
-                state: Mutex::new(state),
-                done: Condvar::new(),
-                task: events::new_task().unwrap_or(UNOBSERVED),
-            }),
-        };
+        Handle::pending(Shared::with_call(()))
+    }
+
+    /// The first handle on a task just made: reported `Pending`.
+    pub(crate) fn pending<C>(shared: Arc<Shared<T, E, C>>) -> Handle<T, E>
+    where
+        C: Attached + 'static,
+    {
+        let handle = Handle::on(shared);
         handle.report(|| Reported::Pending);
         handle
+    }
+
+    /// Another handle on a task: the executor's `Arc` of it, seen as a handle.
+    pub(crate) fn on<C>(shared: Arc<Shared<T, E, C>>) -> Handle<T, E>
+    where
+        C: Attached + 'static,
+    {
+        Handle { shared }
     }
 
     /// Tells the event observer, if any, that this task became `phase`.
@@ -257,15 +278,11 @@ impl<T, E> Handle<T, E> {
     /// Which task this is a handle on: equal for two handles exactly when
     /// they are handles on the same task.
     pub(crate) fn id(&self) -> usize {
-        Arc::as_ptr(&self.shared) as *const () as usize
+        self.shared.id()
     }
 
     fn lock(&self) -> MutexGuard<'_, State<T, E>> {
-        // Tasks and callbacks run outside this lock, so it is never poisoned.
-        self.shared
-            .state
-            .lock()
-            .expect("a handle's lock is never poisoned")
+        self.shared.lock()
     }
 
     /// True if the task finished or was cancelled. Never blocks.
@@ -280,7 +297,7 @@ impl<T, E> Handle<T, E> {
 
     /// True if [`cancel`](Self::cancel) stopped the task before it started.
     pub fn cancelled(&self) -> bool {
-        self.lock().phase == Phase::Cancelled
+        self.shared.cancelled()
     }
 
     /// Cancels the task if no worker has started it, and says whether it is
@@ -295,9 +312,7 @@ impl<T, E> Handle<T, E> {
         }
         let callbacks = self.wake(state);
         self.report(|| Reported::Cancelled);
-        for callback in callbacks {
-            run_callback(self, callback);
-        }
+        run_callbacks(self, callbacks);
         true
     }
 
@@ -406,7 +421,7 @@ impl<T, E> Handle<T, E> {
             drop(state);
             run_callback(self, Box::new(callback));
         } else {
-            state.callbacks.push(Box::new(callback));
+            state.listeners.push(Listener::Callback(Box::new(callback)));
         }
     }
 
@@ -456,50 +471,27 @@ impl<T, E> Handle<T, E> {
     /// by an executor that knows which of its workers takes the task: the
     /// process pool's worker process `k`. (The thread pool marks a task
     /// running before it knows which thread will take it: it uses
-    /// [`reserve`](Self::reserve) and [`run_on`](Self::run_on).)
+    /// [`Shared::reserve`] and [`run_on`](Self::run_on).)
     pub(crate) fn start_on(&self, worker: Option<usize>) -> bool {
-        let (running, now) = self.mark_running();
+        let (running, now) = self.shared.mark_running();
         if now {
             self.report(|| Reported::Running { worker });
         }
         running
     }
 
-    /// Marks a pending handle running for whichever worker is free first,
-    /// and reports nothing yet: [`run_on`](Self::run_on) reports the worker
-    /// that takes it. The thread pool's `set_running_or_notify_cancel`.
-    pub(crate) fn reserve(&self) -> bool {
-        self.mark_running().0
-    }
-
-    /// Whether the task is running now, and whether it was pending before.
-    fn mark_running(&self) -> (bool, bool) {
-        let mut state = self.lock();
-        match state.phase {
-            Phase::Cancelled => (false, false),
-            Phase::Running => (true, false),
-            Phase::Pending => {
-                state.phase = Phase::Running;
-                (true, true)
-            }
-            Phase::Finished => {
-                panic!("a finished task started again (an executor's bug)")
-            }
-        }
-    }
-
     /// Runs `task` here, on the thread pool's worker `worker`, catching a
-    /// panic as Python catches an exception; then calls `release` (the
-    /// worker's place passes on) and finishes the handle with the outcome:
-    /// an `Err` the task returns is raised, like a panic. The events hear
-    /// `Finished` before `release`, so no task is seen running in this
-    /// worker's place before this one is seen finished.
+    /// panic as Python catches an exception, and gives back the outcome for
+    /// the pool to store once the worker's place has passed on: an `Err`
+    /// the task returns is raised, like a panic. The events hear `Finished`
+    /// now, so no task is seen running in this worker's place before this
+    /// one is seen finished.
     pub(crate) fn run_on<R>(
         &self,
         worker: usize,
         task: impl FnOnce() -> R,
-        release: impl FnOnce(),
-    ) where
+    ) -> Result<T, Error<E>>
+    where
         R: Outcome<Ok = T, Err = E>,
     {
         self.report(|| Reported::Running {
@@ -510,8 +502,31 @@ impl<T, E> Handle<T, E> {
             Err(payload) => Err(Error::Panicked(Error::panic_message(payload))),
         };
         self.report_finished(&outcome);
-        release();
-        self.store(outcome);
+        outcome
+    }
+
+    /// Stores a running task's outcome, reported already, if no callback
+    /// or waiter listens: then nothing runs, and the thread pool may call
+    /// this under its own lock. Gives the outcome back if some listen (or
+    /// an executor's `set_result` came first), for [`store`](Self::store)
+    /// with no lock held. Once stored, the threads
+    /// blocked in `result()`, if any, wait for [`Stored::wake`].
+    pub(crate) fn store_unheard(
+        &self,
+        outcome: Result<T, Error<E>>,
+    ) -> Result<Stored<'_, T, E>, Result<T, Error<E>>> {
+        let mut state = self.lock();
+        let done = matches!(state.phase, Phase::Cancelled | Phase::Finished);
+        if done || !state.listeners.is_empty() {
+            return Err(outcome);
+        }
+        state.phase = Phase::Finished;
+        state.outcome = Some(Kept::Outcome(outcome));
+        let sleepers = state.sleepers > 0;
+        Ok(Stored {
+            handle: self,
+            sleepers,
+        })
     }
 
     /// Finishes the task with the value it returned, wakes every waiter and
@@ -578,7 +593,7 @@ impl<T, E> Handle<T, E> {
     }
 
     /// [`finish`](Self::finish), reported already.
-    fn store(&self, outcome: Result<T, Error<E>>) -> bool {
+    pub(crate) fn store(&self, outcome: Result<T, Error<E>>) -> bool {
         let mut state = self.lock();
         if matches!(state.phase, Phase::Cancelled | Phase::Finished) {
             return false;
@@ -595,13 +610,15 @@ impl<T, E> Handle<T, E> {
         if matches!(state.phase, Phase::Finished | Phase::Cancelled) {
             let _ = waiter.tx.send(done_for(&state, &waiter));
         } else {
-            state.waiters.push(waiter);
+            state.listeners.push(Listener::Waiter(waiter));
         }
     }
 
     /// Removes the waiter registered under `id` (the call stopped listening).
     pub(crate) fn remove_waiter(&self, id: u64) {
-        self.lock().waiters.retain(|waiter| waiter.id != id);
+        self.lock().listeners.retain(
+            |listener| !matches!(listener, Listener::Waiter(waiter) if waiter.id == id),
+        );
     }
 
     /// [`cancel`](Self::cancel) for an executor that holds its own lock:
@@ -622,27 +639,28 @@ impl<T, E> Handle<T, E> {
         let callbacks = self.wake(state);
         self.report(|| Reported::Cancelled);
         let handle = self.clone();
-        Deferred(Some(Box::new(move || {
-            for callback in callbacks {
-                run_callback(&handle, callback);
-            }
-        })))
+        Deferred(Some(Box::new(move || run_callbacks(&handle, callbacks))))
     }
 
     /// The handle has just become done: wake `result()` callers and waiters,
     /// then run the callbacks outside the lock, so they may use this handle.
     fn became_done(&self, state: MutexGuard<'_, State<T, E>>) {
-        for callback in self.wake(state) {
-            run_callback(self, callback);
-        }
+        run_callbacks(self, self.wake(state));
     }
 
     /// Wakes `result()` callers and waiters, releases the lock, and returns
-    /// the callbacks to run.
-    fn wake(&self, mut state: MutexGuard<'_, State<T, E>>) -> Vec<Callback<T, E>> {
-        let callbacks = std::mem::take(&mut state.callbacks);
-        for waiter in std::mem::take(&mut state.waiters) {
-            let _ = waiter.tx.send(done_for(&state, &waiter));
+    /// the callbacks to run (the waiters, told already, are left out).
+    fn wake(&self, mut state: MutexGuard<'_, State<T, E>>) -> Vec<Listener<T, E>> {
+        let mut callbacks = std::mem::take(&mut state.listeners);
+        // Mostly none: a task read by `result()` alone has no listeners.
+        if !callbacks.is_empty() {
+            callbacks.retain(|listener| match listener {
+                Listener::Waiter(waiter) => {
+                    let _ = waiter.tx.send(done_for(&state, waiter));
+                    false
+                }
+                Listener::Callback(_) => true,
+            });
         }
         let sleepers = state.sleepers;
         drop(state);
@@ -650,6 +668,86 @@ impl<T, E> Handle<T, E> {
             self.shared.done.notify_all();
         }
         callbacks
+    }
+}
+
+impl<T, E, C> Shared<T, E, C> {
+    /// A new pending task whose shared state also keeps `call`.
+    pub(crate) fn with_call(call: C) -> Arc<Shared<T, E, C>> {
+        let state = State {
+            phase: Phase::Pending,
+            outcome: None,
+            listeners: Vec::new(),
+            sleepers: 0,
+        };
+        Arc::new(Shared {
+            state: Mutex::new(state),
+            done: Condvar::new(),
+            task: events::new_task().unwrap_or(UNOBSERVED),
+            call,
+        })
+    }
+}
+
+/// What an executor asks of a task it has queued, before it has a [`Handle`]
+/// on it: the thread pool's queue holds the `Arc<Shared>` itself.
+impl<T, E, C: ?Sized> Shared<T, E, C> {
+    /// [`Handle::id`]: the address of this allocation.
+    pub(crate) fn id(&self) -> usize {
+        self as *const Self as *const () as usize
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<T, E>> {
+        // Tasks and callbacks run outside this lock, so it is never poisoned.
+        self.state
+            .lock()
+            .expect("a handle's lock is never poisoned")
+    }
+
+    /// [`Handle::cancelled`].
+    pub(crate) fn cancelled(&self) -> bool {
+        self.lock().phase == Phase::Cancelled
+    }
+
+    /// Marks a pending task running for whichever worker is free first,
+    /// and reports nothing yet: [`Handle::run_on`] reports the worker that
+    /// takes it. The thread pool's `set_running_or_notify_cancel`.
+    pub(crate) fn reserve(&self) -> bool {
+        self.mark_running().0
+    }
+
+    /// Whether the task is running now, and whether it was pending before.
+    fn mark_running(&self) -> (bool, bool) {
+        let mut state = self.lock();
+        match state.phase {
+            Phase::Cancelled => (false, false),
+            Phase::Running => (true, false),
+            Phase::Pending => {
+                state.phase = Phase::Running;
+                (true, true)
+            }
+            Phase::Finished => {
+                panic!("a finished task started again (an executor's bug)")
+            }
+        }
+    }
+}
+
+/// A handle finished by [`Handle::store_unheard`], whose `result()` callers
+/// are woken once the executor's lock is released: [`Stored::wake`].
+#[must_use = "the threads in `result()` wake only through `wake`"]
+pub(crate) struct Stored<'a, T, E> {
+    handle: &'a Handle<T, E>,
+    sleepers: bool,
+}
+
+impl<T, E> Stored<'_, T, E> {
+    /// Wakes the threads blocked in `result()`: a system call, made only if
+    /// there are some.
+    pub(crate) fn wake(self) {
+        if self.sleepers {
+            self.handle.shared.done.notify_all();
+        }
     }
 }
 
@@ -667,13 +765,27 @@ impl Deferred {
     }
 }
 
+/// Runs the callbacks among `listeners`, in the order they were added.
+#[inline]
+fn run_callbacks<T, E>(handle: &Handle<T, E>, listeners: Vec<Listener<T, E>>) {
+    // Most tasks have none: no iterator to set up and drop.
+    if listeners.is_empty() {
+        return;
+    }
+    for listener in listeners {
+        if let Listener::Callback(callback) = listener {
+            run_callback(handle, callback);
+        }
+    }
+}
+
 fn run_callback<T, E>(handle: &Handle<T, E>, callback: Callback<T, E>) {
     // Python logs an exception raised by a callback and goes on; the panic
     // hook has printed the panic, so say which callback it was and go on.
     if panic::catch_unwind(AssertUnwindSafe(|| callback(handle))).is_err() {
         eprintln!(
             "concurrent_futures: exception calling callback for <Future at {:p}>",
-            Arc::as_ptr(&handle.shared)
+            Arc::as_ptr(&handle.shared).cast::<()>()
         );
     }
 }
@@ -731,7 +843,7 @@ impl<T, E> fmt::Debug for Handle<T, E> {
     /// The names are the types' own: nothing here reads the value.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.lock();
-        let address = Arc::as_ptr(&self.shared);
+        let address = Arc::as_ptr(&self.shared).cast::<()>();
         write!(f, "<Future at {address:p} state=")?;
         match (state.phase, &state.outcome) {
             (Phase::Pending, _) => write!(f, "pending>"),
@@ -778,6 +890,15 @@ pub(crate) fn short_type_name<T: ?Sized>() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the thread pool keeps in a handle (the task's closure, which
+    /// need not be `Sync` or unwind-safe) changes none of this.
+    #[test]
+    fn handles_are_send_sync_and_unwind_safe() {
+        fn check<H: Send + Sync + UnwindSafe + RefUnwindSafe>() {}
+        check::<Handle<String, std::io::Error>>();
+        check::<Handle<u64>>();
+    }
 
     #[test]
     fn short_type_names_drop_module_paths() {

@@ -6,7 +6,8 @@
 //! Two locks may be held at once, always in this order: the pool's lock
 //! (`Inner::state`), then one handle's lock. Under the pool's lock, `submit`
 //! marks a new task running, `release` marks the oldest pending one running,
-//! an idle worker asks the task at the front whether it was cancelled, and
+//! `finish` stores an ended task's outcome when nothing listens to it, an
+//! idle worker asks the task at the front whether it was cancelled, and
 //! `shutdown(cancel_futures)` cancels the pending ones (their callbacks wait
 //! for the lock's release); each of these locks that task's handle. The list
 //! of threads (`threads`) is locked alone, never with another lock held.
@@ -19,17 +20,34 @@
 //! # Where the time goes
 //!
 //! Submitting a no-op task and reading its result (`just bench-peers`: one
-//! thread submits 100,000 tasks, 4 workers on 2 cores run them) costs 0.2 to
-//! 0.3 µs. `perf` puts most of it on the submitting thread, since the
-//! workers keep up: two allocations (the handle's `Arc` and the boxed task,
-//! which a worker frees, so the allocator's per-thread cache never serves
-//! them), then the pool's lock, whose cache line and queue the workers pull
-//! away to take each task. Counting the places in an atomic (so that a
-//! worker frees its place without the lock), spinning on a hint instead of
-//! the lock, and keeping each task's mark beside its pointer were tried and
-//! measured no better in 40 paired runs: they spare the workers, and the
-//! submitter is the one that waits. What paid was ringing a sleeping worker
-//! once (see [`Doorbell`]).
+//! thread submits 100,000 tasks, 4 workers on 2 cores run them) costs 0.1 to
+//! 0.3 µs, mostly on the submitting thread, since the workers keep up.
+//! Callgrind counts 800 to 860 instructions a task on that thread and 450 on
+//! the workers together (rusty_pool: 810 to 1010, and 350 to 390: the
+//! allocator's share varies from run to run). Half of the submitter's are the
+//! allocator's: `malloc` of the task, `free` when its last handle goes. The
+//! allocator also gives the 14 MB of a run's finished tasks back to the kernel
+//! and takes them again, page by page, in the next run (3,700 page faults a
+//! run; rusty_pool's smaller blocks stay on the allocator's fast lists: 700).
+//! The rest is `submit` itself and the pool's lock, whose cache line the
+//! workers pull away to take each task. That lock is likely why the pool falls
+//! behind rusty_pool's lock-free channel when the host is busy (1.1–1.8x): a
+//! thread descheduled while holding it makes the others wait.
+//!
+//! What paid: one allocation per task, not two (the closure lives in the
+//! handle's own [`Shared`] state, which the queue holds as a `dyn WorkItem`:
+//! 950 instructions to 800 on the submitter, 660 to 560 on the workers); a
+//! handle's callbacks and waiters in one list, with nothing to iterate when
+//! there are none (560 to 450 on the workers); a worker whose finished task has
+//! no callback storing its outcome and taking its next task in one trip through
+//! the pool's lock, not two (with the two above, in quiet `just bench-peers`
+//! runs: from 1.06–1.15x rusty_pool's time to 0.92–1.02x, 0.98x at the median);
+//! and ringing a sleeping worker once (see [`Doorbell`]). Tried and dropped:
+//! counting the places in an atomic (so that a worker frees its place without
+//! the lock) and spinning on a hint instead of the lock, no better in 40 paired
+//! runs (they spare the workers; the submitter is the one that waits); and a
+//! lock-free cell for the closure, 8 bytes and a lock a task fewer, but
+//! `unsafe` in a pool that has none.
 
 mod builder;
 
@@ -41,7 +59,7 @@ use std::panic::{self, AssertUnwindSafe};
 use crate::sync::thread::{self, JoinHandle, ThreadId};
 use crate::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use crate::future::Deferred;
+use crate::future::{Deferred, Shared};
 use crate::{Error, Executor, Handle, HandleOf, Outcome};
 pub use builder::ThreadPoolBuilder;
 use builder::{Config, Initializer};
@@ -75,7 +93,7 @@ struct Inner {
 }
 
 struct PoolState {
-    queue: VecDeque<Box<dyn WorkItem>>,
+    queue: VecDeque<Queued>,
     /// Tasks marked running, queued for a free worker or being run: never
     /// more than `max_workers`.
     busy: usize,
@@ -101,70 +119,100 @@ struct PoolState {
     name: String,
 }
 
-/// A queued task, whatever its type: Python's `_WorkItem`.
-trait WorkItem: Send {
-    /// Marked running, at `submit` or since, because a worker is free for it.
-    fn reserved(&self) -> bool;
+/// A queued task, and whether it is marked running for a free worker (at
+/// `submit`, or since by `release`): kept here, beside the pointer, so that
+/// a worker looking for work reads it without the task's own lock.
+struct Queued {
+    task: Arc<dyn WorkItem>,
+    reserved: bool,
+}
+
+impl Queued {
     /// Marks a pending task running for a worker that is free; false if it
     /// was cancelled.
-    fn reserve(&mut self) -> bool;
+    fn reserve(&mut self) -> bool {
+        // Not yet known which worker runs it: `run` reports that one.
+        self.reserved = self.task.reserve();
+        self.reserved
+    }
+}
+
+/// A queued task, whatever its type: Python's `_WorkItem`. It is the task's
+/// [`Shared`] state itself, the handle's own allocation, which also keeps the
+/// closure: whoever takes it out of the queue (under the pool's lock, so
+/// only one) runs the closure or drops it.
+trait WorkItem: Send + Sync {
+    /// Marks the pending handle running; false if it was cancelled.
+    fn reserve(&self) -> bool;
     fn cancelled(&self) -> bool;
     /// Cancels a pending task now, under the pool's lock; the callbacks are
     /// left to run once it is released.
-    fn cancel(&self) -> Deferred;
-    /// Runs the task, then calls `release` (which passes its place to the
-    /// oldest pending task, or frees it), then finishes the handle, running
-    /// its done-callbacks here: whoever `result()` wakes up may submit the
-    /// next task to this worker, and a callback that waits for a pending
-    /// task finds it marked running for whichever worker is free first.
-    /// `worker` is the number of the thread running it (for the events).
-    fn run(self: Box<Self>, worker: usize, release: &mut dyn FnMut());
+    fn cancel(self: Arc<Self>) -> Deferred;
+    /// Runs the task on worker `worker` (the number the events report),
+    /// then [`Inner::finish`]es it; gives back the next task, if this worker
+    /// took it on the way.
+    fn run(
+        self: Arc<Self>,
+        worker: usize,
+        inner: &Inner,
+        cancelled: &mut Vec<Queued>,
+    ) -> Option<Queued>;
     /// The task's handle, as [`Handle::id`] names it.
     fn id(&self) -> usize;
     /// Finishes a task no worker will run with `why` (the pool is broken),
     /// then drops its closure. Called with no lock held: the callbacks run.
-    fn fail(self: Box<Self>, why: &Error);
+    fn fail(self: Arc<Self>, why: &Error);
+    /// Drops the closure of a task that will never run. Called with no lock
+    /// held: its captures run their own `drop`, which may panic or use this
+    /// pool. (Handles may keep the rest alive long after.)
+    fn discard(&self);
 }
 
-struct Job<R: Outcome, F> {
-    handle: HandleOf<R>,
-    task: F,
-    reserved: bool,
-}
+/// The closure of a queued task, taken out once: to run it or to drop it.
+type Call<F> = Mutex<Option<F>>;
 
-impl<R, F> WorkItem for Job<R, F>
+impl<R, F> WorkItem for Shared<R::Ok, R::Err, Call<F>>
 where
     R: Outcome<Ok: Send + 'static, Err: Send + 'static>,
-    F: FnOnce() -> R + Send,
+    F: FnOnce() -> R + Send + 'static,
 {
-    fn reserved(&self) -> bool {
-        self.reserved
-    }
-    fn reserve(&mut self) -> bool {
-        // Not yet known which worker runs it: `run` reports that one.
-        self.reserved = self.handle.reserve();
-        self.reserved
+    fn reserve(&self) -> bool {
+        Shared::reserve(self)
     }
     fn cancelled(&self) -> bool {
-        self.handle.cancelled()
+        Shared::cancelled(self)
     }
-    fn cancel(&self) -> Deferred {
-        self.handle.cancel_deferring_callbacks()
+    fn cancel(self: Arc<Self>) -> Deferred {
+        Handle::on(self).cancel_deferring_callbacks()
     }
     fn id(&self) -> usize {
-        self.handle.id()
+        Shared::id(self)
     }
-    fn fail(self: Box<Self>, why: &Error) {
-        let Job { handle, task, .. } = *self;
-        handle.finish(Err(why.clone().widen()));
-        discard_closure(task);
+    fn fail(self: Arc<Self>, why: &Error) {
+        Handle::on(Arc::clone(&self)).finish(Err(why.clone().widen()));
+        self.discard();
     }
-    fn run(self: Box<Self>, worker: usize, release: &mut dyn FnMut()) {
-        let Job { handle, task, .. } = *self;
-        // `release` runs once the task has returned or unwound (the handle
-        // catches a panic), before the handle is finished either way.
-        handle.run_on(worker, task, release);
+    fn run(
+        self: Arc<Self>,
+        worker: usize,
+        inner: &Inner,
+        cancelled: &mut Vec<Queued>,
+    ) -> Option<Queued> {
+        let task = take(&self.call).expect("a queued task is taken out once");
+        let handle = Handle::on(self);
+        // The handle catches a panic: the task has returned or unwound.
+        let outcome = handle.run_on(worker, task);
+        inner.finish(&handle, outcome, cancelled)
     }
+    fn discard(&self) {
+        discard_closure(take(&self.call));
+    }
+}
+
+/// Takes a queued task's closure out, leaving `None`.
+fn take<F>(call: &Call<F>) -> Option<F> {
+    // Nothing runs or drops under this lock, so it is never poisoned.
+    call.lock().expect("never poisoned").take()
 }
 
 impl ThreadPoolExecutor {
@@ -260,14 +308,16 @@ impl ThreadPoolExecutor {
         F: FnOnce() -> R + Send + 'static,
         R: Outcome<Ok: Send + 'static, Err: Send + 'static> + 'static,
     {
-        let handle = Handle::new();
-        // Allocated before taking the lock, so the workers wait less for it.
-        let mut job = Box::new(Job {
-            handle: handle.clone(),
-            task,
+        // One allocation holds the handle's state and the closure, shared by
+        // the handle and the queue; made before taking the lock, so the
+        // workers wait less for it.
+        let shared = Shared::with_call(Mutex::new(Some(task)));
+        let handle = Handle::pending(Arc::clone(&shared));
+        let mut job = Queued {
+            task: shared,
             reserved: false,
-        });
-        let id = job.id();
+        };
+        let id = handle.id();
         let mut state = self.inner.lock();
         // Python looks at `_broken` first, then `_shutdown`.
         let refused = match (&state.broken, state.shutdown) {
@@ -310,7 +360,7 @@ impl ThreadPoolExecutor {
             // task takes back its place, unless a worker freed meanwhile
             // has taken it: then it runs, and its handle is the answer.
             let mut state = self.inner.lock();
-            let ours = state.queue.iter().position(|item| item.id() == id);
+            let ours = state.queue.iter().position(|item| item.task.id() == id);
             let unscheduled = ours.and_then(|index| state.queue.remove(index));
             if unscheduled.is_some() {
                 state.busy -= 1;
@@ -359,12 +409,13 @@ impl ThreadPoolExecutor {
         if cancel_futures {
             // Tasks already marked running stay queued: a worker is theirs.
             let (keep, pending): (VecDeque<_>, VecDeque<_>) =
-                state.queue.drain(..).partition(|item| item.reserved());
+                state.queue.drain(..).partition(|item| item.reserved);
             state.queue = keep;
             // Cancelled here, under the lock, as Python's shutdown cancels
             // under its own: another caller never sees a task that is
             // neither queued nor cancelled. Only the callbacks wait.
-            callbacks.extend(pending.iter().map(|item| item.cancel()));
+            callbacks
+                .extend(pending.iter().map(|item| Arc::clone(&item.task).cancel()));
             cancelled.extend(pending);
         }
         // No new thread can start now; wait for those being started to be
@@ -437,9 +488,10 @@ impl ThreadPoolExecutor {
 /// - an idle worker yields its core [`SPINS`] times before it sleeps, giving
 ///   the submitter a chance to queue more, since waking a sleeping thread
 ///   costs more than a short task;
-/// - the hand-over in [`Inner::release`]: a worker whose task ends marks the
+/// - the hand-over in [`Inner::finish`]: a worker whose task ends marks the
 ///   next pending task running and, its callbacks done, usually takes it
 ///   itself, with no wake-up at all (a sleeper is rung only if there is one);
+///   with no callback, in the same trip through the pool's lock;
 /// - a sleeper is rung once ([`PoolState::rung`]): a woken worker may wait
 ///   long for a core on a busy machine, and each task submitted meanwhile
 ///   rang it again, a system call that woke no one (`perf`: up to a quarter
@@ -519,18 +571,17 @@ fn spawn(
     thread::Builder::new().name(name).spawn(body)
 }
 
-/// Drops tasks no worker will run, with no lock held: a closure's captures
-/// run their own `drop`, which may panic or use this pool.
-fn discard(items: Vec<Box<dyn WorkItem>>) {
+/// Drops the closures of tasks no worker will run, with no lock held.
+fn discard(items: Vec<Queued>) {
     for item in items {
-        // Like a panicking callback, a panicking drop must not end a worker.
-        let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(item)));
+        item.task.discard();
     }
 }
 
 /// Drops a task's closure that will never run, with no lock held: its
 /// captures run their own `drop`, which may panic or use this pool.
 fn discard_closure<F>(task: F) {
+    // Like a panicking callback, a panicking drop must not end a worker.
     let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(task)));
 }
 
@@ -548,18 +599,24 @@ fn work(inner: &Inner, worker: usize) {
     }
     // Cancelled tasks met on the way, dropped once the lock is released.
     let mut cancelled = Vec::new();
+    // The next task, when `finish` took it for this worker.
+    let mut next = None;
     loop {
+        if let Some(queued) = next.take() {
+            next = run(queued, worker, inner, &mut cancelled);
+            continue;
+        }
         let mut state = inner.lock();
         let mut spins = 0;
-        let item = loop {
+        let queued = loop {
             // A task is marked running at `submit` only while none is
             // pending, and `release` marks the oldest pending one, so the
             // front is marked running, cancelled, or no task of ours.
             match state.queue.front() {
-                Some(item) if item.reserved() => {
+                Some(item) if item.reserved => {
                     break state.queue.pop_front().expect("there is a front");
                 }
-                Some(item) if item.cancelled() => {
+                Some(item) if item.task.cancelled() => {
                     cancelled.extend(state.queue.pop_front());
                     drop(state);
                     discard(std::mem::take(&mut cancelled));
@@ -574,9 +631,23 @@ fn work(inner: &Inner, worker: usize) {
             }
         };
         drop(state);
-        item.run(worker, &mut || inner.release(&mut cancelled));
-        discard(std::mem::take(&mut cancelled));
+        next = run(queued, worker, inner, &mut cancelled);
     }
+}
+
+/// Runs a task taken from the queue, then drops, with no lock held, the
+/// cancelled tasks met on the way. Gives back the next task, if any.
+fn run(
+    queued: Queued,
+    worker: usize,
+    inner: &Inner,
+    cancelled: &mut Vec<Queued>,
+) -> Option<Queued> {
+    let next = queued.task.run(worker, inner, cancelled);
+    if !cancelled.is_empty() {
+        discard(std::mem::take(cancelled));
+    }
+    next
 }
 
 impl Inner {
@@ -589,56 +660,94 @@ impl Inner {
         let why = state.broken.get_or_insert(Error::BrokenPool(why)).clone();
         let queued: Vec<_> = state.queue.drain(..).collect();
         // Their places were counted busy: no worker will run them now.
-        state.busy -= queued.iter().filter(|item| item.reserved()).count();
+        state.busy -= queued.iter().filter(|item| item.reserved).count();
         state.ended += 1;
         self.settled.notify_all();
         drop(state);
         // Outside the lock: the callbacks, and the closures' drops.
         for item in queued {
-            item.fail(&why);
+            item.task.fail(&why);
         }
     }
 
-    /// A worker's task has ended. Its place passes to the oldest pending
-    /// task, marked running here and left in the queue for the first worker
-    /// free to take it; with none pending, the place is free.
+    /// A worker's task has ended with `outcome`: its place passes on
+    /// ([`release`](Self::release)), then its handle is finished. Gives back
+    /// the next task for this worker, if it took one on the way.
     ///
-    /// This happens before the ended task's handle is finished, so a caller
-    /// woken by `result()` finds the place free (and a next `submit` reuses
-    /// this worker instead of starting a thread). And this worker takes no
-    /// task until the ended one's done-callbacks have run, as in Python,
-    /// whose worker runs them inside `set_result`: a callback that waits for
-    /// the task marked running here is not waiting for itself, since another
-    /// worker, once free, runs it. Cancelled tasks met on the way go to
-    /// `cancelled`, for the worker to drop with no lock held.
-    fn release(&self, cancelled: &mut Vec<Box<dyn WorkItem>>) {
+    /// The place passes on before the handle is finished, so a caller woken
+    /// by `result()` finds it free (and a next `submit` reuses this worker
+    /// instead of starting a thread). And this worker takes no task until
+    /// the ended one's done-callbacks have run, as in Python, whose worker
+    /// runs them inside `set_result`: a callback that waits for the task
+    /// marked running here is not waiting for itself, since another worker,
+    /// once free, runs it. Most handles have no callback and no waiter:
+    /// then the handle is finished under the pool's lock, and this worker
+    /// takes the next task in the same trip through it.
+    fn finish<T, E>(
+        &self,
+        handle: &Handle<T, E>,
+        outcome: Result<T, Error<E>>,
+        cancelled: &mut Vec<Queued>,
+    ) -> Option<Queued> {
         let mut state = self.lock();
+        let reserved = Self::release(&mut state, cancelled);
+        match handle.store_unheard(outcome) {
+            Ok(stored) => {
+                let next = match state.queue.front() {
+                    Some(item) if item.reserved => state.queue.pop_front(),
+                    _ => None,
+                };
+                // A task marked running for a free worker: this one, if it
+                // took a task, or else a sleeper.
+                let ring =
+                    reserved && next.is_none() && Doorbell::ring_for(&mut state);
+                drop(state);
+                stored.wake();
+                if ring {
+                    self.doorbell.ring();
+                }
+                next
+            }
+            Err(outcome) => {
+                let ring = reserved && Doorbell::ring_for(&mut state);
+                drop(state);
+                if ring {
+                    self.doorbell.ring();
+                }
+                handle.store(outcome);
+                None
+            }
+        }
+    }
+
+    /// The place of a worker whose task ended passes to the oldest pending
+    /// task, marked running here and left in the queue for the first worker
+    /// free to take it; with none pending, the place is free. True if it
+    /// marked a task running. Cancelled tasks met on the way go to
+    /// `cancelled`, for the worker to drop with no lock held.
+    fn release(state: &mut PoolState, cancelled: &mut Vec<Queued>) -> bool {
         let mut index = 0;
-        let ring = loop {
+        loop {
             // Tasks marked running at the front are for free workers: skip them.
             match state
                 .queue
                 .iter()
                 .skip(index)
-                .position(|item| !item.reserved())
+                .position(|item| !item.reserved)
             {
                 None => {
                     state.busy -= 1;
-                    break false;
+                    return false;
                 }
                 Some(offset) => {
                     index += offset;
                     let item = &mut state.queue[index];
                     if item.reserve() {
-                        break Doorbell::ring_for(&mut state);
+                        return true;
                     }
                     cancelled.extend(state.queue.remove(index));
                 }
             }
-        };
-        drop(state);
-        if ring {
-            self.doorbell.ring();
         }
     }
 
