@@ -124,6 +124,13 @@ enum Phase {
     Finished,
 }
 
+impl Phase {
+    /// Finished or cancelled: Python's `done()`, and the end of waiting.
+    fn is_done(self) -> bool {
+        matches!(self, Phase::Finished | Phase::Cancelled)
+    }
+}
+
 /// A `wait` or `as_completed` call listening to this handle: it is sent
 /// `index` once, when the handle becomes done, with whether the task raised
 /// (so `wait(FirstException)` never has to ask every handle again).
@@ -265,8 +272,8 @@ impl<T, E> Handle<T, E> {
         if self.shared.task == UNOBSERVED {
             return read(&mut state);
         }
-        let there = matches!(state.outcome, Some(Kept::Outcome(_)));
-        let taken = there && state.phase == Phase::Finished;
+        // Only a finished handle keeps an outcome.
+        let taken = matches!(state.outcome, Some(Kept::Outcome(_)));
         let handed = read(&mut state);
         drop(state);
         if taken {
@@ -287,7 +294,7 @@ impl<T, E> Handle<T, E> {
 
     /// True if the task finished or was cancelled. Never blocks.
     pub fn done(&self) -> bool {
-        matches!(self.lock().phase, Phase::Finished | Phase::Cancelled)
+        self.lock().phase.is_done()
     }
 
     /// True while a worker has the task (it can no longer be cancelled).
@@ -417,7 +424,7 @@ impl<T, E> Handle<T, E> {
         callback: impl FnOnce(&Handle<T, E>) + Send + 'static,
     ) {
         let mut state = self.lock();
-        if matches!(state.phase, Phase::Finished | Phase::Cancelled) {
+        if state.phase.is_done() {
             drop(state);
             run_callback(self, Box::new(callback));
         } else {
@@ -428,7 +435,7 @@ impl<T, E> Handle<T, E> {
     /// Blocks until done or until `deadline`. Spurious wake-ups loop back.
     fn wait_done(&self, deadline: Option<Instant>) -> MutexGuard<'_, State<T, E>> {
         let mut state = self.lock();
-        while !matches!(state.phase, Phase::Finished | Phase::Cancelled) {
+        while !state.phase.is_done() {
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             if left.is_some_and(|left| left.is_zero()) {
                 break;
@@ -516,7 +523,7 @@ impl<T, E> Handle<T, E> {
         outcome: Result<T, Error<E>>,
     ) -> Result<Stored<'_, T, E>, Result<T, Error<E>>> {
         let mut state = self.lock();
-        let done = matches!(state.phase, Phase::Cancelled | Phase::Finished);
+        let done = state.phase.is_done();
         if done || !state.listeners.is_empty() {
             return Err(outcome);
         }
@@ -595,7 +602,7 @@ impl<T, E> Handle<T, E> {
     /// [`finish`](Self::finish), reported already.
     pub(crate) fn store(&self, outcome: Result<T, Error<E>>) -> bool {
         let mut state = self.lock();
-        if matches!(state.phase, Phase::Cancelled | Phase::Finished) {
+        if state.phase.is_done() {
             return false;
         }
         state.phase = Phase::Finished;
@@ -607,7 +614,7 @@ impl<T, E> Handle<T, E> {
     /// Adds a waiter; if the handle is done already, it hears so at once.
     pub(crate) fn add_waiter(&self, waiter: Waiter) {
         let mut state = self.lock();
-        if matches!(state.phase, Phase::Finished | Phase::Cancelled) {
+        if state.phase.is_done() {
             let _ = waiter.tx.send(done_for(&state, &waiter));
         } else {
             state.listeners.push(Listener::Waiter(waiter));
@@ -813,14 +820,12 @@ fn take_outcome<T, E>(state: &mut State<T, E>) -> Result<T, Error<E>> {
         (Phase::Cancelled, _) => Err(Error::Cancelled),
         (Phase::Finished, Some(Kept::Taken { .. })) => Err(Error::Taken),
         (Phase::Finished, Some(Kept::Outcome(_))) => {
-            let raised = match &state.outcome {
-                Some(Kept::Outcome(Err(err))) => Some(err.raised_name()),
-                _ => None,
+            let Some(Kept::Outcome(outcome)) = state.outcome.take() else {
+                unreachable!("matched as an outcome just above")
             };
-            match state.outcome.replace(Kept::Taken { raised }) {
-                Some(Kept::Outcome(outcome)) => outcome,
-                _ => unreachable!("matched as an outcome just above"),
-            }
+            let raised = outcome.as_ref().err().map(Error::raised_name);
+            state.outcome = Some(Kept::Taken { raised });
+            outcome
         }
         _ => Err(Error::Timeout),
     }
